@@ -1,0 +1,11 @@
+export { ServiceBusRxError, isServiceBusRxError } from './ServiceBusRxError';
+export { SessionLockLostError, type LockLostReason } from './SessionLockLostError';
+export { SessionCannotBeLockedError } from './SessionCannotBeLockedError';
+export { ServiceTimeoutError } from './ServiceTimeoutError';
+export { ServiceBusyError } from './ServiceBusyError';
+export { UnauthorizedError } from './UnauthorizedError';
+export { EntityNotFoundError } from './EntityNotFoundError';
+export { MessageLockLostError } from './MessageLockLostError';
+export { InvalidArgumentError } from './InvalidArgumentError';
+export { ConnectionClosedError } from './ConnectionClosedError';
+export { translateAmqpError, type AmqpErrorLike, type TranslateContext } from './translateAmqpError';
