@@ -1,0 +1,47 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import * as path from 'node:path';
+import { nowMs } from './stats';
+
+/** A broker running in its own process via the CLI, as users run it. */
+export interface BrokerProcess {
+  readonly connectionString: string;
+  readonly port: number;
+  readonly pid: number;
+  /** Process start to connection string printed, in ms (the cold start). */
+  readonly coldStartMs: number;
+  stop(): Promise<void>;
+}
+
+const ROOT = path.resolve(__dirname, '..', '..', '..');
+
+/** Starts `servicebus-rx emulator --port 0 --config bench/config.json` and waits for its connection string. */
+export async function startBrokerProcess(config = path.join(ROOT, 'bench', 'config.json')): Promise<BrokerProcess> {
+  const started = nowMs();
+  const child: ChildProcess = spawn(process.execPath, [path.join(ROOT, 'dist', 'cli', 'main.js'), 'emulator', '--port', '0', '--config', config], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const line = await new Promise<string>((resolve, reject) => {
+    let buf = '';
+    child.stdout!.setEncoding('utf8');
+    child.stdout!.on('data', (chunk: string) => {
+      buf += chunk;
+      const nl = buf.indexOf('\n');
+      if (nl >= 0) resolve(buf.slice(0, nl).trim());
+    });
+    child.once('exit', (code) => reject(new Error(`broker exited with ${code} before printing its connection string`)));
+  });
+  const coldStartMs = nowMs() - started;
+  const port = Number(/sb:\/\/[^:;]+:(\d+)/.exec(line)?.[1]);
+  return {
+    connectionString: line,
+    port,
+    pid: child.pid!,
+    coldStartMs,
+    async stop() {
+      if (child.exitCode !== null) return;
+      child.kill('SIGTERM');
+      await once(child, 'exit');
+    },
+  };
+}
