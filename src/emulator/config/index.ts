@@ -1,0 +1,7 @@
+export type { EmulatorOptions, QueueOptions } from './EmulatorOptions';
+export { EmulatorConfigError, isEmulatorConfigError } from './EmulatorConfigError';
+export { parseEmulatorConfig } from './parseEmulatorConfig';
+export { loadEmulatorConfigFile } from './loadEmulatorConfigFile';
+export { parseIsoDuration } from './parseIsoDuration';
+export { defaultQueues } from './defaultQueues';
+export { queueDefaults, minLockDurationMs, maxLockDurationMs } from './queueDefaults';
