@@ -1,0 +1,3 @@
+export { sessionPool, type PoolableSession, type SessionAcceptor } from './sessionPool';
+export type { SessionPoolOptions, SessionPoolBackoff } from './SessionPoolOptions';
+export { backoffDelay } from './backoffDelay';
