@@ -1,0 +1,126 @@
+/**
+ * `npm run bench`: every scenario of docs/benchmarks.md, several runs each, medians, ratios taken
+ * within one run. Prints a table and writes bench/results/latest.json (+ a dated copy).
+ * Env: BENCH_RUNS (default 3), BENCH_MESSAGES (default 20000), BENCH_SCALE_SESSIONS (default 10000),
+ * BENCH_SCALE_HOLD_MS (default 180000; 0 skips scenario 5), BENCH_ONLY (comma list of scenario keys).
+ */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { startBrokerProcess } from './lib/brokerProcess';
+import { forkChild, nextMessage, stopChild } from './lib/child';
+import { rawSend } from './lib/rawSender';
+import { median, round } from './lib/stats';
+import { rxManySessions, rxOneSession, rxRenewLatency } from './scenarios/rxSessions';
+import { sdkManySessions, sdkOneSession, sdkRenewLatency } from './scenarios/sdkSessions';
+import { rawThroughBroker, wireLimit } from './scenarios/wireLimit';
+
+const RUNS = Number(process.env['BENCH_RUNS'] ?? 3);
+const MESSAGES = Number(process.env['BENCH_MESSAGES'] ?? 20_000);
+const SCALE_SESSIONS = Number(process.env['BENCH_SCALE_SESSIONS'] ?? 10_000);
+const SCALE_HOLD_MS = Number(process.env['BENCH_SCALE_HOLD_MS'] ?? 180_000);
+const ONLY = process.env['BENCH_ONLY']?.split(',');
+const want = (key: string): boolean => !ONLY || ONLY.includes(key);
+
+type Samples = Record<string, number[]>;
+const samples: Samples = {};
+const record = (key: string, value: number): void => {
+  (samples[key] ??= []).push(value);
+  console.error(`  ${key}: ${round(value)}`);
+};
+
+async function prefill(port: number, queue: string, sessions: readonly string[], perSession: number): Promise<void> {
+  for (const sessionId of sessions) await rawSend({ port, address: queue, count: perSession, cbs: true, sessionId });
+}
+
+async function oneRun(run: number): Promise<void> {
+  console.error(`run ${run + 1}/${RUNS}`);
+  if (want('wire')) record('wire_limit_msg_s', await wireLimit(50_000));
+  const broker = await startBrokerProcess();
+  record('broker_cold_start_ms', broker.coldStartMs);
+  try {
+    const cs = broker.connectionString;
+    if (want('raw')) record('raw_through_broker_msg_s', await rawThroughBroker(broker.port, 50_000));
+    if (want('one')) {
+      const ids = [`one-rx-${run}`, `one-sdk-batch-${run}`, `one-sdk-sub-${run}`];
+      await prefill(broker.port, 'bench-sq', ids, MESSAGES);
+      const rx = await rxOneSession(cs, 'bench-sq', ids[0]!, MESSAGES);
+      const batch = await sdkOneSession(cs, 'bench-sq', ids[1]!, MESSAGES, 'batch');
+      const sub = await sdkOneSession(cs, 'bench-sq', ids[2]!, MESSAGES, 'subscribe');
+      record('one_session_rx_msg_s', rx);
+      record('one_session_sdk_batch_msg_s', batch);
+      record('one_session_sdk_subscribe_msg_s', sub);
+      record('one_session_ratio_rx_vs_best_sdk', rx / Math.max(batch, sub));
+    }
+    if (want('many')) {
+      const per = Math.max(1, Math.floor(MESSAGES / 100));
+      await prefill(broker.port, 'bench-sq', Array.from({ length: 100 }, (_, i) => `many-sdk-${run}-${i}`), per);
+      const sdk = await sdkManySessions(cs, 'bench-sq', per * 100, 100);
+      await prefill(broker.port, 'bench-sq', Array.from({ length: 100 }, (_, i) => `many-rx-${run}-${i}`), per);
+      const rx = await rxManySessions(cs, 'bench-sq', per * 100, 100);
+      record('hundred_sessions_rx_pool_msg_s', rx);
+      record('hundred_sessions_sdk_msg_s', sdk);
+      record('hundred_sessions_ratio', rx / sdk);
+    }
+    if (want('renew')) {
+      const rx = await rxRenewLatency(cs, 'bench-sq', `renew-rx-${run}`, 1000);
+      const sdk = await sdkRenewLatency(cs, 'bench-sq', `renew-sdk-${run}`, 1000);
+      record('renew_rx_p50_ms', rx.p50);
+      record('renew_rx_p99_ms', rx.p99);
+      record('renew_sdk_p50_ms', sdk.p50);
+      record('renew_sdk_p99_ms', sdk.p99);
+    }
+  } finally {
+    await broker.stop();
+  }
+}
+
+async function scale(impl: 'rx' | 'sdk'): Promise<Record<string, unknown>> {
+  const broker = await startBrokerProcess();
+  try {
+    const script = path.join(__dirname, 'children', 'scaleHolder.js');
+    const { child } = await forkChild(script, [impl, broker.connectionString, 'bench-scale', String(SCALE_SESSIONS), String(SCALE_HOLD_MS), `scale-${impl}`]);
+    const outcome = await Promise.race([nextMessage(child, 'done'), nextMessage(child, 'failed')]);
+    await stopChild(child);
+    console.error(`  scale ${impl}: ${JSON.stringify(outcome)}`);
+    return outcome;
+  } finally {
+    await broker.stop();
+  }
+}
+
+async function main(): Promise<void> {
+  for (let run = 0; run < RUNS; run++) await oneRun(run);
+  const medians = Object.fromEntries(Object.entries(samples).map(([k, v]) => [k, round(median(v))]));
+  const scaleResults: Record<string, unknown> = {};
+  if (SCALE_HOLD_MS > 0 && want('scale')) {
+    console.error(`scale: ${SCALE_SESSIONS} sessions, ${SCALE_HOLD_MS} ms`);
+    scaleResults['rx'] = await scale('rx');
+    scaleResults['sdk'] = await scale('sdk');
+  }
+  const result = {
+    date: new Date().toISOString(),
+    machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, memGb: round(os.totalmem() / 2 ** 30, 1), node: process.version },
+    runs: RUNS,
+    messagesPerScenario: MESSAGES,
+    medians,
+    samples,
+    scale: scaleResults,
+  };
+  console.log('\nscenario                                   median   (runs)');
+  for (const [k, v] of Object.entries(medians)) console.log(`${k.padEnd(42)} ${String(v).padStart(9)}   ${samples[k]!.map((x) => round(x, 1)).join(', ')}`);
+  for (const [impl, r] of Object.entries(scaleResults)) console.log(`scale ${impl}: ${JSON.stringify(r)}`);
+  const dir = path.join(__dirname, '..', '..', 'bench', 'results');
+  fs.mkdirSync(dir, { recursive: true });
+  const json = JSON.stringify(result, null, 2) + '\n';
+  fs.writeFileSync(path.join(dir, 'latest.json'), json);
+  fs.writeFileSync(path.join(dir, `${result.date.slice(0, 10)}.json`), json);
+}
+
+main().then(
+  () => process.exit(0),
+  (e: unknown) => {
+    console.error(e);
+    process.exit(1);
+  },
+);
