@@ -1,0 +1,29 @@
+import type { DemoEvent } from './DemoEvent';
+
+/**
+ * One line for a notable event (sessions accepted or closed, renewals giving up, locks lost, settlement
+ * failures, dead letters, end of traffic); `undefined` for routine ones (ticks, each message).
+ */
+export function formatEvent(event: DemoEvent, startedAt: number): string | undefined {
+  const t = `${((event.at - startedAt) / 1_000).toFixed(1).padStart(5)}s`;
+  switch (event.type) {
+    case 'accepted':
+      return `${t}  ${event.consumer} accepted session ${event.sessionId}`;
+    case 'auto-renew-error':
+      return `${t}  ${event.consumer} ${event.sessionId}: auto-renew stopped: ${event.errorName}: ${event.detail}`;
+    case 'lock-lost':
+      return `${t}  ${event.consumer} ${event.sessionId}: LOCK LOST (${event.reason}); link closed`;
+    case 'settle-failed':
+      return `${t}  ${event.consumer} ${event.sessionId}: could not complete ${event.messageId}: ${event.errorName}`;
+    case 'dead-lettered':
+      return `${t}  ${event.consumer} ${event.sessionId}: dead-lettered ${event.messageId} (${event.reason})`;
+    case 'closed':
+      return event.why === 'lost' ? undefined : `${t}  ${event.consumer} closed session ${event.sessionId} (${event.why})`;
+    case 'received':
+      return event.deliveryCount > 1 ? `${t}  ${event.consumer} ${event.sessionId}: redelivered ${event.messageId} (delivery ${event.deliveryCount})` : undefined;
+    case 'traffic-done':
+      return `${t}  all ${event.count} orders messages sent`;
+    default:
+      return undefined;
+  }
+}
