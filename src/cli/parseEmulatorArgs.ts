@@ -1,0 +1,72 @@
+import { parseArgs } from 'node:util';
+
+import { UsageError } from './UsageError';
+import { emulatorUsage } from './usage';
+
+/** The parsed command line of `servicebus-rx emulator`. */
+export interface EmulatorArgs {
+  readonly help: boolean;
+  /** 0..65535; default 5672. */
+  readonly port: number;
+  /** Default `127.0.0.1`. */
+  readonly host: string;
+  /** Path of a `Config.json`, when given. */
+  readonly configFile: string | undefined;
+}
+
+/** Default port of the CLI (the AMQP port; the SDK's default for `UseDevelopmentEmulator=true`). */
+export const defaultCliPort = 5672;
+/** Default interface of the CLI. */
+export const defaultCliHost = '127.0.0.1';
+
+/**
+ * Parses the arguments after `emulator` (`--port N`, `--host H`, `--config FILE`, `--help`; `--opt=value` works too).
+ * @throws UsageError (one-line message) for an unknown option, a positional argument, a missing value,
+ *   a port that is not an integer from 0 to 65535 or an empty host / config path.
+ */
+export function parseEmulatorArgs(argv: readonly string[]): EmulatorArgs {
+  let values: { port?: string; host?: string; config?: string; help?: boolean };
+  try {
+    ({ values } = parseArgs({
+      args: [...argv],
+      options: {
+        port: { type: 'string', short: 'p' },
+        host: { type: 'string' },
+        config: { type: 'string', short: 'c' },
+        help: { type: 'boolean', short: 'h' },
+      },
+      strict: true,
+      allowPositionals: false,
+    }));
+  } catch (cause) {
+    throw new UsageError(firstSentence(cause), emulatorUsage);
+  }
+  if (values.help === true) return { help: true, port: defaultCliPort, host: defaultCliHost, configFile: undefined };
+  return {
+    help: false,
+    port: values.port === undefined ? defaultCliPort : parsePort(values.port),
+    host: values.host === undefined ? defaultCliHost : nonEmpty('--host', values.host),
+    configFile: values.config === undefined ? undefined : nonEmpty('--config', values.config),
+  };
+}
+
+function parsePort(text: string): number {
+  const port = /^\d{1,5}$/.test(text) ? Number(text) : NaN;
+  if (!(port >= 0 && port <= 65_535)) {
+    throw new UsageError(`invalid --port ${JSON.stringify(text)}: expected an integer from 0 to 65535`, emulatorUsage);
+  }
+  return port;
+}
+
+function nonEmpty(option: string, text: string): string {
+  if (text.trim() === '') throw new UsageError(`option '${option}' needs a non-empty value`, emulatorUsage);
+  return text;
+}
+
+/** node:util parseArgs messages can span lines and carry advice; keep the first sentence. */
+function firstSentence(cause: unknown): string {
+  const message = String((cause as { message?: unknown } | null)?.message ?? cause);
+  const line = message.split('\n')[0] ?? message;
+  const end = line.indexOf('. ');
+  return end === -1 ? line.replace(/\.$/, '') : line.slice(0, end);
+}

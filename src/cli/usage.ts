@@ -1,0 +1,29 @@
+/** Help of `servicebus-rx` itself. */
+export const mainUsage = `Usage: servicebus-rx <command> [options]
+
+Commands:
+  emulator   run the embedded Service-Bus-compatible AMQP broker (servicebus-rx emulator --help)
+  demo       run the session demo (servicebus-rx demo --help)
+
+Options:
+  -h, --help     show this help
+  -v, --version  print the version
+`;
+
+/** Help of `servicebus-rx emulator`. */
+export const emulatorUsage = `Usage: servicebus-rx emulator [--port N] [--host H] [--config FILE]
+
+Runs the embedded Service-Bus-compatible AMQP 1.0 broker until SIGINT or SIGTERM.
+Once listening it prints exactly one line on stdout, the connection string:
+  Endpoint=sb://localhost:PORT;SharedAccessKeyName=RootManageSharedAccessKey;SharedAccessKey=SAS_KEY_VALUE;UseDevelopmentEmulator=true;
+Logs and warnings go to stderr.
+
+Options:
+  --port N       TCP port, 0 to pick a free one (default 5672)
+  --host H       interface to listen on (default 127.0.0.1; 0.0.0.0 to expose it)
+  --config FILE  queues from a Config.json in the official emulator's format
+                 (default queues: queue.1, session.1 and orders)
+  -h, --help     show this help
+
+Exit codes: 0 after a clean stop, 1 invalid configuration or start failure, 2 bad command line.
+`;
