@@ -1,0 +1,257 @@
+/**
+ * Well-formed AMQP carrying bad requests, sent with raw rhea (no SDK in the way): oversize messages,
+ * invalid session ids, unknown entities, bad CBS tokens, unknown management operations. Each must
+ * be refused with the documented condition, and the broker must keep serving other connections
+ * without losing stored messages.
+ */
+import { ServiceBusClient, isServiceBusError } from '@azure/service-bus';
+import { message as rheaMessage } from 'rhea';
+
+import { type EmulatorHandle, startEmulator } from '../../src/emulator';
+import { queueDefaults } from '../../src/emulator/config';
+import { RawClient, expectRoundTrip, sasToken } from './badInputRaw';
+
+const PRECIOUS = ['p1', 'p2', 'p3'];
+const MAX_MESSAGE_SIZE = 262_144;
+
+let broker: EmulatorHandle;
+let raw: RawClient;
+
+beforeAll(async () => {
+  broker = await startEmulator({
+    port: 0,
+    queues: [
+      { ...queueDefaults, name: 'alive' },
+      { ...queueDefaults, name: 'plain' },
+      { ...queueDefaults, name: 'sessions', requiresSession: true },
+      { ...queueDefaults, name: 'keep', requiresSession: true },
+    ],
+  });
+  const client = new ServiceBusClient(broker.connectionString);
+  try {
+    await client.createSender('keep').sendMessages(PRECIOUS.map((body) => ({ body, sessionId: 'precious' })));
+  } finally {
+    await client.close();
+  }
+});
+
+beforeEach(async () => {
+  raw = await RawClient.open(broker.port);
+});
+
+afterEach(async () => {
+  await raw?.close();
+});
+
+afterAll(async () => {
+  await broker?.close();
+});
+
+/** A raw sender on `entity`, authorised like the SDK does it (put-token first). */
+async function authorisedSender(entity: string) {
+  const token = await raw.putToken(raw.audience(entity));
+  expect(token.statusCode).toBeGreaterThanOrEqual(200);
+  expect(token.statusCode).toBeLessThan(300);
+  const attached = await raw.sender(entity);
+  if (!attached.ok) throw new Error(`sender on '${entity}' refused: ${JSON.stringify(attached.error)}`);
+  return attached.link;
+}
+
+const alive = () => expectRoundTrip(broker.connectionString, 'alive');
+
+describe('oversize messages', () => {
+  it(`rejects a message over ${MAX_MESSAGE_SIZE} bytes with amqp:link:message-size-exceeded, and the link keeps working`, async () => {
+    const sender = await authorisedSender('plain');
+    const big = await RawClient.send(sender, { body: rheaMessage.data_section(Buffer.alloc(MAX_MESSAGE_SIZE + 1024, 0x61)) });
+    expect(big.outcome).toBe('rejected');
+    expect(big.error?.condition).toBe('amqp:link:message-size-exceeded');
+
+    const small = await RawClient.send(sender, { body: rheaMessage.data_section(Buffer.from('small')) });
+    expect(small.outcome).toBe('accepted');
+    await alive();
+  });
+
+  it('accepts a message just under the limit', async () => {
+    const sender = await authorisedSender('plain');
+    const outcome = await RawClient.send(sender, { body: rheaMessage.data_section(Buffer.alloc(MAX_MESSAGE_SIZE - 4096, 0x62)) });
+    expect(outcome.outcome).toBe('accepted');
+  });
+
+  it('advertises max-message-size 262144 on the sender attach', async () => {
+    const sender = await authorisedSender('plain');
+    const remote = (sender as unknown as { remote: { attach?: { max_message_size?: unknown } } }).remote;
+    expect(Number(remote.attach?.max_message_size)).toBe(MAX_MESSAGE_SIZE);
+  });
+});
+
+describe('invalid session ids', () => {
+  it.each([
+    ['no session id', undefined],
+    ['an empty session id', ''],
+    ['a session id of 129 characters', 's'.repeat(129)],
+  ])('rejects a message with %s sent to a session queue', async (_label, groupId) => {
+    const sender = await authorisedSender('sessions');
+    const outcome = await RawClient.send(sender, {
+      ...(groupId === undefined ? {} : { group_id: groupId }),
+      body: rheaMessage.data_section(Buffer.from('x')),
+    });
+    expect(outcome.outcome).toBe('rejected');
+    expect(typeof outcome.error?.condition).toBe('string');
+    await alive();
+  });
+
+  it('accepts a session id of exactly 128 characters, and delivers it', async () => {
+    const id = 'a'.repeat(128);
+    const sender = await authorisedSender('sessions');
+    expect((await RawClient.send(sender, { group_id: id, body: rheaMessage.data_section(Buffer.from('edge')) })).outcome).toBe('accepted');
+    const client = new ServiceBusClient(broker.connectionString);
+    try {
+      const receiver = await client.acceptSession('sessions', id);
+      const [m] = await receiver.receiveMessages(1, { maxWaitTimeInMs: 15_000 });
+      expect(m?.sessionId).toBe(id);
+      if (m) await receiver.completeMessage(m);
+    } finally {
+      await client.close();
+    }
+  });
+
+  it.each([
+    ['an empty session filter', ''],
+    ['a session filter of 129 characters', 's'.repeat(129)],
+  ])('refuses a session receiver with %s', async (_label, filter) => {
+    expect((await raw.putToken(raw.audience('sessions'))).statusCode).toBeLessThan(300);
+    const attached = await raw.receiver('sessions', filter);
+    expect(attached.ok).toBe(false);
+    if (!attached.ok) expect(typeof attached.error?.condition).toBe('string');
+    await alive();
+  });
+});
+
+describe('unknown entities', () => {
+  it('answers put-token for an unknown entity with 404 and the Service Bus description', async () => {
+    const reply = await raw.putToken(raw.audience('nope'));
+    expect(reply.statusCode).toBe(404);
+    expect(String(reply.applicationProperties['status-description'])).toMatch(/The messaging entity .* could not be found/);
+    await alive();
+  });
+
+  it.each([
+    ['a sender', (c: RawClient) => c.sender('nope')],
+    ['a receiver', (c: RawClient) => c.receiver('nope')],
+    ['a session receiver', (c: RawClient) => c.receiver('nope', 's1')],
+    ['a next-available session receiver', (c: RawClient) => c.receiver('nope', null)],
+    ['a receiver on the dead-letter queue', (c: RawClient) => c.receiver('nope/$DeadLetterQueue')],
+  ])('refuses %s on an unknown queue with amqp:not-found', async (_label, attach) => {
+    // Like a client that ignores the 404 of its put-token and attaches anyway.
+    expect((await raw.putToken(raw.audience('nope'))).statusCode).toBe(404);
+    const attached = await attach(raw);
+    expect(attached.ok).toBe(false);
+    if (!attached.ok) expect(attached.error?.condition).toBe('amqp:not-found');
+    await alive();
+  });
+
+  it('refuses a management link on an unknown queue with amqp:not-found', async () => {
+    const reply = await raw.request('nope/$management', { operation: 'com.microsoft:renew-session-lock' }, { 'session-id': 's1' });
+    const refusedLink = reply.detached?.condition === 'amqp:not-found';
+    const notFoundReply = reply.statusCode === 404;
+    expect(refusedLink || notFoundReply).toBe(true);
+    await alive();
+  });
+
+  it('makes the official SDK report MessagingEntityNotFound for an unknown queue', async () => {
+    const client = new ServiceBusClient(broker.connectionString, { retryOptions: { maxRetries: 0 } });
+    try {
+      const failure = await client.createSender('nope').sendMessages({ body: 'x' }).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(isServiceBusError(failure) && failure.code).toBe('MessagingEntityNotFound');
+    } finally {
+      await client.close();
+    }
+    await alive();
+  });
+});
+
+describe('bad CBS tokens', () => {
+  it('answers a token with a wrong signature with 401', async () => {
+    const audience = raw.audience('plain');
+    const reply = await raw.putToken(audience, sasToken(audience, 'RootManageSharedAccessKey', 'not-the-key'));
+    expect(reply.statusCode).toBe(401);
+    await alive();
+  });
+
+  it('answers a token signed for another audience with 401', async () => {
+    const reply = await raw.putToken(raw.audience('plain'), sasToken(raw.audience('alive')));
+    expect(reply.statusCode).toBe(401);
+    await alive();
+  });
+
+  it.each([
+    ['garbage text', 'not a token'],
+    ['a number', 42],
+    ['null', null],
+  ])('answers a SAS token that is %s with a 4xx status', async (_label, token) => {
+    const audience = raw.audience('plain');
+    const reply = await raw.request('$cbs', { operation: 'put-token', name: audience, type: 'servicebus.windows.net:sastoken' }, token);
+    expect(reply.statusCode).toBeGreaterThanOrEqual(400);
+    expect(reply.statusCode).toBeLessThan(500);
+    await alive();
+  });
+
+  it('answers an unknown CBS operation with a 4xx/5xx status', async () => {
+    const reply = await raw.request('$cbs', { operation: 'frobnicate', name: raw.audience('plain'), type: 'jwt' }, 'x');
+    expect(reply.statusCode).toBeGreaterThanOrEqual(400);
+    await alive();
+  });
+});
+
+describe('management requests', () => {
+  const node = 'sessions/$management';
+
+  beforeEach(async () => {
+    expect((await raw.putToken(raw.audience(node))).statusCode).toBeLessThan(300);
+  });
+
+  it('answers an unknown operation with 501 amqp:not-implemented', async () => {
+    const reply = await raw.request(node, { operation: 'com.microsoft:frobnicate', 'com.microsoft:tracking-id': 't1' }, {});
+    expect(reply.statusCode).toBe(501);
+    expect(reply.applicationProperties['errorCondition']).toBe('amqp:not-implemented');
+    await alive();
+  });
+
+  it('answers a request without an operation with a 4xx status', async () => {
+    const reply = await raw.request(node, { 'com.microsoft:tracking-id': 't2' }, {});
+    expect(reply.statusCode).toBeGreaterThanOrEqual(400);
+    expect(reply.statusCode).toBeLessThan(500);
+    await alive();
+  });
+
+  it('answers a request whose body is not a map with a 4xx status', async () => {
+    const reply = await raw.request(node, { operation: 'com.microsoft:renew-session-lock' }, 'not a map');
+    expect(reply.statusCode).toBeGreaterThanOrEqual(400);
+    expect(reply.statusCode).toBeLessThan(500);
+    await alive();
+  });
+
+  it('answers renew-session-lock for a session nobody holds with a non-2xx status and an error condition', async () => {
+    const reply = await raw.request(node, { operation: 'com.microsoft:renew-session-lock' }, { 'session-id': 'nobody' });
+    expect(reply.statusCode).toBeGreaterThanOrEqual(400);
+    expect(typeof reply.applicationProperties['errorCondition']).toBe('string');
+    await alive();
+  });
+});
+
+describe('after all of the above', () => {
+  it('still has every message accepted before', async () => {
+    const client = new ServiceBusClient(broker.connectionString);
+    try {
+      const receiver = await client.acceptSession('keep', 'precious');
+      const received = await receiver.receiveMessages(PRECIOUS.length, { maxWaitTimeInMs: 15_000 });
+      expect(received.map((m) => m.body)).toEqual(PRECIOUS);
+      for (const m of received) await receiver.completeMessage(m);
+    } finally {
+      await client.close();
+    }
+  });
+});
