@@ -1,0 +1,8 @@
+/* Option validation */
+export { validateTimeout } from './validateTimeout';
+export { validateDuration, type DurationRules } from './validateDuration';
+export { validateCount } from './validateCount';
+
+/* Retry */
+export { isRetryable } from './isRetryable';
+export { backoffDelay, type BackoffConfig, type BackoffMode } from './backoffDelay';
