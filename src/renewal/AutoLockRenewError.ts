@@ -31,3 +31,11 @@ export interface AutoRenewErrorEvent {
   readonly sessionId: string;
   readonly error: AutoLockRenewError;
 }
+
+/**
+ * True for the error events `autoRenew` adds to the stream (as opposed to the lock states it passes
+ * through). @example lock$.pipe(autoRenew(), filter(isAutoRenewErrorEvent))
+ */
+export function isAutoRenewErrorEvent(value: unknown): value is AutoRenewErrorEvent {
+  return typeof value === 'object' && value !== null && (value as { readonly kind?: unknown }).kind === 'auto-renew-error';
+}
