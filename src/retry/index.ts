@@ -4,5 +4,6 @@ export { validateDuration, type DurationRules } from './validateDuration';
 export { validateCount } from './validateCount';
 
 /* Retry */
+export { retryWithin, type RetryWithinOptions } from './retryWithin';
 export { isRetryable } from './isRetryable';
 export { backoffDelay, type BackoffConfig, type BackoffMode } from './backoffDelay';

@@ -1,0 +1,107 @@
+import { asyncScheduler, Observable } from 'rxjs';
+import type { MonoTypeOperatorFunction, SchedulerLike, Subscription } from 'rxjs';
+import { InvalidArgumentError } from '../errors/InvalidArgumentError';
+import { ServiceTimeoutError } from '../errors/ServiceTimeoutError';
+import { DeadlineQueue } from '../renewal/DeadlineQueue';
+import { backoffDelay } from './backoffDelay';
+import type { BackoffMode } from './backoffDelay';
+import { isRetryable } from './isRetryable';
+import { validateCount } from './validateCount';
+import { validateDuration } from './validateDuration';
+import { validateTimeout } from './validateTimeout';
+
+/** Options of {@link retryWithin}. */
+export interface RetryWithinOptions {
+  /** Bound on the WHOLE operation, retries and waits included, in ms (default: none). */
+  readonly timeout?: number;
+  /** Retries after the first attempt (default 3). */
+  readonly maxRetries?: number;
+  /** Wait before the first retry in ms (default 500). */
+  readonly delay?: number;
+  /** Upper bound of one wait in ms (default 30 000). */
+  readonly maxDelay?: number;
+  /** `'exponential'` (default: `delay × 2^(retry − 1)`) or `'fixed'`. */
+  readonly mode?: BackoffMode;
+  /** Relative spread of each wait, in `[0, 1]` (default 0.2: ±20 %); 0 for exact waits. */
+  readonly jitter?: number;
+  /** Randomness in `[0, 1)` for the jitter (default `Math.random`); inject for deterministic tests. */
+  readonly random?: () => number;
+  readonly scheduler?: SchedulerLike;
+  /** Where waits and the timeout are scheduled (default `DeadlineQueue.shared(scheduler)`). */
+  readonly deadlines?: DeadlineQueue;
+  /** Name used in the timeout error's message, e.g. `'renewSessionLock'`. */
+  readonly operation?: string;
+}
+
+/**
+ * Retries a request-like Observable (emits, then completes) on transient failures, within a total time.
+ *
+ * Errors with `retryable === true` are retried by resubscribing to the source after a backoff wait
+ * (exponential by default, jittered), at most `maxRetries` times; any other error (final) is forwarded
+ * at once, as is the last error once the retries are used up. Values pass through unchanged.
+ *
+ * With `timeout`, the whole operation from subscription to completion is bounded: when it runs out,
+ * or when the next retry would start after it, the result errors with a `ServiceTimeoutError` naming
+ * `operation` and `timeout` (its `cause` is the last transient error, if any) and the attempt in
+ * progress is unsubscribed. Unsubscribing cancels the attempt in progress, the pending wait and the
+ * timeout.
+ * @throws InvalidArgumentError at the call for a bad option (e.g. `timeout` not a finite number > 0).
+ * @example renewLock$.pipe(retryWithin({ timeout: 10_000, operation: 'renewSessionLock' }))
+ */
+export function retryWithin<T>(options: RetryWithinOptions = {}): MonoTypeOperatorFunction<T> {
+  if (typeof options !== 'object' || options === null) throw new InvalidArgumentError('options', 'must be an object', options);
+  const timeout = validateTimeout('timeout', options.timeout);
+  const maxRetries = validateCount('maxRetries', options.maxRetries) ?? 3;
+  const delay = validateDuration('delay', options.delay, { allowZero: true }) ?? 500;
+  const maxDelay = validateDuration('maxDelay', options.maxDelay, { allowZero: true, allowInfinity: true }) ?? 30_000;
+  const { mode = 'exponential', jitter = 0.2, random = Math.random, operation } = options;
+  if (mode !== 'exponential' && mode !== 'fixed') throw new InvalidArgumentError('mode', "must be 'exponential' or 'fixed'", mode);
+  if (typeof jitter !== 'number' || !(jitter >= 0 && jitter <= 1)) throw new InvalidArgumentError('jitter', 'must be a number from 0 to 1', jitter);
+  if (typeof random !== 'function') throw new InvalidArgumentError('random', 'must be a function returning a number in [0, 1)', random);
+  if (operation !== undefined && typeof operation !== 'string') throw new InvalidArgumentError('operation', 'must be a string', operation);
+  const scheduler = options.scheduler ?? asyncScheduler;
+  if (options.deadlines !== undefined && !(options.deadlines instanceof DeadlineQueue)) {
+    throw new InvalidArgumentError('deadlines', 'must be a DeadlineQueue', options.deadlines);
+  }
+  const deadlines = options.deadlines ?? DeadlineQueue.shared(scheduler);
+  const backoff = { delay, maxDelay, mode, jitter, random };
+  const what = operation === undefined ? 'The operation' : `Operation '${operation}'`;
+
+  return (source) =>
+    new Observable<T>((subscriber) => {
+      let retries = 0;
+      let lastError: unknown;
+      let attempt: Subscription | undefined;
+      let wait: Subscription | undefined;
+      const end = timeout === undefined ? Infinity : scheduler.now() + timeout;
+
+      const timedOut = (): ServiceTimeoutError => {
+        const tries = retries === 0 ? '' : ` (${retries + 1} attempts)`;
+        return new ServiceTimeoutError(`${what} did not complete within ${timeout} ms${tries}.`, lastError === undefined ? undefined : { cause: lastError });
+      };
+
+      const start = (): void => {
+        wait = undefined;
+        attempt = source.subscribe({
+          next: (value) => subscriber.next(value),
+          error: (err: unknown) => {
+            lastError = err;
+            if (!isRetryable(err) || retries >= maxRetries) return subscriber.error(err);
+            const retryAt = scheduler.now() + backoffDelay(retries + 1, backoff);
+            if (retryAt >= end) return subscriber.error(timedOut()); // no point waiting for a retry past the end
+            retries++;
+            wait = deadlines.at(retryAt).subscribe(start);
+          },
+          complete: () => subscriber.complete(),
+        });
+      };
+
+      const timer = timeout === undefined ? undefined : deadlines.at(end).subscribe(() => subscriber.error(timedOut()));
+      start();
+      return () => {
+        timer?.unsubscribe();
+        wait?.unsubscribe();
+        attempt?.unsubscribe();
+      };
+    });
+}
