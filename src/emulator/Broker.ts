@@ -1,0 +1,45 @@
+import type { SchedulerLike } from 'rxjs';
+import type { BrokerServices } from './BrokerServices';
+import { Namespace } from './entities/Namespace';
+import type { ResolvedQueueOptions } from './entities/ResolvedQueueOptions';
+import { FaultInjector } from './FaultInjector';
+import { DeadlineHeap } from './locks/DeadlineHeap';
+import { LockTokens } from './wire/lockToken';
+
+/** The SAS key CBS tokens are verified against. */
+export interface SasKey {
+  readonly keyName: string;
+  readonly key: string;
+}
+
+/** The broker's state independent of any connection: queues, clock, deadlines, lock tokens, faults. */
+export class Broker implements BrokerServices {
+  readonly deadlines: DeadlineHeap;
+  readonly lockTokens = new LockTokens();
+  readonly faults = new FaultInjector();
+  readonly namespace: Namespace;
+
+  constructor(
+    queues: readonly ResolvedQueueOptions[],
+    readonly sasKey: SasKey,
+    private readonly scheduler: SchedulerLike,
+    /** Reports failures that have no client to go to (a throwing handler, a socket error). */
+    readonly warn: (message: string) => void,
+  ) {
+    this.deadlines = new DeadlineHeap(scheduler, (error) => warn(`Broker deadline failed: ${describe(error)}`));
+    this.namespace = new Namespace(queues, this);
+  }
+
+  now(): number {
+    return this.scheduler.now();
+  }
+
+  get clock(): SchedulerLike {
+    return this.scheduler;
+  }
+}
+
+/** A thrown value as text for a warning. */
+export function describe(error: unknown): string {
+  return error instanceof Error ? (error.stack ?? error.message) : String(error);
+}

@@ -1,0 +1,80 @@
+import type { BrokerServices } from '../BrokerServices';
+import type { MessageSession } from '../entities/MessageSession';
+import type { Queue } from '../entities/Queue';
+import { asArray, asString, longToNumber } from '../wire/values';
+import { ManagementError } from './ManagementError';
+
+/** Everything a `$management` operation works with. */
+export interface OperationContext {
+  readonly queue: Queue;
+  readonly services: BrokerServices;
+  /** Identity of the requesting connection (lock ownership is per connection). */
+  readonly owner: object;
+  /** The request body map (string keys). */
+  readonly body: Readonly<Record<string, unknown>>;
+  /** `associated-link-name`: the receiver (or sender) link the request is made for. */
+  readonly associatedLinkName: string | undefined;
+  readonly now: number;
+}
+
+/** A successful reply: status (default 200) and body map. */
+export interface OperationResult {
+  readonly statusCode?: number;
+  readonly body: Record<string, unknown>;
+}
+
+/** A `$management` operation. Fails by throwing {@link ManagementError}. */
+export type Operation = (context: OperationContext) => OperationResult;
+
+/** The body's `session-id`, or `undefined` when absent. */
+export function optionalSessionId(context: OperationContext): string | undefined {
+  const value = context.body['session-id'];
+  if (value === undefined || value === null) return undefined;
+  const id = asString(value);
+  if (id === undefined) throw ManagementError.argument('session-id', 'must be a string');
+  return id;
+}
+
+/** The body's `session-id`; 400 when absent. */
+export function requiredSessionId(context: OperationContext): string {
+  const id = optionalSessionId(context);
+  if (id === undefined) throw ManagementError.argument('session-id', 'is required');
+  return id;
+}
+
+/**
+ * The session `id` if the requesting connection holds its lock (and, when the request names an
+ * `associated-link-name`, through that link); otherwise 410 `com.microsoft:session-lock-lost`.
+ */
+export function heldSession(context: OperationContext, id: string): MessageSession {
+  if (!context.queue.requiresSession) {
+    throw new ManagementError(400, 'amqp:not-allowed', `The entity '${context.queue.name}' does not require sessions.`);
+  }
+  const session = context.queue.sessions.get(id);
+  const holder = session?.holder;
+  if (session === undefined || holder === undefined || holder.owner !== context.owner) throw ManagementError.sessionLockLost(id);
+  if (context.associatedLinkName !== undefined && holder.name !== context.associatedLinkName) throw ManagementError.sessionLockLost(id);
+  return session;
+}
+
+/** The body field as a list of sequence numbers (AMQP array or list of long). */
+export function sequenceNumbers(context: OperationContext, field: string): number[] {
+  const values = asArray(context.body[field]);
+  if (values === undefined) throw ManagementError.argument(field, 'must be an array of long');
+  return values.map((value) => {
+    const n = longToNumber(value);
+    if (n === undefined) throw ManagementError.argument(field, 'must be an array of long');
+    return n;
+  });
+}
+
+/** The body field as a list of lock tokens, each resolved to its locked message (410 when unknown). */
+export function lockTokenKeys(context: OperationContext): number[] {
+  const values = asArray(context.body['lock-tokens']);
+  if (values === undefined || values.length === 0) throw ManagementError.argument('lock-tokens', 'must be a non-empty array of uuid');
+  return values.map((value) => {
+    const key = context.services.lockTokens.keyOf(value);
+    if (key === undefined) throw ManagementError.messageLockLost();
+    return key;
+  });
+}

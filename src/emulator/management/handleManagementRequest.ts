@@ -1,0 +1,49 @@
+import type { Message } from 'rhea';
+import type { Broker } from '../Broker';
+import { describe } from '../Broker';
+import type { Queue } from '../entities/Queue';
+import { types } from '../rhea/codec';
+import { Conditions } from '../wire/conditions';
+import { asRecord, asString } from '../wire/values';
+import { ManagementError } from './ManagementError';
+import { operations } from './operations';
+
+/**
+ * Answers a request on `<entity>/$management`: runs the named operation (or an injected fault) and builds
+ * the reply: `statusCode` (AMQP int), `statusDescription`, and on failure `errorCondition` (symbol); the
+ * body is always a map. Unknown operations → 501 `amqp:not-implemented`.
+ */
+export function handleManagementRequest(request: Message, queue: Queue, broker: Broker, owner: object): Message {
+  const properties = asRecord(request.application_properties) ?? {};
+  const operation = asString(properties['operation']) ?? '';
+  const fault = broker.faults.take(operation);
+  if (fault !== undefined) return errorReply(fault.statusCode, fault.condition, fault.description ?? `Injected fault for ${operation}.`);
+  const run = operations.get(operation);
+  if (run === undefined) return errorReply(501, Conditions.notImplemented, `The operation '${operation}' is not implemented by the emulator.`);
+  try {
+    const result = run({
+      queue,
+      services: broker,
+      owner,
+      body: asRecord(request.body) ?? {},
+      associatedLinkName: asString(properties['associated-link-name']),
+      now: broker.now(),
+    });
+    const statusCode = result.statusCode ?? 200;
+    return reply(statusCode, statusCode === 204 ? 'No Content' : 'OK', result.body);
+  } catch (error: unknown) {
+    if (error instanceof ManagementError) return errorReply(error.statusCode, error.condition, error.message);
+    broker.warn(`$management ${operation} failed: ${describe(error)}`);
+    return errorReply(500, Conditions.internalError, `The operation '${operation}' failed inside the emulator.`);
+  }
+}
+
+function reply(statusCode: number, description: string, body: Record<string, unknown>, condition?: string): Message {
+  const applicationProperties: Record<string, unknown> = { statusCode: types.wrap_int(statusCode), statusDescription: description };
+  if (condition !== undefined) applicationProperties['errorCondition'] = types.wrap_symbol(condition);
+  return { application_properties: applicationProperties, body } as unknown as Message;
+}
+
+function errorReply(statusCode: number, condition: string, description: string): Message {
+  return reply(statusCode, description, {}, condition);
+}

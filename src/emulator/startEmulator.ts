@@ -1,0 +1,54 @@
+import { asyncScheduler } from 'rxjs';
+import { Broker } from './Broker';
+import type { EmulatorOptions } from './config/EmulatorOptions';
+import type { EmulatorHandle } from './EmulatorHandle';
+import { EmulatorServer } from './EmulatorServer';
+import { resolveQueues } from './resolveQueues';
+
+const DEFAULT_KEY_NAME = 'RootManageSharedAccessKey';
+const DEFAULT_KEY = 'SAS_KEY_VALUE';
+const DEFAULT_HOST = '127.0.0.1';
+
+/**
+ * Starts an in-process broker that speaks the Service Bus AMQP dialect for queues and sessions closely
+ * enough for the official `@azure/service-bus` SDK (and this library's client) to work against it
+ * unmodified. Resolves once it listens; give `handle.connectionString` to a client.
+ *
+ * @throws EmulatorOptionsError / EmulatorConfigError for invalid queue options or configuration; the
+ * listen error (e.g. `EADDRINUSE`) when the port cannot be bound.
+ * @example
+ * const emulator = await startEmulator({ queues: [{ name: 'orders', requiresSession: true }] });
+ * const client = new ServiceBusClient(emulator.connectionString);
+ * // …
+ * await client.close();
+ * await emulator.close();
+ */
+export async function startEmulator(options: EmulatorOptions = {}): Promise<EmulatorHandle> {
+  const warn = options.onWarning ?? ((message: string) => console.warn(message));
+  const queues = await resolveQueues(options, warn);
+  const keyName = options.sasKeyName ?? DEFAULT_KEY_NAME;
+  const key = options.sasKey ?? DEFAULT_KEY;
+  const broker = new Broker(queues, { keyName, key }, options.scheduler ?? asyncScheduler, warn);
+  const server = new EmulatorServer(broker);
+  const host = options.host ?? DEFAULT_HOST;
+  let port: number;
+  try {
+    port = (await server.listen(options.port ?? 0, host)).port;
+  } catch (error: unknown) {
+    await server.close();
+    throw error;
+  }
+  const endpointHost = isLoopbackOrAny(host) ? 'localhost' : host.includes(':') ? `[${host}]` : host;
+  return {
+    port,
+    host,
+    connectionString: `Endpoint=sb://${endpointHost}:${port};SharedAccessKeyName=${keyName};SharedAccessKey=${key};UseDevelopmentEmulator=true;`,
+    close: () => server.close(),
+    injectFault: (operation, fault) => broker.faults.inject(operation, fault),
+    stats: () => server.stats(),
+  };
+}
+
+function isLoopbackOrAny(host: string): boolean {
+  return host === 'localhost' || host === '0.0.0.0' || host === '::' || host === '::1' || host.startsWith('127.');
+}
