@@ -1,0 +1,323 @@
+import {
+  defer,
+  map,
+  Observable,
+  ReplaySubject,
+  share,
+  switchMap,
+  take,
+  type SchedulerLike,
+  type Subscriber,
+  type Subscription,
+} from 'rxjs';
+import { Connection, ConnectionEvents, generate_uuid, type ConnectionOptions, type Receiver, type ReceiverOptions, type Sender } from 'rhea-promise';
+import { ConnectionClosedError, type ServiceBusRxError, type TranslateContext } from '../errors';
+import type { CbsToken, TokenProvider } from '../client/TokenProvider';
+import { MessageSender } from './MessageSender';
+import { openLinks, type LinkHost, type OpenedLinks } from './openLinks';
+import { RequestResponseLink } from './RequestResponseLink';
+import { toAmqpOpenError } from './toAmqpOpenError';
+
+/** Where and how to connect. */
+export interface AmqpConnectionConfig {
+  readonly host: string;
+  readonly port: number;
+  /** TLS (Azure, port 5671) or plain TCP (development emulator, port 5672). */
+  readonly tls: boolean;
+  /** `sb://host[:port]/`: prefix of every CBS audience. */
+  readonly endpoint: string;
+  /** SASL ANONYMOUS initial response (the key name); no SASL layer when undefined. */
+  readonly saslUsername: string | undefined;
+}
+
+/** How long rhea-promise waits for open/begin/attach/detach replies (next-session attaches may be held 65 s). */
+const RHEA_OPERATION_TIMEOUT_SECONDS = 90;
+/** After a failed CBS refresh, try again this much later (bounded by the token's expiry). */
+const REFRESH_RETRY_MS = 30_000;
+
+interface AudienceHold {
+  holders: Set<Subscriber<void>>;
+  timer: Subscription | undefined;
+  expiresOn: number;
+}
+
+/**
+ * One AMQP connection and what is shared on it: the `$cbs` pair (one per connection), CBS token
+ * refresh per audience (one scheduled action per audience, not per link), one `$management` pair and
+ * one sender per entity (opened lazily, kept until the connection closes). Never reconnects: when the
+ * socket drops, {@link lost$} emits and every link on it fails; the owner opens a new connection.
+ */
+export class AmqpConnection implements LinkHost {
+  /** Emits once, when the connection drops or is closed; replays to late subscribers. */
+  readonly lost$: Observable<ServiceBusRxError>;
+  readonly whenLost: Promise<void>;
+  private readonly lostSubject = new ReplaySubject<ServiceBusRxError>(1);
+  private resolveLost!: () => void;
+  private isLost = false;
+  private readonly audiences = new Map<string, AudienceHold>();
+  private readonly managementLinks = new Map<string, Observable<RequestResponseLink>>();
+  private readonly senders = new Map<string, Observable<MessageSender>>();
+  private readonly cbs$: Observable<RequestResponseLink>;
+
+  private constructor(
+    readonly connection: Connection,
+    private readonly config: AmqpConnectionConfig,
+    private readonly tokens: TokenProvider,
+    private readonly scheduler: SchedulerLike,
+  ) {
+    this.lost$ = this.lostSubject.asObservable();
+    this.whenLost = new Promise<void>((resolve) => (this.resolveLost = resolve));
+    connection.on(ConnectionEvents.disconnected, (ctx) => this.markLost(toAmqpOpenError(ctx.error ?? connection.error ?? new Error('socket closed'))));
+    connection.on(ConnectionEvents.connectionClose, () => this.markLost(new ConnectionClosedError('The broker closed the connection.', { retryable: true })));
+    // rhea-promise re-emits rhea's `error`; without a listener Node would throw it.
+    connection.on(ConnectionEvents.error, (ctx) => this.markLost(toAmqpOpenError(ctx.error ?? new Error('connection error'))));
+    this.cbs$ = this.sharedLink(this.openRequestResponse('$cbs', `cbs-${generate_uuid()}`, false));
+  }
+
+  /**
+   * Cold: opens a connection (`tcp_no_delay`, no reconnect) and emits it once open, then completes.
+   * Errors with `ConnectionClosedError` (retryable) or the translated AMQP error. Unsubscribing
+   * before it opens closes it.
+   */
+  static open(config: AmqpConnectionConfig, tokens: TokenProvider, scheduler: SchedulerLike): Observable<AmqpConnection> {
+    return new Observable<AmqpConnection>((subscriber) => {
+      const options = {
+        host: config.host,
+        hostname: config.host,
+        port: config.port,
+        transport: config.tls ? 'tls' : 'tcp',
+        ...(config.tls ? { servername: config.host } : {}),
+        ...(config.saslUsername === undefined ? {} : { username: config.saslUsername }),
+        reconnect: false,
+        idle_time_out: 60_000,
+        // Nagle + delayed ACK costs ~40 ms per request/response round trip (gotcha G9).
+        tcp_no_delay: true,
+        operationTimeoutInSeconds: RHEA_OPERATION_TIMEOUT_SECONDS,
+        properties: { product: 'servicebus-rx', platform: `(${process.arch}-${process.platform})`, framework: `Node/${process.version}` },
+      } as ConnectionOptions;
+      const connection = new Connection(options);
+      const amqp = new AmqpConnection(connection, config, tokens, scheduler);
+      const abort = new AbortController();
+      let opened = false;
+      connection.open({ abortSignal: abort.signal }).then(
+        () => {
+          opened = true;
+          if (subscriber.closed) void amqp.close();
+          else {
+            subscriber.next(amqp);
+            subscriber.complete();
+          }
+        },
+        (err: unknown) => {
+          amqp.markLost(toAmqpOpenError(err));
+          subscriber.error(toAmqpOpenError(err));
+        },
+      );
+      return () => {
+        if (!opened) abort.abort();
+      };
+    });
+  }
+
+  get isOpen(): boolean {
+    return !this.isLost && this.connection.isOpen();
+  }
+
+  /** Closes the connection (every link on it fails with `ConnectionClosedError`). Never rejects. */
+  async close(): Promise<void> {
+    if (this.isLost) return;
+    this.markLost(new ConnectionClosedError('The client was closed.', { retryable: false }));
+    await Promise.race([this.connection.close().catch(() => undefined), new Promise<void>((r) => this.connection.once(ConnectionEvents.disconnected, () => r()))]);
+  }
+
+  /** Cold: one CBS put-token for `endpoint + entityPath`; emits the token used, completes. */
+  putToken(entityPath: string): Observable<CbsToken> {
+    const audience = this.config.endpoint + entityPath;
+    return this.tokens.getToken(audience).pipe(
+      switchMap((token) =>
+        this.cbs$.pipe(
+          take(1),
+          switchMap((cbs) =>
+            cbs.request(
+              { to: '$cbs', application_properties: { operation: 'put-token', name: audience, type: token.type }, body: token.token },
+              { entityPath },
+            ),
+          ),
+          map(() => token),
+        ),
+      ),
+    );
+  }
+
+  /**
+   * Cold: authorizes `entityPath` with a put-token, emits once when done, and keeps the authorization
+   * fresh (re-sending the token before it expires, one scheduled action per audience however many
+   * holders) until unsubscribed. Errors with the put-token failure (`UnauthorizedError`,
+   * `EntityNotFoundError`, …), or later if refreshing keeps failing until the token expires.
+   */
+  holdAuthorization(entityPath: string): Observable<void> {
+    return new Observable<void>((subscriber) => {
+      const audience = this.config.endpoint + entityPath;
+      let hold = this.audiences.get(audience);
+      if (!hold) {
+        hold = { holders: new Set(), timer: undefined, expiresOn: 0 };
+        this.audiences.set(audience, hold);
+      }
+      const h = hold;
+      const sub = this.putToken(entityPath).subscribe({
+        next: (token) => {
+          h.holders.add(subscriber);
+          this.scheduleRefresh(entityPath, h, token);
+          subscriber.next();
+        },
+        error: (err: unknown) => subscriber.error(err),
+      });
+      return () => {
+        sub.unsubscribe();
+        h.holders.delete(subscriber);
+        if (h.holders.size === 0) {
+          h.timer?.unsubscribe();
+          h.timer = undefined;
+          if (this.audiences.get(audience) === h) this.audiences.delete(audience);
+        }
+      };
+    });
+  }
+
+  /**
+   * Cold: authorizes `entityPath`, then attaches a receiver with `options` on its own AMQP session;
+   * emits it once open and stays open (see {@link openLinks}); unsubscribing detaches it.
+   */
+  openReceiver(entityPath: string, options: ReceiverOptions, context: TranslateContext): Observable<OpenedLinks<Receiver>> {
+    return this.holdAuthorization(entityPath).pipe(
+      take(1),
+      switchMap(() =>
+        openLinks(this, (session, abortSignal) => session.createReceiver({ ...options, abortSignal }), (r) => [r], context),
+      ),
+    );
+  }
+
+  /** Shared, lazily opened `<entityPath>/$management` pair (kept until the connection closes). */
+  management(entityPath: string): Observable<RequestResponseLink> {
+    let link$ = this.managementLinks.get(entityPath);
+    if (!link$) {
+      const address = `${entityPath}/$management`;
+      const replyTo = generate_uuid();
+      link$ = this.sharedLink(this.holdAuthorization(address).pipe(take(1), switchMap(() => this.openRequestResponse(address, replyTo, true))));
+      this.managementLinks.set(entityPath, link$);
+    }
+    return link$.pipe(take(1));
+  }
+
+  /** Shared, lazily opened sender to `entityPath` (kept until the connection closes). */
+  sender(entityPath: string): Observable<MessageSender> {
+    let sender$ = this.senders.get(entityPath);
+    if (!sender$) {
+      const name = `${entityPath}-${generate_uuid()}`;
+      const context = { entityPath };
+      sender$ = this.sharedLink(
+        this.holdAuthorization(entityPath).pipe(
+          take(1),
+          switchMap(() =>
+            wrapLinks(
+              openLinks(this, (session, abortSignal) => session.createSender({ name, source: { address: name }, target: { address: entityPath }, abortSignal }), (s) => [s], context),
+              (sender) => new MessageSender(sender, context),
+              `sender ${entityPath}`,
+            ),
+          ),
+        ),
+      );
+      this.senders.set(entityPath, sender$);
+    }
+    return sender$.pipe(take(1));
+  }
+
+  private openRequestResponse(address: string, receiverName: string, replyToTarget: boolean): Observable<RequestResponseLink> {
+    return wrapLinks(
+      openLinks(
+        this,
+        async (session, abortSignal) => {
+          const [sender, receiver] = await Promise.all([
+            session.createSender({ target: { address }, abortSignal }),
+            session.createReceiver({
+              name: receiverName,
+              source: { address },
+              ...(replyToTarget ? { target: { address: receiverName } } : {}),
+              abortSignal,
+            }),
+          ]);
+          return { sender, receiver };
+        },
+        (links: { sender: Sender; receiver: Receiver }) => [links.sender, links.receiver],
+        { entityPath: address },
+      ),
+      ({ sender, receiver }) => new RequestResponseLink(sender, receiver, receiverName),
+      address,
+    );
+  }
+
+  /** Keeps one instance of a link open for all callers until it fails (it fails when the connection is lost). */
+  private sharedLink<T>(source: Observable<T>): Observable<T> {
+    return defer(() => source).pipe(
+      share({ connector: () => new ReplaySubject<T>(1), resetOnError: true, resetOnComplete: true, resetOnRefCountZero: false }),
+    );
+  }
+
+  private scheduleRefresh(entityPath: string, hold: AudienceHold, token: CbsToken): void {
+    hold.expiresOn = token.expiresOnTimestamp;
+    hold.timer?.unsubscribe();
+    hold.timer = this.scheduler.schedule(() => this.refresh(entityPath, hold), Math.max(0, token.refreshAt - this.scheduler.now()));
+  }
+
+  private refresh(entityPath: string, hold: AudienceHold): void {
+    hold.timer = undefined;
+    if (hold.holders.size === 0 || this.isLost) return;
+    this.putToken(entityPath).subscribe({
+      next: (token) => {
+        if (hold.holders.size > 0) this.scheduleRefresh(entityPath, hold, token);
+      },
+      error: (err: unknown) => {
+        const remaining = hold.expiresOn - this.scheduler.now();
+        if (remaining > 1000 && hold.holders.size > 0) {
+          hold.timer = this.scheduler.schedule(() => this.refresh(entityPath, hold), Math.min(REFRESH_RETRY_MS, remaining / 2));
+        } else {
+          // The token is about to expire and could not be renewed: the holders' links will be refused.
+          for (const holder of [...hold.holders]) holder.error(err);
+        }
+      },
+    });
+  }
+
+  private markLost(error: ServiceBusRxError): void {
+    if (this.isLost) return;
+    this.isLost = true;
+    for (const hold of this.audiences.values()) hold.timer?.unsubscribe();
+    this.audiences.clear();
+    this.lostSubject.next(error);
+    this.resolveLost();
+  }
+}
+
+/**
+ * Builds a link user (`RequestResponseLink`, `MessageSender`) on opened links and fails it (failing
+ * everything it has in flight) when the links fail or are closed.
+ */
+function wrapLinks<T, U extends { fail(error: ServiceBusRxError): void }>(links$: Observable<OpenedLinks<T>>, build: (value: T) => U, what: string): Observable<U> {
+  return new Observable<U>((subscriber) => {
+    let user: U | undefined;
+    const sub = links$.subscribe({
+      next: ({ value }) => {
+        user = build(value);
+        subscriber.next(user);
+      },
+      error: (err: ServiceBusRxError) => {
+        user?.fail(err);
+        subscriber.error(err);
+      },
+    });
+    return () => {
+      user?.fail(new ConnectionClosedError(`The ${what} link was closed.`, { retryable: true }));
+      sub.unsubscribe();
+    };
+  });
+}

@@ -1,0 +1,103 @@
+import { Observable, type Subscriber } from 'rxjs';
+import { generate_uuid, ReceiverEvents, SenderEvents, type EventContext, type Message, type Receiver, type Sender } from 'rhea-promise';
+import { translateAmqpError, type ServiceBusRxError, type TranslateContext } from '../errors';
+
+interface Pending {
+  readonly subscriber: Subscriber<Message>;
+  readonly context: TranslateContext;
+}
+
+/**
+ * A request/response node (`$cbs`, `<entity>/$management`): a sender and a receiver on one AMQP session.
+ * Correlation is done here once: each request gets a fresh `message_id`, is registered before it is
+ * sent, and is answered by the reply whose `correlation_id` matches. 2xx (`statusCode` or
+ * `status-code`) is success; anything else is translated (`errorCondition`, `statusCode`,
+ * `statusDescription`) by `translateAmqpError`.
+ */
+export class RequestResponseLink {
+  private readonly pending = new Map<string, Pending>();
+  /** Requests waiting for sender credit, in order. */
+  private readonly queued: Array<{ id: string; message: Message }> = [];
+  private failure: ServiceBusRxError | undefined;
+
+  constructor(
+    readonly sender: Sender,
+    readonly receiver: Receiver,
+    /** The `reply_to` the peer answers to (the receiver's name or target address). */
+    private readonly replyTo: string,
+  ) {
+    receiver.on(ReceiverEvents.message, this.onReply);
+    sender.on(SenderEvents.sendable, this.onSendable);
+  }
+
+  /**
+   * Cold: on subscribe sends `message` (its `message_id` and `reply_to` are set here) and emits the
+   * successful reply, then completes. Errors with the translated failure reply, or when the link
+   * fails ({@link fail}). Unsubscribing forgets the request (a late reply is dropped). No timeout:
+   * callers bound it (`retryWithin`).
+   */
+  request(message: Omit<Message, 'message_id' | 'reply_to'>, context: TranslateContext = {}): Observable<Message> {
+    return new Observable<Message>((subscriber) => {
+      if (this.failure) {
+        subscriber.error(this.failure);
+        return undefined;
+      }
+      const id = generate_uuid();
+      this.pending.set(id, { subscriber, context });
+      const full: Message = { ...message, message_id: id, reply_to: this.replyTo };
+      if (this.queued.length === 0 && this.sender.sendable()) this.sender.send(full);
+      else this.queued.push({ id, message: full });
+      return () => {
+        this.pending.delete(id);
+      };
+    });
+  }
+
+  /** Fails every outstanding and future request with `error` and removes this object's listeners. */
+  fail(error: ServiceBusRxError): void {
+    if (this.failure) return;
+    this.failure = error;
+    this.receiver.removeListener(ReceiverEvents.message, this.onReply);
+    this.sender.removeListener(SenderEvents.sendable, this.onSendable);
+    const pending = [...this.pending.values()];
+    this.pending.clear();
+    this.queued.length = 0;
+    for (const p of pending) p.subscriber.error(error);
+  }
+
+  private readonly onSendable = (): void => {
+    while (this.queued.length > 0 && this.sender.sendable()) {
+      const next = this.queued.shift();
+      if (next && this.pending.has(next.id)) this.sender.send(next.message);
+    }
+  };
+
+  private readonly onReply = (context: EventContext): void => {
+    const reply = context.message;
+    if (!reply) return;
+    const id = reply.correlation_id;
+    const key = typeof id === 'string' ? id : id === undefined ? undefined : String(id);
+    const pending = key === undefined ? undefined : this.pending.get(key);
+    if (!pending || key === undefined) return;
+    this.pending.delete(key);
+    const props = reply.application_properties ?? {};
+    const status = Number(props['statusCode'] ?? props['status-code']);
+    if (status >= 200 && status < 300) {
+      pending.subscriber.next(reply);
+      pending.subscriber.complete();
+      return;
+    }
+    const condition = props['errorCondition'] ?? props['error-condition'];
+    const description = props['statusDescription'] ?? props['status-description'];
+    pending.subscriber.error(
+      translateAmqpError(
+        {
+          statusCode: Number.isFinite(status) ? status : undefined,
+          condition: typeof condition === 'string' ? condition : undefined,
+          description: typeof description === 'string' ? description : undefined,
+        },
+        pending.context,
+      ),
+    );
+  };
+}
