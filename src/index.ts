@@ -1,0 +1,49 @@
+/**
+ * servicebus-rx: Azure Service Bus sessions as RxJS streams.
+ * The embedded broker is a separate entry point: `servicebus-rx/emulator`.
+ */
+
+/* Client */
+export { ServiceBusClient } from './client/ServiceBusClient';
+export type { ServiceBusClientOptions } from './client/ServiceBusClientOptions';
+export type { RetryOptions } from './client/RetryOptions';
+export type { OperationOptions } from './client/OperationOptions';
+export type { AcceptSessionOptions, ReceiveMode } from './client/AcceptSessionOptions';
+export type { OutgoingMessage } from './client/OutgoingMessage';
+
+/* Sessions and messages */
+export type { Session, SessionState, PeekOptions } from './session/Session';
+export type { ReceivedMessage, PeekedMessage, DeadLetterOptions, PropertiesToModify, MessageState } from './session/ReceivedMessage';
+
+/* Lock states */
+export type { LockState, LockHeld, LockRenewed, LockTick, LockExpiring, LockLost, LockHandle } from './session/LockState';
+
+/* Auto-renewal */
+export { autoRenew, type AutoRenewOptions, type AutoRenewRetryOptions } from './renewal/autoRenew';
+export {
+  AutoLockRenewTimeout,
+  AutoLockRenewFailed,
+  isAutoRenewErrorEvent,
+  type AutoLockRenewError,
+  type AutoRenewErrorEvent,
+} from './renewal/AutoLockRenewError';
+
+/* Session pool */
+export { sessionPool, type PoolableSession, type SessionAcceptor } from './pool/sessionPool';
+export type { SessionPoolOptions, SessionPoolBackoff } from './pool/SessionPoolOptions';
+
+/* Errors */
+export {
+  ServiceBusRxError,
+  isServiceBusRxError,
+  SessionLockLostError,
+  SessionCannotBeLockedError,
+  ServiceTimeoutError,
+  ServiceBusyError,
+  UnauthorizedError,
+  EntityNotFoundError,
+  MessageLockLostError,
+  InvalidArgumentError,
+  ConnectionClosedError,
+  type LockLostReason,
+} from './errors';

@@ -1,0 +1,428 @@
+import {
+  catchError,
+  defer,
+  map,
+  Observable,
+  of,
+  ReplaySubject,
+  share,
+  Subject,
+  switchMap,
+  tap,
+  throwError,
+  timeout as timeoutWith,
+  type OperatorFunction,
+  type SchedulerLike,
+  type Subscription,
+} from 'rxjs';
+import { message as rheaMessage, ReceiverEvents, type AmqpError, type EventContext, type Receiver, type Session as AmqpSession } from 'rhea-promise';
+import {
+  InvalidArgumentError,
+  ServiceTimeoutError,
+  SessionLockLostError,
+  translateAmqpError,
+  type LockLostReason,
+  type ServiceBusRxError,
+} from '../errors';
+import type { ReceiveMode } from '../client/AcceptSessionOptions';
+import type { OperationOptions } from '../client/OperationOptions';
+import type { RetryOptions } from '../client/RetryOptions';
+import type { AmqpConnection } from '../amqp/AmqpConnection';
+import { closeLinks } from '../amqp/openLinks';
+import {
+  getSessionState,
+  peekMessages,
+  receiveBySequenceNumber,
+  renewSessionLock,
+  setSessionState,
+  updateDisposition,
+  type DispositionStatus,
+  type SessionRequestScope,
+} from '../amqp/managementOperations';
+import type { RequestResponseLink } from '../amqp/RequestResponseLink';
+import type { AutoLockRenewError } from '../renewal/AutoLockRenewError';
+import { lockTimeline, type LockUpdate } from '../renewal/lockTimeline';
+import { retryWithin } from '../retry/retryWithin';
+import { validateTimeout } from '../retry/validateTimeout';
+import type { LockLost, LockState } from './LockState';
+import type { PeekedMessage, ReceivedMessage } from './ReceivedMessage';
+import type { PeekOptions, Session, SessionState } from './Session';
+import { PeekedSessionMessage, SessionMessage, type MessageSettler, type Settlement } from './SessionMessage';
+import { decodeSessionState, encodeSessionState } from './sessionStateCodec';
+
+/** Default bound of a management operation (the official SDK's default operation timeout). */
+const DEFAULT_OPERATION_TIMEOUT_MS = 60_000;
+/** rhea builds outcomes at runtime; its typings omit these constructors. */
+const outcomes = rheaMessage as unknown as Record<'accepted' | 'modified' | 'rejected', (fields?: Record<string, unknown>) => { described(): unknown }>;
+const ACCEPTED = outcomes.accepted().described();
+
+/** Everything a session receiver is built from (internal; produced by `acceptSessionLink`). */
+export interface SessionReceiverInit {
+  readonly amqp: AmqpConnection;
+  readonly entityPath: string;
+  readonly sessionId: string;
+  readonly lockedUntil: Date;
+  readonly receiveMode: ReceiveMode;
+  readonly link: Receiver;
+  readonly linkSession: AmqpSession;
+  /** Detaches the link when unsubscribed (owned by the session from now on). */
+  readonly linkSubscription: Subscription;
+  readonly maxCredit: number;
+  readonly scheduler: SchedulerLike;
+  readonly retry: RetryOptions;
+  readonly tickPeriod: number | undefined;
+  readonly expiringSoonThreshold: number | undefined;
+  /** `autoRenew(options)` built (and validated) at the accept call; undefined = no auto-renewal. */
+  readonly autoRenew: OperatorFunction<LockState, unknown> | undefined;
+  /** Called once when the session has closed (any reason). */
+  readonly onClosed: (session: SessionReceiver) => void;
+}
+
+/**
+ * The `Session` implementation: one session receiver link, its lock timeline, its messages and the
+ * management operations scoped to it. See {@link Session} for the public contract.
+ */
+export class SessionReceiver implements Session, MessageSettler {
+  readonly sessionId: string;
+  readonly receiveMode: ReceiveMode;
+  readonly lock$: Observable<LockState>;
+  readonly state$: Observable<SessionState | undefined>;
+  readonly messages$: Observable<ReceivedMessage>;
+  private lockedUntilValue: Date;
+  private autoRenewErrorValue: AutoLockRenewError | undefined;
+  private lostError: SessionLockLostError | undefined;
+  private closedPromise: Promise<void> | undefined;
+
+  private readonly init: SessionReceiverInit;
+  private readonly scope: SessionRequestScope;
+  private readonly peekLock: boolean;
+  private readonly updates = new Subject<LockUpdate>();
+  private readonly lockSubscription: Subscription;
+  private autoRenewSubscription: Subscription | undefined;
+
+  /** Messages are multicast to current subscribers; kept here while there are none. */
+  private readonly messageSubject = new Subject<ReceivedMessage>();
+  private readonly undelivered: SessionMessage[] = [];
+  private creditStarted = false;
+  /** Link messages delivered and not yet settled (peekLock). */
+  private unsettled = 0;
+  /** Credit owed back to the broker, flushed in batches of `creditBatch`. */
+  private owedCredit = 0;
+  private readonly creditBatch: number;
+  /** Link settlements waiting for the broker's settled disposition, by delivery id. */
+  private readonly pendingSettles = new Map<number, SessionMessage>();
+  private readonly stateChanges = new Subject<SessionState | undefined>();
+  private stateVersion = 0;
+  private lastPeekedSequenceNumber = 0n;
+
+  constructor(init: SessionReceiverInit) {
+    this.init = init;
+    this.sessionId = init.sessionId;
+    this.receiveMode = init.receiveMode;
+    this.lockedUntilValue = init.lockedUntil;
+    this.peekLock = init.receiveMode === 'peekLock';
+    this.scope = { sessionId: init.sessionId, associatedLinkName: init.link.name };
+    this.creditBatch = Math.max(1, Math.ceil(init.maxCredit / 4));
+
+    this.lock$ = lockTimeline({
+      sessionId: init.sessionId,
+      lock: this,
+      lockedUntil: init.lockedUntil,
+      updates: this.updates,
+      ...(init.tickPeriod === undefined ? {} : { tickPeriod: init.tickPeriod }),
+      ...(init.expiringSoonThreshold === undefined ? {} : { expiringSoonThreshold: init.expiringSoonThreshold }),
+      scheduler: init.scheduler,
+    }).pipe(share({ connector: () => new ReplaySubject<LockState>(1), resetOnError: false, resetOnComplete: false, resetOnRefCountZero: false }));
+
+    init.link.on(ReceiverEvents.message, this.onMessage);
+    init.link.on(ReceiverEvents.settled, this.onSettled);
+
+    this.messages$ = new Observable<ReceivedMessage>((subscriber) => {
+      if (this.lostError) {
+        if (this.lostError.reason === 'closed') subscriber.complete();
+        else subscriber.error(this.lostError);
+        return undefined;
+      }
+      const sub = this.messageSubject.subscribe(subscriber);
+      while (this.undelivered.length > 0 && !subscriber.closed) this.deliver(this.undelivered.shift() as SessionMessage);
+      if (!this.creditStarted) {
+        this.creditStarted = true;
+        init.link.addCredit(init.maxCredit);
+      }
+      return sub;
+    });
+
+    this.state$ = this.createState$();
+
+    // Watch the lock from now on, so a loss is acted upon with or without subscribers.
+    this.lockSubscription = this.lock$.subscribe((state) => {
+      if (state.kind === 'lost') this.onLost(state);
+    });
+    if (init.autoRenew && !this.lostError) this.autoRenewSubscription = this.lock$.pipe(init.autoRenew).subscribe();
+  }
+
+  get lockedUntil(): Date {
+    return this.lockedUntilValue;
+  }
+
+  get autoRenewError(): AutoLockRenewError | undefined {
+    return this.autoRenewErrorValue;
+  }
+
+  /** `LockHandle`: records auto-renewal's terminal error. */
+  reportAutoRenewError(error: Error): void {
+    this.autoRenewErrorValue = error as AutoLockRenewError;
+  }
+
+  /** `LockHandle`: closes the link because the lock is lost (or the session is closed). Idempotent. */
+  closeLink(reason: LockLostReason, cause?: unknown): void {
+    if (this.lostError) return;
+    // lock$ turns this into its `lost` state synchronously, which runs onLost.
+    this.updates.next(cause === undefined ? { kind: 'lost', reason } : { kind: 'lost', reason, cause });
+    if (!this.lostError) this.teardown(new SessionLockLostError(this.sessionId, reason, cause === undefined ? undefined : { cause }));
+  }
+
+  /** The receive link failed after accept (broker detach, session end, connection loss). */
+  onLinkFailure(error: ServiceBusRxError): void {
+    if (this.lostError) return;
+    const reason: LockLostReason = error instanceof SessionLockLostError ? error.reason : 'detached';
+    this.closeLink(reason, error);
+  }
+
+  async close(): Promise<void> {
+    this.closeLink('closed');
+    await this.closedPromise;
+  }
+
+  renewLock(options?: OperationOptions): Observable<Date> {
+    return this.managementOperation('renewLock', options, (link) => renewSessionLock(link, this.scope)).pipe(
+      tap((lockedUntil) => {
+        if (this.lostError) return;
+        this.lockedUntilValue = lockedUntil;
+        this.updates.next({ kind: 'renewed', lockedUntil });
+      }),
+    );
+  }
+
+  getState(options?: OperationOptions): Observable<SessionState | undefined> {
+    return this.managementOperation('getState', options, (link) => getSessionState(link, this.scope)).pipe(map(decodeSessionState));
+  }
+
+  setState(state: SessionState | null, options?: OperationOptions): Observable<void> {
+    const bytes = encodeSessionState(state);
+    const decoded = state === null ? undefined : state;
+    return this.managementOperation('setState', options, (link) => setSessionState(link, this.scope, bytes)).pipe(
+      tap(() => {
+        this.stateVersion++;
+        this.stateChanges.next(decoded);
+      }),
+    );
+  }
+
+  peek(count: number, options?: PeekOptions): Observable<PeekedMessage[]> {
+    if (typeof count !== 'number' || !Number.isInteger(count) || count < 1 || count > 0x7fffffff) {
+      throw new InvalidArgumentError('count', 'must be a positive integer', count);
+    }
+    const from = options?.fromSequenceNumber;
+    if (from !== undefined && (typeof from !== 'bigint' || from < 0n)) {
+      throw new InvalidArgumentError('options.fromSequenceNumber', 'must be a non-negative bigint', from);
+    }
+    return this.managementOperation('peek', options, (link) =>
+      peekMessages(link, this.scope, from ?? this.lastPeekedSequenceNumber + 1n, count).pipe(
+        catchError((err: unknown) => ((err as ServiceBusRxError).condition === 'com.microsoft:message-not-found' ? of([]) : throwError(() => err))),
+      ),
+    ).pipe(
+      map((messages) => {
+        const peeked = messages.map((m) => new PeekedSessionMessage(m, this.sessionId));
+        const last = peeked[peeked.length - 1];
+        if (last && last.sequenceNumber > this.lastPeekedSequenceNumber) this.lastPeekedSequenceNumber = last.sequenceNumber;
+        return peeked;
+      }),
+    );
+  }
+
+  receiveDeferred(sequenceNumbers: readonly bigint[], options?: OperationOptions): Observable<ReceivedMessage[]> {
+    if (!Array.isArray(sequenceNumbers) || sequenceNumbers.length === 0 || sequenceNumbers.some((n) => typeof n !== 'bigint' || n < 0n)) {
+      throw new InvalidArgumentError('sequenceNumbers', 'must be a non-empty array of non-negative bigints', sequenceNumbers);
+    }
+    const list = [...sequenceNumbers];
+    return this.managementOperation('receiveDeferred', options, (link) => receiveBySequenceNumber(link, this.scope, list, !this.peekLock)).pipe(
+      map((messages) => messages.map((m) => new SessionMessage(this, m.message, this.sessionId, undefined, m.lockToken, this.peekLock))),
+    );
+  }
+
+  /** `MessageSettler`: settles on the link (messages$) or with update-disposition (deferred messages). */
+  settle(message: SessionMessage, settlement: Settlement): Observable<void> {
+    const settled$ = new Observable<void>((subscriber) => {
+      if (this.lostError) return subscriber.error(this.lostError);
+      if (!message.settleable) {
+        return subscriber.error(new InvalidArgumentError('message', 'was received in receiveAndDelete mode and cannot be settled'));
+      }
+      if (message.settling) return subscriber.error(new InvalidArgumentError('message', 'has already been settled'));
+      message.settling = true;
+      const delivery = message.delivery;
+      if (delivery === undefined) {
+        // Received by sequence number: settled through the management link.
+        return this.settleDeferred(message, settlement).subscribe(subscriber);
+      }
+      message.pending = subscriber;
+      this.pendingSettles.set(delivery.id, message);
+      delivery.update(false, outcome(settlement));
+      this.unsettled--;
+      this.returnCredit(1);
+      return () => {
+        // The disposition is on the wire; unsubscribing only stops waiting for the broker's answer.
+        message.pending = undefined;
+      };
+    });
+    if (settlement.timeout === undefined) return settled$;
+    const ms = settlement.timeout;
+    return settled$.pipe(
+      timeoutWith({
+        first: ms,
+        scheduler: this.init.scheduler,
+        with: () => throwError(() => new ServiceTimeoutError(`Settling the message did not complete within ${ms} ms.`)),
+      }),
+    );
+  }
+
+  private settleDeferred(message: SessionMessage, s: Settlement): Observable<void> {
+    const token = message.managementLockToken as string;
+    const status: DispositionStatus =
+      s.kind === 'complete' ? 'completed' : s.kind === 'abandon' ? 'abandoned' : s.kind === 'defer' ? 'defered' : 'suspended';
+    return this.managementOperationWithTimeout('settle', s.timeout ?? DEFAULT_OPERATION_TIMEOUT_MS, (link) =>
+      updateDisposition(link, this.scope, [token], status, {
+        deadLetterReason: s.reason,
+        deadLetterDescription: s.description,
+        propertiesToModify: s.propertiesToModify,
+      }),
+    );
+  }
+
+  private readonly onMessage = (context: EventContext): void => {
+    const delivery = context.delivery;
+    const raw = context.message;
+    if (!delivery || !raw || this.lostError) return;
+    const message = new SessionMessage(this, raw, this.sessionId, delivery, undefined, this.peekLock);
+    if (this.peekLock) this.unsettled++;
+    // Pre-settled (receiveAndDelete): mark settled so rhea frees its incoming window slot.
+    else delivery.update(true);
+    if (this.messageSubject.observed) this.deliver(message);
+    else this.undelivered.push(message);
+  };
+
+  private deliver(message: SessionMessage): void {
+    this.messageSubject.next(message);
+    if (!this.peekLock) this.returnCredit(1);
+  }
+
+  /** Gives credit back in batches; at once when nothing is left to work on (no stall below the batch size). */
+  private returnCredit(n: number): void {
+    this.owedCredit += n;
+    if (this.owedCredit >= this.creditBatch || (this.peekLock && this.unsettled === 0)) {
+      if (this.lostError || !this.creditStarted) return;
+      this.init.link.addCredit(this.owedCredit);
+      this.owedCredit = 0;
+    }
+  }
+
+  private readonly onSettled = (context: EventContext): void => {
+    const delivery = context.delivery;
+    if (!delivery) return;
+    const message = this.pendingSettles.get(delivery.id);
+    if (!message) return;
+    this.pendingSettles.delete(delivery.id);
+    const subscriber = message.pending;
+    message.pending = undefined;
+    if (!subscriber) return;
+    const error = (delivery.remote_state as { error?: AmqpError } | undefined)?.error;
+    if (error?.condition && error.condition !== 'com.microsoft:dead-letter') {
+      subscriber.error(translateAmqpError(error, { sessionId: this.sessionId, entityPath: this.init.entityPath }));
+    } else {
+      subscriber.next();
+      subscriber.complete();
+    }
+  };
+
+  private onLost(state: LockLost): void {
+    this.teardown(state.error);
+  }
+
+  /** Runs once: stops delivery, fails what waits on the link, ends the streams, detaches the link. */
+  private teardown(error: SessionLockLostError): void {
+    if (this.lostError) return;
+    this.lostError = error;
+    const { link } = this.init;
+    link.removeListener(ReceiverEvents.message, this.onMessage);
+    link.removeListener(ReceiverEvents.settled, this.onSettled);
+    this.undelivered.length = 0;
+    const waiting = [...this.pendingSettles.values()];
+    this.pendingSettles.clear();
+    for (const m of waiting) {
+      const subscriber = m.pending;
+      m.pending = undefined;
+      subscriber?.error(error);
+    }
+    if (error.reason === 'closed') this.messageSubject.complete();
+    else this.messageSubject.error(error);
+    this.stateChanges.complete();
+    this.updates.complete();
+    this.init.linkSubscription.unsubscribe();
+    this.closedPromise = closeLinks(this.init.linkSession, [link], this.init.amqp.whenLost);
+    this.autoRenewSubscription?.unsubscribe();
+    this.lockSubscription?.unsubscribe();
+    this.init.onClosed(this);
+  }
+
+  /** One management operation: fails fast once the lock is lost; retried and bounded by `timeout`. */
+  private managementOperation<T>(operation: string, options: OperationOptions | undefined, run: (link: RequestResponseLink) => Observable<T>): Observable<T> {
+    const timeout = validateTimeout('options.timeout', options?.timeout) ?? DEFAULT_OPERATION_TIMEOUT_MS;
+    return this.managementOperationWithTimeout(operation, timeout, run);
+  }
+
+  private managementOperationWithTimeout<T>(operation: string, timeout: number, run: (link: RequestResponseLink) => Observable<T>): Observable<T> {
+    return defer(() => {
+      if (this.lostError) return throwError(() => this.lostError);
+      return this.init.amqp.management(this.init.entityPath).pipe(switchMap(run));
+    }).pipe(retryWithin({ ...this.init.retry, timeout, scheduler: this.init.scheduler, operation: `${operation} (session '${this.sessionId}')` }));
+  }
+
+  /** state$: the fetched state, then local changes; a change made while fetching wins over the fetched value. */
+  private createState$(): Observable<SessionState | undefined> {
+    return new Observable<SessionState | undefined>((subscriber) => {
+      const versionAtFetch = this.stateVersion;
+      const changes = this.stateChanges.subscribe(subscriber);
+      const fetch = this.getState().subscribe({
+        next: (state) => {
+          if (this.stateVersion === versionAtFetch) subscriber.next(state);
+        },
+        error: (err: unknown) => subscriber.error(err),
+      });
+      return () => {
+        changes.unsubscribe();
+        fetch.unsubscribe();
+      };
+    }).pipe(share({ connector: () => new ReplaySubject<SessionState | undefined>(1), resetOnError: true, resetOnComplete: false, resetOnRefCountZero: true }));
+  }
+}
+
+function outcome(s: Settlement): unknown {
+  switch (s.kind) {
+    case 'complete':
+      return ACCEPTED;
+    case 'abandon':
+      return outcomes
+        .modified({ undeliverable_here: false, ...(s.propertiesToModify === undefined ? {} : { message_annotations: s.propertiesToModify }) })
+        .described();
+    case 'defer':
+      return outcomes
+        .modified({ undeliverable_here: true, ...(s.propertiesToModify === undefined ? {} : { message_annotations: s.propertiesToModify }) })
+        .described();
+    case 'deadLetter': {
+      const info: Record<string, unknown> = { ...(s.propertiesToModify ?? {}) };
+      if (s.reason !== undefined) info['DeadLetterReason'] = s.reason;
+      if (s.description !== undefined) info['DeadLetterErrorDescription'] = s.description;
+      return outcomes.rejected({ error: { condition: 'com.microsoft:dead-letter', description: undefined, info } }).described();
+    }
+  }
+}

@@ -1,0 +1,53 @@
+import { firstValueFrom, lastValueFrom, take, toArray, concatMap, map } from 'rxjs';
+import { startEmulator, type EmulatorHandle } from '../../src/emulator';
+import { ServiceBusClient } from '../../src';
+
+let broker: EmulatorHandle;
+let client: ServiceBusClient;
+
+beforeAll(async () => {
+  broker = await startEmulator({ port: 0, queues: [{ name: 'sq', requiresSession: true, lockDurationMs: 5_000 }] });
+});
+afterAll(async () => {
+  await broker.close();
+});
+beforeEach(() => {
+  client = new ServiceBusClient(broker.connectionString);
+});
+afterEach(async () => {
+  await client.close();
+});
+
+describe('send, accept a specific session, receive, complete', () => {
+  it('delivers a session\'s messages in order and completes them', async () => {
+    await lastValueFrom(
+      client.send('sq', [
+        { body: 'first', sessionId: 'a', messageId: 'm1', applicationProperties: { n: 1 } },
+        { body: { second: true }, sessionId: 'a', messageId: 'm2' },
+        { body: Buffer.from([1, 2, 3]), sessionId: 'a', messageId: 'm3' },
+      ]),
+    );
+    await lastValueFrom(client.send('sq', { body: 'other session', sessionId: 'b' }));
+
+    const session = await firstValueFrom(client.acceptSession('sq', 'a'));
+    expect(session.sessionId).toBe('a');
+    expect(session.lockedUntil.getTime()).toBeGreaterThan(Date.now());
+
+    const received = await lastValueFrom(
+      session.messages$.pipe(
+        take(3),
+        concatMap((m) => m.complete().pipe(map(() => m))),
+        toArray(),
+      ),
+    );
+    expect(received.map((m) => m.messageId)).toEqual(['m1', 'm2', 'm3']);
+    expect(received[0]?.body).toBe('first');
+    expect(received[0]?.applicationProperties).toEqual({ n: 1 });
+    expect(received[1]?.body).toEqual({ second: true });
+    expect(Buffer.from(received[2]?.body as Buffer)).toEqual(Buffer.from([1, 2, 3]));
+    expect(received.every((m) => m.sessionId === 'a' && m.deliveryCount === 0 && typeof m.lockToken === 'string')).toBe(true);
+    expect(received[0]!.sequenceNumber < received[1]!.sequenceNumber).toBe(true);
+    await session.close();
+    expect(broker.stats().queues[0]?.active).toBe(1);
+  });
+});
