@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { SchedulerLike } from 'rxjs';
 import type { BrokerServices } from './BrokerServices';
 import { Namespace } from './entities/Namespace';
@@ -30,8 +31,15 @@ export class Broker implements BrokerServices {
     this.namespace = new Namespace(queues, this);
   }
 
+  private readonly messageIdPrefix = randomBytes(8).toString('hex');
+  private messageIdCounter = 0;
+
   now(): number {
     return this.scheduler.now();
+  }
+
+  newMessageId(): string {
+    return this.messageIdPrefix + (++this.messageIdCounter).toString(16).padStart(16, '0');
   }
 
   get clock(): SchedulerLike {

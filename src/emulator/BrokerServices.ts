@@ -7,4 +7,6 @@ export interface BrokerServices {
   now(): number;
   readonly deadlines: DeadlineHeap;
   readonly lockTokens: LockTokens;
+  /** A new broker-assigned message id (for messages sent without one). */
+  newMessageId(): string;
 }

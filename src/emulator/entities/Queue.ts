@@ -2,6 +2,7 @@ import type { BrokerServices } from '../BrokerServices';
 import { Deadline } from '../locks/Deadline';
 import { withApplicationProperties } from '../wire/applicationProperties';
 import type { MessageContent } from '../wire/MessageContent';
+import { withMessageId } from '../wire/withMessageId';
 import type { Consumer, SessionWaiter } from './Consumer';
 import { MessageSession } from './MessageSession';
 import type { ResolvedQueueOptions } from './ResolvedQueueOptions';
@@ -58,12 +59,13 @@ export class Queue {
   // ---------------------------------------------------------------- intake
 
   /**
-   * Adds a message sent by a client. A message whose `x-opt-scheduled-enqueue-time` lies in the future
-   * becomes a scheduled message and turns active at that time.
+   * Adds a message sent by a client (given a message id when it has none). A message whose
+   * `x-opt-scheduled-enqueue-time` lies in the future becomes a scheduled message and turns active then.
    */
   enqueue(content: MessageContent, now: number): StoredMessage {
     const scheduledAt = content.scheduledEnqueueTimeMs;
-    const message = new StoredMessage(++this.lastSequenceNumber, content, now, Number.POSITIVE_INFINITY);
+    const withId = content.messageId === undefined ? withMessageId(content, this.services.newMessageId()) : content;
+    const message = new StoredMessage(++this.lastSequenceNumber, withId, now, Number.POSITIVE_INFINITY);
     this.add(message, now);
     if (scheduledAt !== undefined && scheduledAt > now) {
       message.state = MessageState.scheduled;
