@@ -185,8 +185,10 @@ export class SessionReceiver implements Session, MessageSettler {
   /** The receive link failed after accept (broker detach, session end, connection loss). */
   onLinkFailure(error: ServiceBusRxError): void {
     if (this.lostError) return;
-    const reason: LockLostReason = error instanceof SessionLockLostError ? error.reason : 'detached';
-    this.closeLink(reason, error);
+    // The broker detaches with session-lock-lost when the lock runs out; once our clock agrees the
+    // lock is past its expiry, that is an expiry rather than a detach for another reason.
+    const expired = error instanceof SessionLockLostError && this.init.scheduler.now() >= this.lockedUntilValue.getTime();
+    this.closeLink(expired ? 'expired' : 'detached', error);
   }
 
   async close(): Promise<void> {
