@@ -1,4 +1,5 @@
 import type { SchedulerLike, Subscription } from 'rxjs';
+import { DeadlineQueue } from '../renewal/DeadlineQueue';
 
 interface Watched {
   /** Last activity, on the monitor's scheduler clock. */
@@ -8,9 +9,10 @@ interface Watched {
 
 /**
  * Calls `onIdle` for each watched key that saw no activity for `timeoutMs`. However many keys are
- * watched, at most one action is scheduled (for the earliest deadline); `touch` is a field write and
- * never reschedules, because activity only moves deadlines later: when the action fires it re-arms
- * for the keys that turned out to be active.
+ * watched, at most one deadline is registered (the earliest, in the scheduler's shared
+ * `DeadlineQueue`, so idle timeouts also share the timer of lock ticks and renewals); `touch` is a
+ * field write and never reschedules, because activity only moves deadlines later: when the deadline
+ * fires it re-arms for the keys that turned out to be active.
  * @internal
  */
 export class IdleMonitor<K> {
@@ -55,7 +57,9 @@ export class IdleMonitor<K> {
     if (this.action !== undefined && this.armedAt <= deadline) return;
     this.disarm();
     this.armedAt = deadline;
-    this.action = this.scheduler.schedule(() => this.fire(), Math.max(0, deadline - this.scheduler.now()));
+    this.action = DeadlineQueue.shared(this.scheduler)
+      .at(deadline)
+      .subscribe(() => this.fire());
   }
 
   private disarm(): void {
