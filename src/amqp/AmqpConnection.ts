@@ -189,8 +189,8 @@ export class AmqpConnection implements LinkHost {
    * emits it once open and stays open (see {@link openLinks}); unsubscribing detaches it.
    */
   openReceiver(entityPath: string, options: ReceiverOptions, context: TranslateContext): Observable<OpenedLinks<Receiver>> {
+    // The hold stays subscribed (it emits once) for as long as the link is open: that keeps the token fresh.
     return this.holdAuthorization(entityPath).pipe(
-      take(1),
       switchMap(() =>
         openLinks(this, (session, abortSignal) => session.createReceiver({ ...options, abortSignal }), (r) => [r], context),
       ),
@@ -203,7 +203,7 @@ export class AmqpConnection implements LinkHost {
     if (!link$) {
       const address = `${entityPath}/$management`;
       const replyTo = generate_uuid();
-      link$ = this.sharedLink(this.holdAuthorization(address).pipe(take(1), switchMap(() => this.openRequestResponse(address, replyTo, true))));
+      link$ = this.sharedLink(this.holdAuthorization(address).pipe(switchMap(() => this.openRequestResponse(address, replyTo, true))));
       this.managementLinks.set(entityPath, link$);
     }
     return link$.pipe(take(1));
@@ -217,7 +217,6 @@ export class AmqpConnection implements LinkHost {
       const context = { entityPath };
       sender$ = this.sharedLink(
         this.holdAuthorization(entityPath).pipe(
-          take(1),
           switchMap(() =>
             wrapLinks(
               openLinks(this, (session, abortSignal) => session.createSender({ name, source: { address: name }, target: { address: entityPath }, abortSignal }), (s) => [s], context),

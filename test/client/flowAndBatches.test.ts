@@ -1,0 +1,133 @@
+import { type AccessToken, type TokenCredential } from '@azure/core-auth';
+import { filter, firstValueFrom, lastValueFrom, take, toArray } from 'rxjs';
+import { startEmulator, type EmulatorHandle } from '../../src/emulator';
+import { ConnectionClosedError, ServiceBusClient, ServiceBusRxError, SessionLockLostError, type LockLost, type ReceivedMessage, type Session } from '../../src';
+
+let broker: EmulatorHandle;
+let client: ServiceBusClient;
+const sessions: Session[] = [];
+
+beforeAll(async () => {
+  broker = await startEmulator({ port: 0, queues: [{ name: 'sq', requiresSession: true, lockDurationMs: 10_000 }] });
+});
+afterAll(async () => {
+  await broker.close();
+});
+beforeEach(() => {
+  client = new ServiceBusClient(broker.connectionString);
+});
+afterEach(async () => {
+  await Promise.all(sessions.splice(0).map((s) => s.close()));
+  await client.close();
+});
+
+async function accept(sessionId: string, options?: Parameters<ServiceBusClient['acceptSession']>[2]): Promise<Session> {
+  const s = await firstValueFrom(client.acceptSession('sq', sessionId, options));
+  sessions.push(s);
+  return s;
+}
+const lockedMessages = (): number => broker.stats().queues[0]?.locked ?? -1;
+
+describe('credit-based backpressure', () => {
+  it('never has more than maxCredit unsettled messages; settling gives credit back', async () => {
+    await lastValueFrom(client.send('sq', Array.from({ length: 10 }, (_, i) => ({ body: i, sessionId: 'flow' }))));
+    const s = await accept('flow', { maxCredit: 4 });
+    const received: ReceivedMessage[] = [];
+    let arrived: () => void = () => undefined;
+    s.messages$.subscribe((m) => {
+      received.push(m);
+      arrived();
+    });
+    const waitFor = (n: number) => new Promise<void>((resolve) => {
+      arrived = () => received.length >= n && resolve();
+      arrived();
+    });
+    await waitFor(4);
+    // A management round trip on the same connection: any transfer the broker had sent arrives first.
+    await firstValueFrom(s.getState());
+    expect(received.length).toBe(4);
+    expect(lockedMessages()).toBe(4);
+    await lastValueFrom(received[0]!.complete());
+    await lastValueFrom(received[1]!.complete());
+    await waitFor(6);
+    await firstValueFrom(s.getState());
+    expect(received.length).toBe(6);
+    expect(received.map((m) => m.body)).toEqual([0, 1, 2, 3, 4, 5]);
+  });
+
+  it('keeps messages that arrive between subscribers for the next subscriber', async () => {
+    await lastValueFrom(client.send('sq', Array.from({ length: 3 }, (_, i) => ({ body: i, sessionId: 'gap' }))));
+    const s = await accept('gap');
+    const first = await firstValueFrom(s.messages$);
+    const rest = await lastValueFrom(s.messages$.pipe(take(2), toArray()));
+    expect([first, ...rest].map((m) => m.body)).toEqual([0, 1, 2]);
+  });
+});
+
+describe('batches', () => {
+  it('splits a large array into several batch transfers under max-message-size', async () => {
+    const body = 'x'.repeat(2_000);
+    await lastValueFrom(client.send('sq', Array.from({ length: 300 }, (_, i) => ({ body, sessionId: 'big', messageId: `b${i}` }))));
+    const s = await accept('big', { maxCredit: 300 });
+    const got = await lastValueFrom(s.messages$.pipe(take(300), toArray()));
+    expect(got.map((m) => m.messageId)).toEqual(Array.from({ length: 300 }, (_, i) => `b${i}`));
+  });
+
+  it('refuses a single message larger than max-message-size', async () => {
+    const error = await lastValueFrom(client.send('sq', [{ body: 'y'.repeat(300_000), sessionId: 'huge' }, { body: 1, sessionId: 'huge' }])).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ServiceBusRxError);
+    expect((error as ServiceBusRxError).condition).toBe('amqp:link:message-size-exceeded');
+  });
+});
+
+describe('closing and connection loss', () => {
+  it('client.close() closes every session (lost closed) and refuses later operations', async () => {
+    const s = await firstValueFrom(client.acceptSession('sq', 'cc'));
+    const last = lastValueFrom(s.lock$);
+    await client.close();
+    expect(await last).toMatchObject({ kind: 'lost', reason: 'closed' });
+    await expect(lastValueFrom(client.send('sq', { body: 1, sessionId: 'cc' }))).rejects.toBeInstanceOf(ConnectionClosedError);
+  });
+
+  it('a dropped connection loses the sessions (detached) and the next operation reconnects', async () => {
+    const local = await startEmulator({ port: 0, queues: [{ name: 'sq', requiresSession: true, lockDurationMs: 10_000 }] });
+    const c = new ServiceBusClient(local.connectionString, { retry: { maxRetries: 0 } });
+    try {
+      const s = await firstValueFrom(c.acceptSession('sq', 'drop'));
+      const messagesError = lastValueFrom(s.messages$).catch((e: unknown) => e);
+      const lost = firstValueFrom(s.lock$.pipe(filter((x): x is LockLost => x.kind === 'lost')));
+      await local.close();
+      expect((await lost).reason).toBe('detached');
+      expect(await messagesError).toBeInstanceOf(SessionLockLostError);
+      await expect(lastValueFrom(c.send('sq', { body: 1, sessionId: 'drop' }))).rejects.toBeInstanceOf(ServiceBusRxError);
+    } finally {
+      await c.close();
+      await local.close();
+    }
+  });
+});
+
+describe('CBS token refresh', () => {
+  it('re-sends a short-lived JWT before it expires, on the scheduler, while the session holds it', async () => {
+    let calls = 0;
+    let refreshed: () => void = () => undefined;
+    const refreshedPromise = new Promise<void>((resolve) => (refreshed = resolve));
+    const credential: TokenCredential = {
+      getToken: async (): Promise<AccessToken> => {
+        calls += 1;
+        if (calls === 3) refreshed();
+        return { token: `jwt-${calls}`, expiresOnTimestamp: Date.now() + 1_000 };
+      },
+    };
+    const c = new ServiceBusClient(`localhost:${broker.port}`, credential, { useDevelopmentEmulator: true });
+    try {
+      const s = await firstValueFrom(c.acceptSession('sq', 'jwt-refresh'));
+      expect(calls).toBe(1);
+      await refreshedPromise; // the 1 s token is refreshed at half-life, twice
+      expect(await firstValueFrom(s.lock$)).toMatchObject({ kind: 'held' });
+      await s.close();
+    } finally {
+      await c.close();
+    }
+  });
+});
