@@ -16,10 +16,13 @@ const MAX_MESSAGE_SIZE = 262_144;
 
 let broker: EmulatorHandle;
 let raw: RawClient;
+/** What the broker reported through `onWarning` (kept out of the test output). */
+const warnings: string[] = [];
 
 beforeAll(async () => {
   broker = await startEmulator({
     port: 0,
+    onWarning: (warning) => warnings.push(warning),
     queues: [
       { ...queueDefaults, name: 'alive' },
       { ...queueDefaults, name: 'plain' },
@@ -81,6 +84,62 @@ describe('oversize messages', () => {
     const sender = await authorisedSender('plain');
     const remote = (sender as unknown as { remote: { attach?: { max_message_size?: unknown } } }).remote;
     expect(Number(remote.attach?.max_message_size)).toBe(MAX_MESSAGE_SIZE);
+  });
+});
+
+describe('undecodable messages', () => {
+  it.each([
+    ['a format-0 transfer whose payload is not an AMQP message', Buffer.from([0xde, 0xad, 0xbe, 0xef, 0x00, 0x53]), 0],
+    ['a truncated data section', Buffer.from([0x00, 0x53, 0x75, 0xb0, 0x00, 0x00, 0x10, 0x00, 0x61]), 0],
+    ['a batch (format 0x80013700) whose inner section is garbage', Buffer.from([0x00, 0x53, 0x75, 0xa0, 0x03, 0xde, 0xad, 0xbe]), 0x80013700],
+  ])('rejects %s, and the link keeps working', async (_label, payload, format) => {
+    const sender = await authorisedSender('plain');
+    const bad = await new Promise<Awaited<ReturnType<typeof RawClient.send>>>((resolve) => {
+      // rhea sends a Buffer as the raw payload of the transfer.
+      const delivery = sender.send(payload, undefined, format);
+      const settle = (outcome: 'accepted' | 'rejected' | 'released' | 'modified') => (context: { delivery?: unknown }) => {
+        if (context.delivery !== delivery) return;
+        const state = (delivery as { remote_state?: { error?: { condition: string; description: string } } }).remote_state;
+        resolve({ outcome, error: state?.error });
+      };
+      sender.on('accepted', settle('accepted'));
+      sender.on('rejected', settle('rejected'));
+      sender.on('released', settle('released'));
+      sender.on('modified', settle('modified'));
+      sender.on('sender_close', () => resolve({ outcome: 'link-closed', error: undefined }));
+    });
+    expect(bad.outcome).toBe('rejected');
+    expect(bad.error?.condition).toBe('amqp:decode-error');
+    expect((await RawClient.send(sender, { body: rheaMessage.data_section(Buffer.from('fine')) })).outcome).toBe('accepted');
+    await alive();
+  });
+});
+
+describe('links that do not fit the entity', () => {
+  it('refuses a session receiver on a queue without sessions', async () => {
+    expect((await raw.putToken(raw.audience('plain'))).statusCode).toBeLessThan(300);
+    const attached = await raw.receiver('plain', 's1');
+    expect(attached.ok).toBe(false);
+    if (!attached.ok) expect(typeof attached.error?.condition).toBe('string');
+    await alive();
+  });
+
+  it('refuses a plain receiver on a session queue', async () => {
+    expect((await raw.putToken(raw.audience('sessions'))).statusCode).toBeLessThan(300);
+    const attached = await raw.receiver('sessions');
+    expect(attached.ok).toBe(false);
+    if (!attached.ok) expect(typeof attached.error?.condition).toBe('string');
+    await alive();
+  });
+
+  it('refuses a sender without a target address', async () => {
+    const sender = raw.connection.open_sender({ source: { address: 'raw-no-target' } });
+    const closed = await new Promise<boolean>((resolve) => {
+      sender.on('sendable', () => resolve(false));
+      sender.on('sender_close', () => resolve(true));
+    });
+    expect(closed).toBe(true);
+    await alive();
   });
 });
 
@@ -194,6 +253,13 @@ describe('bad CBS tokens', () => {
   ])('answers a SAS token that is %s with a 4xx status', async (_label, token) => {
     const audience = raw.audience('plain');
     const reply = await raw.request('$cbs', { operation: 'put-token', name: audience, type: 'servicebus.windows.net:sastoken' }, token);
+    expect(reply.statusCode).toBeGreaterThanOrEqual(400);
+    expect(reply.statusCode).toBeLessThan(500);
+    await alive();
+  });
+
+  it('answers a put-token without a name (audience) with a 4xx status', async () => {
+    const reply = await raw.request('$cbs', { operation: 'put-token', type: 'servicebus.windows.net:sastoken' }, sasToken(raw.audience('plain')));
     expect(reply.statusCode).toBeGreaterThanOrEqual(400);
     expect(reply.statusCode).toBeLessThan(500);
     await alive();

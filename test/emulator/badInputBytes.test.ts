@@ -12,10 +12,13 @@ import { AMQP_HEADER, SASL_HEADER, type SocketResult, expectRoundTrip, frame, ra
 const PRECIOUS = ['p1', 'p2', 'p3'];
 
 let broker: EmulatorHandle;
+/** What the broker reported through `onWarning` (kept out of the test output). */
+const warnings: string[] = [];
 
 beforeAll(async () => {
   broker = await startEmulator({
     port: 0,
+    onWarning: (warning) => warnings.push(warning),
     queues: [
       { ...queueDefaults, name: 'alive' },
       { ...queueDefaults, name: 'keep', requiresSession: true },
@@ -110,7 +113,20 @@ describe('broker under garbage input', () => {
   });
 
   it('closes a socket that sends garbage in place of a SASL frame', async () => {
-    const result = await rawExchange(broker.port, [SASL_HEADER, frame(Buffer.from([0x00, 0x53, 0x41, 0x45]), { type: 1 })]);
+    const result = await rawExchange(broker.port, [SASL_HEADER, frame(Buffer.from([0x00, 0x53, 0xff, 0x45]), { type: 1 })]);
+    await expectClosedAndAlive(result);
+  });
+
+  it.each([
+    ['without a mechanism', Buffer.from([0x00, 0x53, 0x41, 0x45])],
+    ["with the unknown mechanism 'X'", Buffer.from([0x00, 0x53, 0x41, 0xc0, 0x04, 0x01, 0xa3, 0x01, 0x58])],
+  ])('answers a sasl-init %s with sasl-outcome auth, then closes the socket', async (_label, saslInit) => {
+    const result = await rawExchange(broker.port, [SASL_HEADER, frame(saslInit, { type: 1 })]);
+    // sasl-outcome (descriptor 0x44) whose code is ubyte 1 (auth).
+    const outcome = result.received.indexOf(Buffer.from([0x00, 0x53, 0x44]));
+    expect(outcome).toBeGreaterThan(0);
+    expect(result.received.subarray(outcome).includes(Buffer.from([0x50, 0x01]))).toBe(true);
+    // A client that ignores the failed outcome must not hold a socket (and its buffers) forever.
     await expectClosedAndAlive(result);
   });
 

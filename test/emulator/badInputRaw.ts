@@ -26,6 +26,8 @@ export function within<T>(promise: Promise<T>, ms: number, what: string): Promis
 }
 
 const GUARD_MS = 15_000;
+/** How long a raw socket waits for the broker to close it (closing after bad bytes takes milliseconds). */
+const SOCKET_GUARD_MS = 5_000;
 
 /** What a raw socket saw: the bytes the broker sent back and whether the broker closed the socket. */
 export interface SocketResult {
@@ -35,7 +37,7 @@ export interface SocketResult {
 
 /**
  * Connects, writes each chunk of `chunks` in order, and resolves when the broker closes (or resets)
- * the socket. If the broker keeps it open for `GUARD_MS`, the socket is destroyed and
+ * the socket. If the broker keeps it open for `SOCKET_GUARD_MS`, the socket is destroyed and
  * `closedByBroker` is false.
  */
 export function rawExchange(port: number, chunks: readonly Buffer[]): Promise<SocketResult> {
@@ -46,7 +48,7 @@ export function rawExchange(port: number, chunks: readonly Buffer[]): Promise<So
     const guard = setTimeout(() => {
       closedByUs = true;
       socket.destroy();
-    }, GUARD_MS);
+    }, SOCKET_GUARD_MS);
     socket.on('connect', () => {
       for (const chunk of chunks) socket.write(chunk);
     });

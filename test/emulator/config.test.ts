@@ -173,6 +173,8 @@ describe('parseEmulatorConfig', () => {
     ['a queue without a name', { UserConfig: { Namespaces: [{ Queues: [{}] }] } }, `${Q}.Name`, /is required/],
     ['an empty queue name', withQueue({}, ''), `${Q}.Name`, /cannot be empty/],
     ['a queue name with a $', withQueue({}, 'a$b'), `${Q}.Name`, /invalid queue name/],
+    ['a queue name with a /', withQueue({}, 'a/b'), `${Q}.Name`, /'\/' are not supported/],
+    ['a queue name ending with -', withQueue({}, 'a-'), `${Q}.Name`, /invalid queue name/],
     ['a numeric queue name', withQueue({}, 5), `${Q}.Name`, /must be a string \(got 5\)/],
     ['a too long queue name', withQueue({}, 'a'.repeat(261)), `${Q}.Name`, /at most 260/],
     ['Properties not an object', withQueue([] as unknown as Record<string, unknown>), `${Q}.Properties`, /JSON object \(got an array\)/],

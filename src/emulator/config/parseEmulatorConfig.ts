@@ -9,8 +9,12 @@ interface Field {
   readonly path: string;
 }
 
-/** Entity names as Service Bus allows them: letters, digits, `.`, `-`, `_`, `/`; a letter or digit at both ends. */
-const ENTITY_NAME = /^[A-Za-z0-9](?:[A-Za-z0-9._\-/]*[A-Za-z0-9])?$/;
+/**
+ * Queue names: letters, digits, `.`, `-`, `_`; a letter or digit at both ends. Service Bus also allows
+ * `/` (hierarchical names); this broker does not, as `/` separates `<queue>/$management` and
+ * `<queue>/$deadletterqueue`.
+ */
+const ENTITY_NAME = /^[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?$/;
 const MAX_ENTITY_NAME_LENGTH = 260;
 const MAX_INT32 = 2_147_483_647;
 /** .NET `TimeSpan.MaxValue` (Azure's "no TTL", `P10675199DT2H48M5.4775807S`) in whole ms. */
@@ -127,10 +131,13 @@ function parseQueue(value: unknown, path: string, warn: Warn): { options: QueueO
   if (name.length > MAX_ENTITY_NAME_LENGTH) {
     throw new EmulatorConfigError(nameField.path, `a queue name has at most ${MAX_ENTITY_NAME_LENGTH} characters (got ${name.length})`);
   }
+  if (name.includes('/')) {
+    throw new EmulatorConfigError(nameField.path, `queue names with '/' are not supported by this emulator (got ${JSON.stringify(name)})`);
+  }
   if (!ENTITY_NAME.test(name)) {
     throw new EmulatorConfigError(
       nameField.path,
-      `invalid queue name ${JSON.stringify(name)}: use letters, digits, '.', '-', '_' or '/', starting and ending with a letter or digit`,
+      `invalid queue name ${JSON.stringify(name)}: use letters, digits, '.', '-' or '_', starting and ending with a letter or digit`,
     );
   }
 
