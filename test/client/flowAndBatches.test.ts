@@ -90,7 +90,8 @@ describe('closing and connection loss', () => {
   });
 
   it('a dropped connection loses the sessions (detached) and the next operation reconnects', async () => {
-    const local = await startEmulator({ port: 0, queues: [{ name: 'sq', requiresSession: true, lockDurationMs: 10_000 }] });
+    let local = await startEmulator({ port: 0, queues: [{ name: 'sq', requiresSession: true, lockDurationMs: 10_000 }] });
+    const port = local.port;
     const c = new ServiceBusClient(local.connectionString, { retry: { maxRetries: 0 } });
     try {
       const s = await firstValueFrom(c.acceptSession('sq', 'drop'));
@@ -99,7 +100,13 @@ describe('closing and connection loss', () => {
       await local.close();
       expect((await lost).reason).toBe('detached');
       expect(await messagesError).toBeInstanceOf(SessionLockLostError);
-      await expect(lastValueFrom(c.send('sq', { body: 1, sessionId: 'drop' }))).rejects.toBeInstanceOf(ServiceBusRxError);
+      await expect(firstValueFrom(s.getState())).rejects.toBeInstanceOf(SessionLockLostError);
+      // Same port, fresh broker: the client opens a new connection on next use.
+      local = await startEmulator({ port, queues: [{ name: 'sq', requiresSession: true, lockDurationMs: 10_000 }] });
+      await lastValueFrom(c.send('sq', { body: 'again', sessionId: 'drop' }));
+      const again = await firstValueFrom(c.acceptSession('sq', 'drop'));
+      expect((await firstValueFrom(again.messages$)).body).toBe('again');
+      await again.close();
     } finally {
       await c.close();
       await local.close();
