@@ -43,11 +43,13 @@ export type DemoEvent =
   | (OnSession & { readonly type: 'lock'; readonly kind: 'held' | 'renewed' | 'tick' | 'expiring'; readonly remainingMs: number })
   | (OnSession & { readonly type: 'auto-renew-error'; readonly errorName: string; readonly detail: string })
   | (OnSession & { readonly type: 'lock-lost'; readonly reason: string; readonly detail: string })
+  /** `deliveryCount`: earlier deliveries of this message (0 the first time). */
   | (OnSession & { readonly type: 'received'; readonly messageId: string; readonly deliveryCount: number })
   | (OnSession & { readonly type: 'completed'; readonly messageId: string; readonly checkpoint: OrderCheckpoint })
   | (OnSession & { readonly type: 'dead-lettered'; readonly messageId: string; readonly reason: string })
   | (OnSession & { readonly type: 'settle-failed'; readonly messageId: string; readonly errorName: string; readonly detail: string })
-  | (OnSession & { readonly type: 'closed'; readonly why: 'submitted' | 'idle' | 'lost' | 'stopped' });
+  | (OnSession & { readonly type: 'closed'; readonly why: 'submitted' | 'idle' | 'lost' | 'stopped' })
+  | (OnSession & { readonly type: 'session-error'; readonly errorName: string; readonly detail: string });
 
 /** A demo event of one `type`. */
 export type DemoEventOf<T extends DemoEvent['type']> = Extract<DemoEvent, { type: T }>;

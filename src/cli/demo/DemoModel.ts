@@ -53,6 +53,8 @@ export class DemoModel {
   renewals = 0;
   autoRenewErrors = 0;
   settleFailures = 0;
+  /** Unexpected errors (`session-error` events): any makes the run fail. */
+  readonly errors: string[] = [];
   closedIdle = 0;
   trafficDone = false;
   /** Time of the first and of the latest event. */
@@ -141,6 +143,9 @@ export class DemoModel {
       }
       case 'settle-failed':
         this.settleFailures++;
+        return;
+      case 'session-error':
+        this.errors.push(`${event.consumer} ${event.sessionId}: ${event.errorName}: ${event.detail}`);
         return;
       case 'closed': {
         const key = rowKey(event.consumer, event.sessionId);

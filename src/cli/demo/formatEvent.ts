@@ -20,9 +20,12 @@ export function formatEvent(event: DemoEvent, startedAt: number): string | undef
     case 'closed':
       return event.why === 'lost' ? undefined : `${t}  ${event.consumer} closed session ${event.sessionId} (${event.why})`;
     case 'received':
-      return event.deliveryCount > 1 ? `${t}  ${event.consumer} ${event.sessionId}: redelivered ${event.messageId} (delivery ${event.deliveryCount})` : undefined;
+      // deliveryCount counts earlier deliveries (AMQP header, as in the official JS SDK): 0 the first time.
+      return event.deliveryCount > 0 ? `${t}  ${event.consumer} ${event.sessionId}: redelivered ${event.messageId} (delivered ${event.deliveryCount}× before)` : undefined;
+    case 'session-error':
+      return `${t}  ${event.consumer} ${event.sessionId}: ERROR ${event.errorName}: ${event.detail}`;
     case 'traffic-done':
-      return `${t}  all ${event.count} orders messages sent`;
+      return `${t}  all ${event.count} order messages sent`;
     default:
       return undefined;
   }

@@ -31,7 +31,8 @@ export function summarize(model: DemoModel, elapsedMs: number): DemoSummary {
   }
   const seconds = elapsedMs / 1_000;
   lines.push(`  time: ${seconds.toFixed(1)} s, ${(model.completed / Math.max(seconds, 0.001)).toFixed(1)} msg/s`);
-  const ok = unsettled.length === 0 && model.produced > 0;
+  for (const error of model.errors) lines.push(`  error: ${error}`);
+  const ok = unsettled.length === 0 && model.produced > 0 && model.errors.length === 0;
   lines.push(
     ok
       ? `  nothing lost: ${model.produced} produced = ${completed} completed + ${deadLettered} dead-lettered`
