@@ -267,15 +267,14 @@ export class SessionReceiver implements Session, MessageSettler {
         // Received by sequence number: settled through the management link.
         return this.settleDeferred(message, settlement).subscribe(subscriber);
       }
+      // Unsubscribing only stops waiting for the broker's answer (the disposition is on the wire):
+      // a closed subscriber ignores the completion, so no teardown is needed.
       message.pending = subscriber;
       this.pendingSettles.set(delivery.id, message);
       delivery.update(false, outcome(settlement));
       this.unsettled--;
       this.returnCredit(1);
-      return () => {
-        // The disposition is on the wire; unsubscribing only stops waiting for the broker's answer.
-        message.pending = undefined;
-      };
+      return undefined;
     });
     if (settlement.timeout === undefined) return settled$;
     const ms = settlement.timeout;
