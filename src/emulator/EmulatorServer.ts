@@ -1,4 +1,4 @@
-import type { AddressInfo, Server, Socket } from 'node:net';
+import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { create_container, type Connection, type Container, type EventContext, type Receiver, type Sender } from 'rhea';
 import type { Broker } from './Broker';
 import { handleCbsRequest } from './cbs/handleCbsRequest';
@@ -12,11 +12,18 @@ import { openEntityReceiver } from './links/openEntityReceiver';
 import { openReplySender, openRequestReceiver } from './links/requestResponse';
 import { handleManagementRequest } from './management/handleManagementRequest';
 import { receiveRawTransfers } from './rhea/receiveRawTransfers';
+import { acceptConnection } from './transport/acceptConnection';
+import type { FrameLimits } from './transport/FrameGuard';
 import { Conditions, type AmqpError } from './wire/conditions';
 
 const CBS_NODE = '$cbs';
 /** How long `close()` lets clients answer the broker's close before cutting their sockets. */
 const CLOSE_GRACE_MS = 1_000;
+/**
+ * The broker's `max-frame-size` (larger transfers are split by the client) and the limit before open:
+ * AMQP's 512 bytes would refuse the SDK's open frame (its user-agent alone may take 512), so 64 KiB.
+ */
+const FRAME_LIMITS: FrameLimits = { beforeOpen: 65_536, afterOpen: 1_048_576 };
 
 /**
  * The AMQP side of the broker: a rhea container listening on TCP, routing each client link to its
@@ -46,20 +53,31 @@ export class EmulatorServer {
 
   /** Starts listening; resolves with the bound address. */
   async listen(port: number, host: string): Promise<AddressInfo> {
-    // tcp_no_delay (read by rhea, missing from its typings): Nagle would add ~40 ms stalls (gotcha G9).
-    const listenOptions = { transport: 'tcp' as const, port, host, tcp_no_delay: true };
-    const server = this.container.listen(listenOptions);
+    const server = createServer((socket) => this.accept(socket));
     this.server = server;
-    server.on('connection', (socket: Socket) => {
-      this.sockets.add(socket);
-      socket.once('close', () => this.sockets.delete(socket));
-    });
     await new Promise<void>((resolve, reject) => {
       server.once('listening', resolve);
       server.once('error', reject);
+      server.listen({ port, host });
     });
     server.on('error', (error: Error) => this.broker.warn(`Emulator listener error: ${error.message}`));
     return server.address() as AddressInfo;
+  }
+
+  /** A new client socket: a rhea server connection behind a frame guard. */
+  private accept(socket: Socket): void {
+    this.sockets.add(socket);
+    socket.once('close', () => this.sockets.delete(socket));
+    socket.on('error', () => undefined); // rhea reports socket errors as 'disconnected'
+    // No Nagle: with it, request/response round trips stall ~40 ms on delayed ACKs (gotcha G9).
+    socket.setNoDelay(true);
+    try {
+      const connection = this.container.create_connection({ max_frame_size: FRAME_LIMITS.afterOpen } as never);
+      acceptConnection(connection, socket, FRAME_LIMITS, this.broker.warn);
+    } catch (error: unknown) {
+      this.broker.warn(`Could not accept a client connection: ${String(error)}`);
+      socket.destroy();
+    }
   }
 
   stats(): EmulatorStats {

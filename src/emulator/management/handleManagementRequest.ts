@@ -15,7 +15,8 @@ import { operations } from './operations';
  */
 export function handleManagementRequest(request: Message, queue: Queue, broker: Broker, owner: object): Message {
   const properties = asRecord(request.application_properties) ?? {};
-  const operation = asString(properties['operation']) ?? '';
+  const operation = asString(properties['operation']);
+  if (operation === undefined) return errorReply(400, Conditions.argumentError, "The request has no 'operation' application property.");
   const fault = broker.faults.take(operation);
   if (fault !== undefined) return errorReply(fault.statusCode, fault.condition, fault.description ?? `Injected fault for ${operation}.`);
   const run = operations.get(operation);

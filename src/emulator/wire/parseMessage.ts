@@ -1,6 +1,6 @@
 import { types, type Typed } from '../rhea/codec';
 import type { HeaderFields, MessageContent } from './MessageContent';
-import { Section, sectionCodeAt } from './sections';
+import { Section, sectionCodeAt, sectionEnd } from './sections';
 import { timestampToMs } from './values';
 
 /** Annotations the broker sets on every delivery; a client's own values for them are dropped. */
@@ -23,7 +23,8 @@ export class MessageDecodeError extends Error {
 /**
  * Splits an encoded AMQP message into what the broker needs: header and message-annotations (decoded),
  * properties (decoded for group-id and message-id), and the bare message kept as bytes. The body,
- * application-properties and footer are never decoded. Delivery-annotations are hop-local and dropped.
+ * application-properties and footer are never decoded, only checked to be complete sections.
+ * Delivery-annotations are hop-local and dropped.
  *
  * @throws MessageDecodeError when the bytes are not a sequence of described sections.
  */
@@ -50,12 +51,15 @@ export function parseMessage(bytes: Buffer): MessageContent {
         break;
       }
       const section = reader.read();
+      if (reader.position > bytes.length) throw new MessageDecodeError(`A message section is truncated.`);
       if (code === Section.header) header = headerFields(listItems(section));
       else if (code === Section.messageAnnotations) {
         annotations = ownAnnotations(mapItems(section));
         scheduledEnqueueTimeMs = annotationValue(annotations, 'x-opt-scheduled-enqueue-time');
       }
     }
+    // The rest (application-properties, body, footer) is kept as bytes: check that its sections are whole.
+    for (let at = bareStart; at < bytes.length; ) at = sectionEnd(bytes, at);
   } catch (error: unknown) {
     if (error instanceof MessageDecodeError) throw error;
     throw new MessageDecodeError(`Malformed AMQP message: ${(error as Error).message}`, { cause: error });
