@@ -25,7 +25,7 @@ it('runs end to end: nothing lost, a lock loss whose messages are redelivered an
   expect(text).toMatch(/nothing lost: 15 produced = 14 completed \+ 1 dead-lettered/);
   expect(text).toMatch(/slow-worker c-01: auto-renew stopped: AutoLockRenewTimeout/);
   expect(text).toMatch(/slow-worker c-01: LOCK LOST \(expired\)/);
-  expect(text).toMatch(/worker-\d c-01: redelivered c-01\/1 \(delivered 1× before\)/);
+  expect(text).toMatch(/worker-\d c-01: redelivered messages from c-01\/1 on \(delivered 1× before\)/);
   expect(text).toMatch(/lock lost: session c-01 on slow-worker \(expired\), 3 messages in flight; redelivered and settled by worker-\d: 3\/3/);
   expect(text).toMatch(/broker check: 0 messages left in 'orders', 1 in its dead-letter queue \(agrees\)/);
 }, 60_000);

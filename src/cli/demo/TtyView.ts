@@ -13,9 +13,9 @@ export class TtyView {
     private readonly options: { readonly columns: () => number; readonly title: string },
   ) {}
 
-  /** Draws `model` at time `now`, with the latest notable event lines underneath. */
-  draw(model: DemoModel, now: number, recent: readonly string[]): void {
-    const lines = formatFrame(model, now, { columns: this.options.columns(), color: true, recent, title: this.options.title });
+  /** Draws `model` at time `now`, with the latest incident and routine event lines underneath. */
+  draw(model: DemoModel, now: number, log: { readonly incidents: readonly string[]; readonly recent: readonly string[] }): void {
+    const lines = formatFrame(model, now, { columns: this.options.columns(), color: true, title: this.options.title, ...log });
     // CPL (ESC[nF) returns to the first line of the previous frame; each line is cleared (ESC[2K) before
     // it is written, and ESC[J clears whatever the previous, longer frame left below.
     let out = this.drawnLines > 0 ? `\x1b[${this.drawnLines}F` : '\x1b[?25l';

@@ -8,8 +8,8 @@ runs out: its lock is lost and its messages are redelivered to another worker.
 Ends with a summary that checks nothing was lost.
 
 Options:
-  --duration SECONDS  how long orders keep arriving, 1..300 (default 8)
-  --sessions N        customers, one session each, 1..500 (default 12)
+  --duration SECONDS  how long orders keep arriving, 1..300 (default 12)
+  --sessions N        customers, one session each, 1..500 (default 16)
   --messages N        messages per customer, 2..200 (default 6)
   --plain             plain progress lines even on a terminal
   -h, --help          show this help

@@ -21,12 +21,28 @@ export function formatEvent(event: DemoEvent, startedAt: number): string | undef
       return event.why === 'lost' ? undefined : `${t}  ${event.consumer} closed session ${event.sessionId} (${event.why})`;
     case 'received':
       // deliveryCount counts earlier deliveries (AMQP header, as in the official JS SDK): 0 the first time.
-      return event.deliveryCount > 0 ? `${t}  ${event.consumer} ${event.sessionId}: redelivered ${event.messageId} (delivered ${event.deliveryCount}× before)` : undefined;
+      return event.deliveryCount > 0 ? `${t}  ${event.consumer} ${event.sessionId}: redelivered messages from ${event.messageId} on (delivered ${event.deliveryCount}× before)` : undefined;
     case 'session-error':
       return `${t}  ${event.consumer} ${event.sessionId}: ERROR ${event.errorName}: ${event.detail}`;
     case 'traffic-done':
       return `${t}  all ${event.count} order messages sent`;
     default:
       return undefined;
+  }
+}
+
+/** Events worth keeping on screen: renewal giving up, lock losses, redeliveries, dead letters, failures. */
+export function isIncident(event: DemoEvent): boolean {
+  switch (event.type) {
+    case 'auto-renew-error':
+    case 'lock-lost':
+    case 'settle-failed':
+    case 'dead-lettered':
+    case 'session-error':
+      return true;
+    case 'received':
+      return event.deliveryCount > 0;
+    default:
+      return false;
   }
 }

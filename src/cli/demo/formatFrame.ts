@@ -7,8 +7,10 @@ export interface FrameStyle {
   readonly columns: number;
   /** ANSI colours. */
   readonly color: boolean;
-  /** Lines of recent events shown under the totals. */
+  /** Lines of recent routine events shown under the totals. */
   readonly recent: readonly string[];
+  /** Lines of incidents (lock losses, redeliveries…), kept on screen longer. */
+  readonly incidents?: readonly string[];
   /** Title line. */
   readonly title: string;
 }
@@ -24,6 +26,8 @@ export function formatFrame(model: DemoModel, now: number, style: FrameStyle): s
   for (const row of rows) lines.push(formatRow(row, style.color));
   if (rows.length === 0) lines.push(ansi('2', ' (no session held)', style.color));
   lines.push('', formatTotals(model, now));
+  const incidents = style.incidents ?? [];
+  if (incidents.length > 0) lines.push(ansi('2', ' incidents:', style.color), ...incidents.map((l) => ansi('33', ` ${l}`, style.color)));
   if (style.recent.length > 0) lines.push(ansi('2', ' recent:', style.color), ...style.recent.map((l) => ` ${l}`));
   return lines.map((line) => cut(line, style.columns));
 }

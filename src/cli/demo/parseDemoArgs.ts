@@ -17,7 +17,7 @@ export interface DemoArgs {
 }
 
 /** Defaults of the demo: a run of about 10–20 s. */
-export const demoDefaults: Omit<DemoArgs, 'help' | 'plain'> = { durationSeconds: 8, sessions: 12, messagesPerSession: 6 };
+export const demoDefaults: Omit<DemoArgs, 'help' | 'plain'> = { durationSeconds: 12, sessions: 16, messagesPerSession: 6 };
 
 /**
  * Parses the arguments after `demo` (`--duration S`, `--sessions N`, `--messages N`, `--plain`, `--help`;

@@ -5,7 +5,7 @@ import type { DemoArgs } from './parseDemoArgs';
 import type { DemoEvent, OrderMessage } from './DemoEvent';
 import type { DemoIo } from './DemoIo';
 import { DemoModel } from './DemoModel';
-import { formatEvent } from './formatEvent';
+import { formatEvent, isIncident } from './formatEvent';
 import { poolWorker, singleSessionWorker } from './orderConsumers';
 import { planOrders, seededRandom } from './orderPlan';
 import { orderTraffic, sendNow } from './orderTraffic';
@@ -24,7 +24,8 @@ const SESSIONS_PER_WORKER = 3;
 const IDLE_MS = 3_000;
 /** Time allowed after the traffic window for the last messages (and the redelivery) before the run is declared failed. */
 const GRACE_MS = 30_000;
-const RECENT_LINES = 6;
+const RECENT_LINES = 4;
+const INCIDENT_LINES = 8;
 
 /**
  * Runs the demo end to end: broker, traffic, two pool workers and the slow worker, the live view, and
@@ -50,16 +51,27 @@ export async function runDemoScenario(args: DemoArgs, io: DemoIo): Promise<numbe
   const title = `servicebus-rx demo · queue '${QUEUE}' · lock ${LOCK_MS / 1_000} s · ${args.sessions} customers × ${args.messagesPerSession} messages`;
   const ttyView = tty ? new TtyView(io.write, { columns: io.columns, title }) : undefined;
   const plainView = tty ? undefined : new PlainView(io.write);
-  const recent: string[] = [];
+  const log = { recent: [] as string[], incidents: [] as string[] };
   const failures: string[] = [];
   const finished = new Subject<string>();
   const events = new Subject<DemoEvent>();
+  /** Sessions whose redelivery was already announced (one line per session hold, not per message). */
+  const announced = new Set<string>();
   events.subscribe((event) => {
     model.apply(event);
-    const line = formatEvent(event, model.startedAt ?? event.at);
+    const key = event.type === 'produced' || event.type === 'traffic-done' ? '' : `${event.consumer}/${event.sessionId}`;
+    if (event.type === 'accepted') announced.delete(key);
+    let repeat = false;
+    if (event.type === 'received' && event.deliveryCount > 0) {
+      repeat = announced.has(key);
+      announced.add(key);
+    }
+    const line = repeat ? undefined : formatEvent(event, model.startedAt ?? event.at);
     if (line !== undefined) {
       if (ttyView === undefined) io.write(`${line}\n`);
-      else if (recent.push(line) > RECENT_LINES) recent.shift();
+      else if (isIncident(event)) {
+        if (log.incidents.push(line) > INCIDENT_LINES) log.incidents.shift();
+      } else if (log.recent.push(line) > RECENT_LINES) log.recent.shift();
     }
     if (model.allSettled) finished.next('all messages settled');
   });
@@ -111,7 +123,7 @@ export async function runDemoScenario(args: DemoArgs, io: DemoIo): Promise<numbe
     run('traffic', orderTraffic(producer, QUEUE, rest, { durationMs, alreadySent: first.length, scheduler }));
     running.add(
       interval(ttyView === undefined ? 1_000 : 100, scheduler).subscribe(() =>
-        ttyView === undefined ? plainView?.progress(model, scheduler.now()) : ttyView.draw(model, scheduler.now(), recent),
+        ttyView === undefined ? plainView?.progress(model, scheduler.now()) : ttyView.draw(model, scheduler.now(), log),
       ),
     );
     // race() unsubscribes the losers: no timer is left behind to keep the process alive.
@@ -133,7 +145,7 @@ export async function runDemoScenario(args: DemoArgs, io: DemoIo): Promise<numbe
   }
   const elapsed = scheduler.now() - start;
   if (ttyView !== undefined) {
-    ttyView.draw(model, scheduler.now(), recent);
+    ttyView.draw(model, scheduler.now(), log);
     ttyView.end();
   } else plainView?.progress(model, scheduler.now());
 
