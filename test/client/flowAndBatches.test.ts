@@ -131,7 +131,7 @@ describe('CBS token refresh', () => {
       const s = await firstValueFrom(c.acceptSession('sq', 'jwt-refresh'));
       expect(calls).toBe(1);
       await refreshedPromise; // the 1 s token is refreshed at half-life, twice
-      expect(await firstValueFrom(s.lock$)).toMatchObject({ kind: 'held' });
+      expect((await firstValueFrom(s.lock$)).kind).not.toBe('lost');
       await s.close();
     } finally {
       await c.close();
