@@ -6,12 +6,27 @@
  */
 import { ServiceBusClient, isServiceBusError } from '@azure/service-bus';
 import { message as rheaMessage } from 'rhea';
+import { type SchedulerAction, type SchedulerLike, type Subscription, asyncScheduler } from 'rxjs';
 
 import { type EmulatorHandle, startEmulator } from '../../src/emulator';
 import { queueDefaults } from '../../src/emulator/config';
 import { RawClient, expectRoundTrip, sasToken } from './badInputRaw';
 
 const PRECIOUS = ['p1', 'p2', 'p3'];
+/** Longest delay a Node timer can hold; longer ones fire after 1 ms (TimeoutOverflowWarning). */
+const MAX_TIMER_DELAY_MS = 2 ** 31 - 1;
+const DAY_MS = 24 * 3_600_000;
+
+/** The real clock, recording every delay asked of it into `delays`. */
+function recordingScheduler(delays: number[]): SchedulerLike {
+  return {
+    now: () => asyncScheduler.now(),
+    schedule<T>(work: (this: SchedulerAction<T>, state?: T) => void, delay?: number, state?: T): Subscription {
+      delays.push(delay ?? 0);
+      return asyncScheduler.schedule(work, delay, state);
+    },
+  };
+}
 const MAX_MESSAGE_SIZE = 262_144;
 
 let broker: EmulatorHandle;
@@ -305,6 +320,32 @@ describe('management requests', () => {
     expect(reply.statusCode).toBeGreaterThanOrEqual(400);
     expect(typeof reply.applicationProperties['errorCondition']).toBe('string');
     await alive();
+  });
+});
+
+describe('far-away deadlines', () => {
+  it('accepts a 30-day TTL and a message scheduled 60 days ahead without asking for an unrepresentable timer', async () => {
+    // A broker of its own, so that no earlier, nearer deadline hides the far ones.
+    const delays: number[] = [];
+    const own = await startEmulator({ port: 0, scheduler: recordingScheduler(delays), queues: [{ name: 'far' }, { name: 'alive' }], onWarning: (w) => warnings.push(w) });
+    const client = await RawClient.open(own.port);
+    try {
+      expect((await client.putToken(client.audience('far'))).statusCode).toBeLessThan(300);
+      const attached = await client.sender('far');
+      if (!attached.ok) throw new Error(`sender refused: ${JSON.stringify(attached.error)}`);
+      const longLived = await RawClient.send(attached.link, { ttl: 30 * DAY_MS, body: rheaMessage.data_section(Buffer.from('ttl')) });
+      const scheduled = await RawClient.send(attached.link, {
+        message_annotations: { 'x-opt-scheduled-enqueue-time': new Date(Date.now() + 60 * DAY_MS) },
+        body: rheaMessage.data_section(Buffer.from('later')),
+      });
+      expect([longLived.outcome, scheduled.outcome]).toEqual(['accepted', 'accepted']);
+      // A longer delay makes a Node timer fire after 1 ms, and the broker re-arm it, again and again.
+      expect(delays.filter((delay) => delay > MAX_TIMER_DELAY_MS)).toEqual([]);
+      await expectRoundTrip(own.connectionString, 'alive');
+    } finally {
+      await client.close();
+      await own.close();
+    }
   });
 });
 
