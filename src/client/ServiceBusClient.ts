@@ -170,8 +170,9 @@ export class ServiceBusClient {
     const wait = validateTimeout('options.timeout', options?.timeout) ?? DEFAULT_NEXT_SESSION_TIMEOUT_MS;
     return this.accept(entityPath, undefined, settings, wait).pipe(
       retryWithin({ ...this.retry, timeout: wait + NEXT_SESSION_GRACE_MS, scheduler: this.scheduler, operation: `acceptNextSession('${entityPath}')` }),
-      // The broker normally answers "none" itself; if it does not, the client-side bound means the same.
-      catchError((err: unknown) => (err instanceof ServiceTimeoutError ? EMPTY : throwError(() => err))),
+      // The broker normally answers "none" itself; if it does not, running out of the client-side bound
+      // without any failure (no cause) means the same. A timeout after transient failures stays an error.
+      catchError((err: unknown) => (err instanceof ServiceTimeoutError && err.cause === undefined ? EMPTY : throwError(() => err))),
     );
   }
 
