@@ -3,6 +3,8 @@ import { asyncScheduler, catchError, defer, EMPTY, map, switchMap, take, throwEr
 import { ConnectionClosedError, InvalidArgumentError, ServiceTimeoutError } from '../errors';
 import { ConnectionContext } from '../amqp/ConnectionContext';
 import type { AmqpConnectionConfig } from '../amqp/AmqpConnection';
+import { sessionPool } from '../pool/sessionPool';
+import type { SessionPoolOptions } from '../pool/SessionPoolOptions';
 import { autoRenew } from '../renewal/autoRenew';
 import { retryWithin } from '../retry/retryWithin';
 import { validateCount } from '../retry/validateCount';
@@ -66,7 +68,7 @@ export class ServiceBusClient {
   private readonly tickPeriod: number | undefined;
   private readonly expiringSoonThreshold: number | undefined;
   private readonly context: ConnectionContext;
-  private readonly sessions = new Set<SessionReceiver>();
+  private readonly openSessions = new Set<SessionReceiver>();
   private closed = false;
 
   /**
@@ -200,10 +202,22 @@ export class ServiceBusClient {
     ).pipe(retryWithin({ ...this.retry, timeout, scheduler: this.scheduler, operation: `send('${entityPath}')` }));
   }
 
+  /**
+   * Cold: a pool of up to `options.maxConcurrentSessions` sessions of `queue`, each emitted as it is
+   * accepted and replaced when it closes (by you, by `sessionIdleTimeout`, or on lock loss). The pool's
+   * scheduler defaults to this client's. Same as `sessionPool(client, queue, options)`; see
+   * `sessionPool` for completion, errors and unsubscription (which closes every held session).
+   * @throws InvalidArgumentError for bad options.
+   */
+  sessions(queue: string, options: SessionPoolOptions<AcceptSessionOptions>): Observable<Session> {
+    const withScheduler = typeof options === 'object' && options !== null && options.scheduler === undefined ? { ...options, scheduler: this.scheduler } : options;
+    return sessionPool<Session, AcceptSessionOptions>(this, queue, withScheduler);
+  }
+
   /** Closes every open session (their `lock$` emit `lost('closed')`) and then the connection. Idempotent. */
   async close(): Promise<void> {
     this.closed = true;
-    await Promise.all([...this.sessions].map((s) => s.close()));
+    await Promise.all([...this.openSessions].map((s) => s.close()));
     await this.context.close();
   }
 
@@ -221,7 +235,7 @@ export class ServiceBusClient {
             scheduler: this.scheduler,
             session: {
               ...settings,
-              onClosed: (s) => this.sessions.delete(s),
+              onClosed: (s) => this.openSessions.delete(s),
             },
           }),
         ),
@@ -233,7 +247,7 @@ export class ServiceBusClient {
           void session.close();
           throw new ConnectionClosedError('The client has been closed.', { retryable: false });
         }
-        this.sessions.add(session);
+        this.openSessions.add(session);
         return session;
       }),
     );
