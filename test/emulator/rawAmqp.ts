@@ -1,14 +1,26 @@
 import { createHmac } from 'node:crypto';
+import { connect as tcpConnect, type Socket } from 'node:net';
 import { Connection, generate_uuid, ReceiverEvents, type EventContext, type Message, type Receiver, type Sender } from 'rhea-promise';
 
 /** Test helper: a bare AMQP client (rhea-promise) for what the SDK has no public API for. */
 export class RawAmqp {
-  private constructor(readonly connection: Connection) {}
+  private constructor(
+    readonly connection: Connection,
+    private readonly socket: () => Socket | undefined,
+  ) {}
 
   static async connect(port: number): Promise<RawAmqp> {
-    const connection = new Connection({ host: '127.0.0.1', hostname: 'localhost', port, transport: 'tcp', reconnect: false });
+    let socket: Socket | undefined;
+    // rhea's `connect` hook: the test keeps the socket so that it can cut it (see `drop`).
+    const connect = (p: number, host: string, _options: unknown, callback: () => void): Socket => (socket = tcpConnect(p, host, callback));
+    const connection = new Connection({ host: '127.0.0.1', hostname: 'localhost', port, transport: 'tcp', reconnect: false, connect } as never);
     await connection.open();
-    return new RawAmqp(connection);
+    return new RawAmqp(connection, () => socket);
+  }
+
+  /** Cuts the TCP connection without any AMQP goodbye (as a crashed client would). */
+  drop(): void {
+    this.socket()?.destroy();
   }
 
   /** put-token on `$cbs`; resolves with the reply's status code and description. */
