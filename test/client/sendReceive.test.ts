@@ -1,6 +1,6 @@
 import { firstValueFrom, lastValueFrom, take, toArray, concatMap, map } from 'rxjs';
 import { startEmulator, type EmulatorHandle } from '../../src/emulator';
-import { ServiceBusClient } from '../../src';
+import { ServiceBusClient, ServiceBusRxError } from '../../src';
 
 let broker: EmulatorHandle;
 let client: ServiceBusClient;
@@ -49,5 +49,11 @@ describe('send, accept a specific session, receive, complete', () => {
     expect(received[0]!.sequenceNumber < received[1]!.sequenceNumber).toBe(true);
     await session.close();
     expect(broker.stats().queues[0]?.active).toBe(1);
+  });
+
+  it('surfaces the broker refusing a message without a session id on a session queue', async () => {
+    const error = await lastValueFrom(client.send('sq', { body: 'no session' })).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ServiceBusRxError);
+    expect((error as ServiceBusRxError).retryable).toBe(false);
   });
 });
