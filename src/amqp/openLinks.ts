@@ -36,18 +36,19 @@ const closing = new WeakMap<Session, Promise<void>>();
  * `{ session, value }` once every link is open, then stays open. Errors (with the translated detach /
  * end error, or `ConnectionClosedError`) when the peer closes a link or the session, or the
  * connection drops. Unsubscribing detaches the links and ends the session (see {@link closeLinks})
- * and removes every listener this function added; a still-pending attach is aborted.
+ * and removes every listener this function added. A begin/attach still in flight is not aborted (an
+ * abort would let rhea-promise detach a link on an AMQP session we already ended — a protocol
+ * error): once it settles, its links are detached and the session ended, in that order.
  *
  * @param linksOf - the links inside `value` whose remote close ends the stream.
  */
 export function openLinks<T>(
   host: LinkHost,
-  attach: (session: Session, abortSignal: AbortSignal) => Promise<T>,
+  attach: (session: Session) => Promise<T>,
   linksOf: (value: T) => readonly LinkLike[],
   context: TranslateContext = {},
 ): Observable<OpenedLinks<T>> {
   return new Observable<OpenedLinks<T>>((subscriber) => {
-    const abort = new AbortController();
     let torn = false;
     let session: Session | undefined;
     let links: readonly LinkLike[] = [];
@@ -70,13 +71,16 @@ export function openLinks<T>(
 
     const lostSub = host.lost$.subscribe((error) => fail(error));
 
+    // While begin/attach is in flight the teardown leaves closing to the settlement below.
+    let inFlight = true;
     (async () => {
-      session = await host.connection.createSession({ abortSignal: abort.signal });
+      session = await host.connection.createSession();
       if (torn) return undefined;
-      const value = await attach(session, abort.signal);
+      const value = await attach(session);
       return value;
     })().then(
       (value) => {
+        inFlight = false;
         if (value === undefined || torn) {
           if (value !== undefined) links = linksOf(value);
           if (session) void closeLinks(session, links, host.whenLost);
@@ -100,6 +104,7 @@ export function openLinks<T>(
         subscriber.next({ session: s, value });
       },
       (err: unknown) => {
+        inFlight = false;
         if (session) void closeLinks(session, links, host.whenLost);
         if (!torn) subscriber.error(toAmqpOpenError(err, context));
       },
@@ -107,10 +112,9 @@ export function openLinks<T>(
 
     return () => {
       torn = true;
-      abort.abort();
       lostSub.unsubscribe();
       removeListeners();
-      if (session) void closeLinks(session, links, host.whenLost);
+      if (session && !inFlight) void closeLinks(session, links, host.whenLost);
     };
   });
 }
