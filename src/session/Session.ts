@@ -44,8 +44,10 @@ export interface Session extends LockHandle {
    * Messages in sequence-number order. Subscribing grants link credit (`maxCredit`); credit is given
    * back in batches as messages are settled (peekLock) or emitted (receiveAndDelete), so at most
    * `maxCredit` messages are outstanding — backpressure. Concurrent subscribers share the stream;
-   * messages that arrive while nobody is subscribed are kept for the next subscriber. Completes when
-   * the session is closed; errors with `SessionLockLostError` when the lock is lost otherwise.
+   * messages that arrive while nobody is subscribed are kept for the next subscriber (in peekLock they
+   * stay locked and return to the queue if the session ends first; in receiveAndDelete they are already
+   * removed from the queue, so keep a subscriber until you close). Completes when the session is
+   * closed; errors with `SessionLockLostError` when the lock is lost otherwise.
    */
   readonly messages$: Observable<ReceivedMessage>;
   /** The error auto-renewal stopped with (`AutoLockRenewTimeout` / `AutoLockRenewFailed`), if any. */
