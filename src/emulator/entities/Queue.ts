@@ -3,10 +3,11 @@ import { Deadline } from '../locks/Deadline';
 import { withApplicationProperties } from '../wire/applicationProperties';
 import type { MessageContent } from '../wire/MessageContent';
 import { withMessageId } from '../wire/withMessageId';
-import type { Consumer, SessionWaiter } from './Consumer';
-import { MessageSession } from './MessageSession';
+import type { Consumer } from './Consumer';
+import type { MessageSession } from './MessageSession';
 import type { ResolvedQueueOptions } from './ResolvedQueueOptions';
 import { SequenceQueue } from './SequenceQueue';
+import { SessionRegistry, type SessionHost } from './SessionRegistry';
 import { MessageState, StoredMessage, type LockHolder } from './StoredMessage';
 
 /** Why and how a message is dead-lettered. */
@@ -18,31 +19,31 @@ export interface DeadLetterDetails {
 }
 
 /**
- * One queue (or dead-letter queue): its messages, their locks and state transitions, its sessions and
- * session locks, and the links consuming from it. Every state change of a message goes through here, so
- * nothing is lost: a message is completed, redelivered (delivery count + 1) or dead-lettered.
+ * One queue (or dead-letter queue): its messages, their locks and state transitions, and the links
+ * consuming from it (session locks live in its {@link SessionRegistry}). Every state change of a message
+ * goes through here, so nothing is lost: a message is completed, redelivered (delivery count + 1) or
+ * dead-lettered.
  */
-export class Queue {
+export class Queue implements SessionHost {
   /** Every message still in the queue (any state), by sequence number; iteration is in sequence order. */
   readonly messages = new Map<number, StoredMessage>();
   /** Locked messages that can be addressed by lock token (plain-queue deliveries, management receives). */
   readonly lockedByToken = new Map<number, StoredMessage>();
-  readonly sessions = new Map<string, MessageSession>();
+  /** The queue's sessions and their locks (empty unless the queue requires sessions). */
+  readonly sessions: SessionRegistry;
   private readonly available = new SequenceQueue();
   private readonly consumers: Consumer[] = [];
   private nextConsumer = 0;
-  /** Unlocked sessions that (probably) have available messages, oldest first. */
-  private readonly ready = new Set<MessageSession>();
-  private readonly waiters: SessionWaiter[] = [];
   private lastSequenceNumber = 0;
-  private readonly expireSessionLock = (session: MessageSession): void => this.releaseSession(session, true);
 
   constructor(
     readonly options: ResolvedQueueOptions,
     private readonly services: BrokerServices,
     /** The queue's dead-letter queue; `undefined` for a dead-letter queue itself. */
     readonly deadLetterQueue?: Queue,
-  ) {}
+  ) {
+    this.sessions = new SessionRegistry(this, services, options.lockDurationMs);
+  }
 
   get name(): string {
     return this.options.name;
@@ -88,11 +89,15 @@ export class Queue {
 
   private add(message: StoredMessage, now: number): void {
     this.messages.set(message.sequenceNumber, message);
-    const session = this.sessionOf(message, now);
-    if (session !== undefined) {
-      session.messageCount++;
-      session.lastUpdated = now;
-    }
+    if (message.sessionId === undefined || !this.requiresSession) return;
+    const session = this.sessions.getOrCreate(message.sessionId, now);
+    session.messageCount++;
+    session.lastUpdated = now;
+  }
+
+  /** The session a message belongs to (session queues only). */
+  private sessionOf(message: StoredMessage): MessageSession | undefined {
+    return message.sessionId === undefined || !this.requiresSession ? undefined : this.sessions.get(message.sessionId);
   }
 
   private activate(message: StoredMessage, now: number): void {
@@ -261,7 +266,7 @@ export class Queue {
     message.lock = undefined;
     if (lock.deadline !== undefined) this.services.deadlines.cancel(lock.deadline);
     this.lockedByToken.delete(lock.token);
-    if (message.sessionId !== undefined) this.sessions.get(message.sessionId)?.managementLocked.delete(message);
+    this.sessionOf(message)?.managementLocked.delete(message);
   }
 
   private messageLockExpired(message: StoredMessage, now: number): void {
@@ -289,22 +294,22 @@ export class Queue {
     message.removed = true;
     this.messages.delete(message.sequenceNumber);
     if (message.timer !== undefined) this.services.deadlines.cancel(message.timer);
-    const session = message.sessionId === undefined ? undefined : this.sessions.get(message.sessionId);
+    const session = this.sessionOf(message);
     if (session !== undefined) {
       session.messageCount--;
-      this.forgetIfIdle(session);
+      this.sessions.forgetIfIdle(session);
     }
   }
 
   private makeAvailable(message: StoredMessage): void {
-    const session = message.sessionId === undefined ? undefined : this.sessions.get(message.sessionId);
-    if (session === undefined || !this.requiresSession) {
+    const session = this.sessionOf(message);
+    if (session === undefined) {
       this.available.insert(message);
       this.dispatch();
       return;
     }
     session.available.insert(message);
-    this.sessionHasMessages(session);
+    this.sessions.hasMessages(session);
   }
 
   /** Offers the queue's available messages to its consumers, starting with a different one each time. */
@@ -315,121 +320,5 @@ export class Queue {
     for (let i = 0; i < count && this.available.peek() !== undefined; i++) {
       this.consumers[(start + i) % count]?.pump();
     }
-  }
-
-  // ---------------------------------------------------------------- sessions
-
-  private sessionOf(message: StoredMessage, now: number): MessageSession | undefined {
-    const id = message.sessionId;
-    if (id === undefined || !this.requiresSession) return undefined;
-    let session = this.sessions.get(id);
-    if (session === undefined) {
-      session = new MessageSession(id, now, this.expireSessionLock);
-      this.sessions.set(id, session);
-    }
-    return session;
-  }
-
-  private sessionHasMessages(session: MessageSession): void {
-    if (session.holder !== undefined) {
-      session.holder.pump();
-      return;
-    }
-    const waiter = this.waiters.shift();
-    if (waiter !== undefined) this.grant(session, waiter, this.services.now());
-    else this.ready.add(session);
-  }
-
-  /**
-   * Locks session `id` for `consumer` (creating the session if it does not exist yet). Returns
-   * `undefined` when another link holds the lock.
-   */
-  acceptSession(id: string, consumer: Consumer, now: number): MessageSession | undefined {
-    let session = this.sessions.get(id);
-    if (session === undefined) {
-      session = new MessageSession(id, now, this.expireSessionLock);
-      this.sessions.set(id, session);
-    }
-    if (session.holder !== undefined) return undefined;
-    this.lockSession(session, consumer, now);
-    return session;
-  }
-
-  /** Locks an unlocked session with available messages for `consumer`, or returns `undefined`. */
-  acceptNextSession(consumer: Consumer, now: number): MessageSession | undefined {
-    for (const session of this.ready) {
-      this.ready.delete(session);
-      if (session.holder === undefined && this.hasAvailable(session, now)) {
-        this.lockSession(session, consumer, now);
-        return session;
-      }
-    }
-    return undefined;
-  }
-
-  /** Queues a next-available request until a session has messages (see `sessionHasMessages`). */
-  waitForSession(waiter: SessionWaiter): void {
-    this.waiters.push(waiter);
-  }
-
-  cancelWait(waiter: SessionWaiter): void {
-    const index = this.waiters.indexOf(waiter);
-    if (index >= 0) this.waiters.splice(index, 1);
-  }
-
-  private grant(session: MessageSession, waiter: SessionWaiter, now: number): void {
-    this.lockSession(session, waiter.consumer, now);
-    waiter.granted(session);
-  }
-
-  private lockSession(session: MessageSession, consumer: Consumer, now: number): void {
-    this.ready.delete(session);
-    session.holder = consumer;
-    session.lockedUntil = now + this.options.lockDurationMs;
-    this.services.deadlines.schedule(session.lockDeadline, session.lockedUntil);
-  }
-
-  /** Extends a session lock; returns the new expiry. */
-  renewSessionLock(session: MessageSession, now: number): number {
-    session.lockedUntil = now + this.options.lockDurationMs;
-    this.services.deadlines.schedule(session.lockDeadline, session.lockedUntil);
-    for (const message of session.managementLocked) if (message.lock !== undefined) message.lock.until = session.lockedUntil;
-    return session.lockedUntil;
-  }
-
-  /**
-   * Ends a session lock. Unsettled messages become available again with delivery count + 1 (or are
-   * dead-lettered past the maximum). When the lock `expired`, the holder's link is detached with
-   * `com.microsoft:session-lock-lost`.
-   */
-  releaseSession(session: MessageSession, expired: boolean): void {
-    const holder = session.holder;
-    if (holder === undefined) return;
-    const now = this.services.now();
-    session.holder = undefined;
-    this.services.deadlines.cancel(session.lockDeadline);
-    for (const message of holder.takeUnsettled()) this.lockLost(message, now);
-    for (const message of [...session.managementLocked]) this.lockLost(message, now);
-    if (expired) {
-      holder.lost({
-        condition: 'com.microsoft:session-lock-lost',
-        description: `The session lock has expired on the session with id '${session.id}'.`,
-      });
-    }
-    if (this.hasAvailable(session, now)) this.sessionHasMessages(session);
-    else this.forgetIfIdle(session);
-  }
-
-  private forgetIfIdle(session: MessageSession): void {
-    if (session.idle && session.available.peek() === undefined) {
-      this.sessions.delete(session.id);
-      this.ready.delete(session);
-    }
-  }
-
-  /** Sets (or clears, with `null`) a session's state. */
-  setSessionState(session: MessageSession, state: Buffer | null, now: number): void {
-    session.state = state;
-    session.lastUpdated = now;
   }
 }

@@ -181,7 +181,7 @@ export class DeliveryLink implements Consumer {
     this.pending = undefined;
     const session = this.session;
     this.session = undefined;
-    if (session !== undefined) this.queue.releaseSession(session, false);
+    if (session !== undefined) this.queue.sessions.release(session, false);
     else this.queue.removeConsumer(this);
   }
 

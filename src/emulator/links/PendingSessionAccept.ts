@@ -25,7 +25,7 @@ export class PendingSessionAccept implements SessionWaiter {
   /** Starts waiting; the link's release cancels the wait. */
   start(now: number): void {
     this.consumer.pending = this;
-    this.consumer.queue.waitForSession(this);
+    this.consumer.queue.sessions.wait(this);
     this.services.deadlines.schedule(this.deadline, now + this.timeoutMs);
   }
 
@@ -38,7 +38,7 @@ export class PendingSessionAccept implements SessionWaiter {
 
   /** Stops waiting (the link went away). */
   cancel(): void {
-    this.consumer.queue.cancelWait(this);
+    this.consumer.queue.sessions.cancelWait(this);
     this.services.deadlines.cancel(this.deadline);
   }
 

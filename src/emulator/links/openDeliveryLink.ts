@@ -65,7 +65,7 @@ export function openDeliveryLink(sender: Sender, queue: Queue, connection: Broke
       link.release();
       return refuse(sender, { condition: Conditions.argumentError, description: `The session id must be 1 to ${MAX_SESSION_ID_LENGTH} characters long.` });
     }
-    const session = queue.acceptSession(requested, link, now);
+    const session = queue.sessions.accept(requested, link, now);
     if (session === undefined) {
       link.release();
       return refuse(sender, {
@@ -79,7 +79,7 @@ export function openDeliveryLink(sender: Sender, queue: Queue, connection: Broke
     link.release();
     return refuse(sender, { condition: Conditions.argumentError, description: 'The session filter must be a string or null.' });
   }
-  const session = queue.acceptNextSession(link, now);
+  const session = queue.sessions.acceptNext(link, now);
   if (session !== undefined) return bind(link, session);
   // Hold the attach: rhea opened the link before emitting sender_open; undo that until a session is found.
   const state = linkInternals(sender).state;

@@ -3,6 +3,6 @@ import { heldSession, requiredSessionId, type Operation } from '../OperationCont
 /** `com.microsoft:renew-session-lock`: extends the caller's session lock → `{ expiration: timestamp }`. */
 export const renewSessionLock: Operation = (context) => {
   const session = heldSession(context, requiredSessionId(context));
-  const expiration = context.queue.renewSessionLock(session, context.now);
+  const expiration = context.queue.sessions.renew(session, context.now);
   return { body: { expiration: new Date(expiration) } };
 };

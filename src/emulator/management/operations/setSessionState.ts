@@ -6,6 +6,6 @@ export const setSessionState: Operation = (context) => {
   const session = heldSession(context, requiredSessionId(context));
   const state = context.body['session-state'];
   if (state !== null && state !== undefined && !Buffer.isBuffer(state)) throw ManagementError.argument('session-state', 'must be binary or null');
-  context.queue.setSessionState(session, state === undefined || state === null ? null : Buffer.from(state), context.now);
+  context.queue.sessions.setState(session, state === undefined || state === null ? null : Buffer.from(state), context.now);
   return { body: {} };
 };
