@@ -43,6 +43,28 @@ describe('emulator: client lifecycle (dropped sockets, abandoned waits, stats)',
     await next.completeMessage(message!);
   });
 
+  it('releases the session lock when the client ends the AMQP session without detaching', async () => {
+    await harness.client().createSender('sq').sendMessages({ body: 'ended', sessionId: 'end' });
+    await harness.closeClients();
+    const raw = await rawClient();
+    try {
+      const session = await raw.connection.createSession();
+      const receiver = await session.createReceiver({
+        source: { address: 'sq', filter: { 'com.microsoft:session-filter': 'end' } },
+        credit_window: 1,
+        autoaccept: false,
+      });
+      await new Promise((resolve) => receiver.once('message', resolve));
+      await session.close();
+      const next = await harness.client().acceptSession('sq', 'end');
+      const [message] = await next.receiveMessages(1, { maxWaitTimeInMs: 5_000 });
+      expect(message).toMatchObject({ body: 'ended', deliveryCount: 1 });
+      await next.completeMessage(message!);
+    } finally {
+      await raw.close();
+    }
+  });
+
   it('forgets a next-available wait whose client went away', async () => {
     const raw = await rawClient();
     const session = await raw.connection.createSession();
