@@ -117,7 +117,7 @@ export class EmulatorServer {
     };
     on('connection_open', ({ connection }) => {
       if (this.closing !== undefined) connection.close({ condition: Conditions.connectionForced, description: 'The emulator is shutting down.' });
-      else this.connections.set(connection, new BrokerConnection(connection));
+      else this.connections.set(connection, new BrokerConnection());
     });
     on('session_open', ({ session }) => session && receiveRawTransfers(session));
     on('session_close', ({ connection, session }) => session && this.connections.get(connection)?.releaseSession(session));

@@ -1,4 +1,4 @@
-import type { Connection, Sender, Session } from 'rhea';
+import type { Sender, Session } from 'rhea';
 import type { DeliveryLink } from '../links/DeliveryLink';
 
 /**
@@ -11,15 +11,9 @@ export class BrokerConnection {
   private readonly authorised = new Map<string, number>();
   /** Reply links by link name and by target address (CBS replies go by name, management by address; G10). */
   private readonly replyLinks = new Map<string, Sender>();
-  /** Entity receivers (the broker's senders) by the client's link name. */
-  private readonly deliveryLinks = new Map<string, DeliveryLink>();
+  /** Entity receivers (the broker's senders) of this connection. */
+  private readonly deliveryLinks = new Set<DeliveryLink>();
   private disposed = false;
-
-  constructor(readonly connection: Connection) {}
-
-  get isDisposed(): boolean {
-    return this.disposed;
-  }
 
   /** Records a successful put-token for `path` valid until `expiresAt` (Unix ms). */
   authorise(path: string, expiresAt: number): void {
@@ -60,21 +54,16 @@ export class BrokerConnection {
   }
 
   addDeliveryLink(link: DeliveryLink): void {
-    this.deliveryLinks.set(link.name, link);
+    this.deliveryLinks.add(link);
   }
 
   removeDeliveryLink(link: DeliveryLink): void {
-    if (this.deliveryLinks.get(link.name) === link) this.deliveryLinks.delete(link.name);
-  }
-
-  /** Finds an entity receiver of this connection by the client's link name. */
-  deliveryLink(name: string): DeliveryLink | undefined {
-    return this.deliveryLinks.get(name);
+    this.deliveryLinks.delete(link);
   }
 
   /** Releases every link on `session` (the client ended it). */
   releaseSession(session: Session): void {
-    for (const link of [...this.deliveryLinks.values()]) if (link.sender.session === session) link.release();
+    for (const link of [...this.deliveryLinks]) if (link.sender.session === session) link.release();
     for (const link of [...this.replyLinks.values()]) if (link.session === session) this.removeReplyLink(link);
   }
 
@@ -82,13 +71,13 @@ export class BrokerConnection {
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
-    for (const link of [...this.deliveryLinks.values()]) link.release();
+    for (const link of [...this.deliveryLinks]) link.release();
     this.deliveryLinks.clear();
     this.replyLinks.clear();
   }
 
   /** Detaches every entity link with `error` (broker shutdown), then releases them. */
   detachAll(error: { condition: string; description: string }): void {
-    for (const link of [...this.deliveryLinks.values()]) link.close(error);
+    for (const link of [...this.deliveryLinks]) link.close(error);
   }
 }

@@ -51,11 +51,6 @@ export class SequenceQueue {
     return first;
   }
 
-  /** Number of entries (including not-yet-skipped unavailable ones); for stats only. */
-  get length(): number {
-    return this.items.length - this.head;
-  }
-
   private compact(): void {
     if (this.head === 0) return;
     this.items = this.items.slice(this.head);

@@ -44,10 +44,6 @@ export class DeliveryLink implements Consumer {
     return this.sender.name;
   }
 
-  get isClosed(): boolean {
-    return this.closed;
-  }
-
   /** Credit the client granted that is not used yet. */
   private credit(): number {
     const link = senderInternals(this.sender);

@@ -27,6 +27,4 @@ export interface MessageContent {
   readonly timeToLiveMs: number | undefined;
   /** `x-opt-scheduled-enqueue-time` in Unix ms (scheduled messages). */
   readonly scheduledEnqueueTimeMs: number | undefined;
-  /** Encoded size in bytes as received. */
-  readonly size: number;
 }

@@ -34,5 +34,5 @@ export function withApplicationProperties(content: MessageContent, changes: Read
   writer.write(types.described(types.wrap_ulong(Section.applicationProperties), types.Map32(items)) as Typed);
   const section = writer.toBuffer();
   const updated = Buffer.concat([bare.subarray(0, start), section, bare.subarray(end)]);
-  return { ...content, bare: updated, size: content.size - bare.length + updated.length };
+  return { ...content, bare: updated };
 }

@@ -73,7 +73,6 @@ export function parseMessage(bytes: Buffer): MessageContent {
     messageId,
     timeToLiveMs: typeof ttl === 'number' && ttl > 0 ? ttl : undefined,
     scheduledEnqueueTimeMs,
-    size: bytes.length,
   };
 }
 

@@ -27,7 +27,7 @@ export function withMessageId(content: MessageContent, id: string): MessageConte
   if (!hasProperties) updated = Buffer.concat([propertiesWithOnlyId(idBytes), bare]);
   else if (listAt > 0) updated = patchList(bare, listAt, idBytes);
   if (updated === undefined) return content; // an unusual encoding: keep the message as sent
-  return { ...content, bare: updated, messageId: types.wrap_string(id), size: content.size - bare.length + updated.length };
+  return { ...content, bare: updated, messageId: types.wrap_string(id) };
 }
 
 /** Length of the section's descriptor (`0x00` + smallulong/ulong/symbol), or -1. */
