@@ -20,6 +20,8 @@ export type { LockState, LockHeld, LockRenewed, LockTick, LockExpiring, LockLost
 
 /* Auto-renewal */
 export { autoRenew, type AutoRenewOptions, type AutoRenewRetryOptions } from './renewal/autoRenew';
+/** One scheduled action for many deadlines; `AutoRenewOptions.deadlines` accepts one. */
+export { DeadlineQueue } from './renewal/DeadlineQueue';
 export {
   AutoLockRenewTimeout,
   AutoLockRenewFailed,
