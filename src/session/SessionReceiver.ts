@@ -197,7 +197,15 @@ export class SessionReceiver implements Session, MessageSettler {
   }
 
   renewLock(options?: OperationOptions): Observable<Date> {
-    return this.managementOperation('renewLock', options, (link) => renewSessionLock(link, this.scope)).pipe(
+    const timeout = validateTimeout('options.timeout', options?.timeout);
+    return defer(() =>
+      this.managementOperationWithTimeout(
+        'renewLock',
+        // Without a timeout, a renewal is bounded by the lock itself: after expiry it cannot succeed.
+        timeout ?? Math.min(DEFAULT_OPERATION_TIMEOUT_MS, Math.max(1, this.lockedUntilValue.getTime() - this.init.scheduler.now())),
+        (link) => renewSessionLock(link, this.scope),
+      ),
+    ).pipe(
       tap((lockedUntil) => {
         if (this.lostError) return;
         this.lockedUntilValue = lockedUntil;
