@@ -1,6 +1,6 @@
 import { VirtualTimeScheduler } from 'rxjs';
 import { Deadline } from '../../src/emulator/locks/Deadline';
-import { DeadlineHeap } from '../../src/emulator/locks/DeadlineHeap';
+import { DeadlineHeap, MAX_TIMER_DELAY_MS } from '../../src/emulator/locks/DeadlineHeap';
 
 /** A virtual clock that counts how many actions were scheduled on it. */
 class CountingClock extends VirtualTimeScheduler {
@@ -82,6 +82,23 @@ describe('DeadlineHeap', () => {
     heap.schedule(new Deadline(0, (now) => heap.schedule(make('chained'), now + 5)), 10);
     clock.advanceTo(100);
     expect(fired).toEqual(['chained@15']);
+  });
+
+  it('reaches deadlines beyond the longest timer delay in steps no longer than it', () => {
+    const delays: number[] = [];
+    const recording = new CountingClock();
+    const schedule = recording.schedule.bind(recording);
+    recording.schedule = ((work: never, delay?: number, state?: never) => {
+      delays.push(delay ?? 0);
+      return schedule(work, delay, state);
+    }) as typeof recording.schedule;
+    const far = new DeadlineHeap(recording, (error) => errors.push(error));
+    const sixtyDays = 60 * 24 * 3_600_000;
+    far.schedule(make('far'), sixtyDays);
+    recording.advanceTo(sixtyDays);
+    expect(fired).toEqual([`far@${sixtyDays}`]);
+    expect(Math.max(...delays)).toBeLessThanOrEqual(MAX_TIMER_DELAY_MS);
+    expect(delays.length).toBeGreaterThan(1);
   });
 
   it('stops everything on close', () => {

@@ -2,6 +2,12 @@ import type { SchedulerLike, Subscription } from 'rxjs';
 import type { Deadline } from './Deadline';
 
 /**
+ * Longest delay a Node timer honours (2^31 - 1 ms, about 24.8 days); a longer one fires after 1 ms.
+ * Farther deadlines are reached in steps: the action wakes up, finds nothing due and re-arms.
+ */
+export const MAX_TIMER_DELAY_MS = 2_147_483_647;
+
+/**
  * All of the broker's deadlines (session and message locks, next-session waits, scheduled messages,
  * message expiry) in one binary min-heap, served by ONE scheduled action on the broker's scheduler that
  * is re-armed for the earliest deadline. Add, move and remove are O(log n).
@@ -70,7 +76,8 @@ export class DeadlineHeap {
     if (head === undefined || head.at >= this.armedAt) return;
     this.armed?.unsubscribe();
     this.armedAt = head.at;
-    this.armed = this.scheduler.schedule(() => this.run(), Math.max(0, head.at - this.scheduler.now()));
+    const delay = Math.min(MAX_TIMER_DELAY_MS, Math.max(0, head.at - this.scheduler.now()));
+    this.armed = this.scheduler.schedule(() => this.run(), delay);
   }
 
   private run(): void {
