@@ -6,3 +6,14 @@ export { startEmulator } from './startEmulator';
 export type { EmulatorHandle, EmulatorStats, QueueStats, InjectedFault } from './EmulatorHandle';
 export { EmulatorOptionsError } from './EmulatorOptionsError';
 export type { EmulatorOptions, QueueOptions } from './config/EmulatorOptions';
+export {
+  EmulatorConfigError,
+  isEmulatorConfigError,
+  parseEmulatorConfig,
+  loadEmulatorConfigFile,
+  parseIsoDuration,
+  defaultQueues,
+  queueDefaults,
+  minLockDurationMs,
+  maxLockDurationMs,
+} from './config';
