@@ -49,7 +49,7 @@ it('answers --help with the usage, and a bad option with one line + usage and ex
   const bad = capture(false);
   expect(await runDemo(['--sessions', 'many'], bad)).toBe(2);
   const [first, ...rest] = bad.errors.join('').split('\n');
-  expect(first).toBe('servicebus-rx demo: invalid --sessions "many": expected an integer from 1 to 500');
+  expect(first).toBe('servicebus-rx demo: invalid --sessions "many": expected an integer from 1 to 100');
   expect(rest.join('\n')).toContain('Usage: servicebus-rx demo');
   expect(bad.out).toEqual([]);
 });

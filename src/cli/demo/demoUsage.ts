@@ -9,8 +9,8 @@ Ends with a summary that checks nothing was lost.
 
 Options:
   --duration SECONDS  how long orders keep arriving, 1..300 (default 12)
-  --sessions N        customers, one session each, 1..500 (default 16)
-  --messages N        messages per customer, 2..200 (default 6)
+  --sessions N        customers, one session each, 1..100 (default 16)
+  --messages N        messages per customer, 2..50 (default 6)
   --plain             plain progress lines even on a terminal
   -h, --help          show this help
 

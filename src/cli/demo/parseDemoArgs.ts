@@ -47,8 +47,8 @@ export function parseDemoArgs(argv: readonly string[]): DemoArgs {
     help: values.help === true,
     plain: values.plain === true,
     durationSeconds: values.duration === undefined ? demoDefaults.durationSeconds : number('--duration', values.duration, 1, 300, false),
-    sessions: values.sessions === undefined ? demoDefaults.sessions : number('--sessions', values.sessions, 1, 500, true),
-    messagesPerSession: values.messages === undefined ? demoDefaults.messagesPerSession : number('--messages', values.messages, 2, 200, true),
+    sessions: values.sessions === undefined ? demoDefaults.sessions : number('--sessions', values.sessions, 1, 100, true),
+    messagesPerSession: values.messages === undefined ? demoDefaults.messagesPerSession : number('--messages', values.messages, 2, 50, true),
   };
 }
 

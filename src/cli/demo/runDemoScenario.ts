@@ -78,10 +78,15 @@ export async function runDemoScenario(args: DemoArgs, io: DemoIo): Promise<numbe
 
   let stopping = false;
   const random = seededRandom(7);
+  // Simulated work per message: about 120–370 ms, shorter for big runs so that the workers' capacity
+  // stays about twice the traffic rate.
+  const totalMessages = args.sessions * args.messagesPerSession;
+  const capacityMs = (WORKERS.length * SESSIONS_PER_WORKER * durationMs) / totalMessages / 2;
+  const workScale = Math.min(1, capacityMs / 245);
   const processing = (consumer: string, slow: boolean): SessionProcessing => ({
     consumer,
     maxRenewalMs: slow ? SLOW_RENEWAL_MS : 60_000,
-    handlerMs: () => (slow ? 60_000 : 120 + Math.floor(random() * 250)),
+    handlerMs: () => (slow ? 60_000 : Math.floor((120 + random() * 250) * workScale)),
     lockDurationMs: LOCK_MS,
     stopping: () => stopping,
     scheduler,
@@ -108,6 +113,7 @@ export async function runDemoScenario(args: DemoArgs, io: DemoIo): Promise<numbe
     );
   }
   let reason: string;
+  let queueAtEnd: ReturnType<typeof broker.stats>['queues'][number] | undefined;
   try {
     // The slow worker takes the first customer before the pools start, so its lock loss (and the
     // redelivery to a pool worker) happens in every run.
@@ -141,6 +147,10 @@ export async function runDemoScenario(args: DemoArgs, io: DemoIo): Promise<numbe
     stop.dispose();
     stopping = true;
     running.unsubscribe(); // closes every held session and pending accept
+    queueAtEnd = broker.stats().queues.find((q) => q.name === QUEUE);
+    // The broker goes first: it answers the pools' pending next-session attaches as it closes, so no
+    // client is left waiting for an attach that can no longer come.
+    await broker.close();
     await Promise.allSettled([producer.close(), slowClient.close(), ...workerClients.map((c) => c.close())]);
   }
   const elapsed = scheduler.now() - start;
@@ -149,8 +159,7 @@ export async function runDemoScenario(args: DemoArgs, io: DemoIo): Promise<numbe
     ttyView.end();
   } else plainView?.progress(model, scheduler.now());
 
-  const queue = broker.stats().queues.find((q) => q.name === QUEUE);
-  await broker.close();
+  const queue = queueAtEnd;
 
   const summary = summarize(model, elapsed);
   const deadLetteredHere = [...model.messages.values()].filter((m) => m.outcome === 'dead-lettered').length;
