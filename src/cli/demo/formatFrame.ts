@@ -25,21 +25,26 @@ export function formatFrame(model: DemoModel, now: number, style: FrameStyle): s
   const rows = [...model.rows.values()].sort((a, b) => a.consumer.localeCompare(b.consumer) || a.sessionId.localeCompare(b.sessionId));
   for (const row of rows) lines.push(formatRow(row, style.color));
   if (rows.length === 0) lines.push(ansi('2', ' (no session held)', style.color));
-  lines.push('', formatTotals(model, now));
+  lines.push('', ...formatTotalLines(model, now));
   const incidents = style.incidents ?? [];
   if (incidents.length > 0) lines.push(ansi('2', ' incidents:', style.color), ...incidents.map((l) => ansi('33', ` ${l}`, style.color)));
   if (style.recent.length > 0) lines.push(ansi('2', ' recent:', style.color), ...style.recent.map((l) => ` ${l}`));
   return lines.map((line) => cut(line, style.columns));
 }
 
-/** One line of totals: produced, settled, in flight, renewals, losses, throughput. */
-export function formatTotals(model: DemoModel, now: number): string {
+/** The totals on two lines: messages, then sessions, locks and throughput. */
+export function formatTotalLines(model: DemoModel, now: number): [string, string] {
   const rate = model.throughput(now);
-  return (
-    ` produced ${model.produced} · completed ${model.completed} · dead-lettered ${model.deadLettered} · outstanding ${model.outstanding}` +
-    ` · sessions ${model.accepted} · renewals ${model.renewals} · lock losses ${model.losses.length}` +
-    ` · ${rate.overall.toFixed(1)} msg/s (last 2 s: ${rate.recent.toFixed(1)})`
-  );
+  return [
+    ` messages: produced ${model.produced} · completed ${model.completed} · dead-lettered ${model.deadLettered} · outstanding ${model.outstanding}`,
+    ` sessions ${model.accepted} · renewals ${model.renewals} · lock losses ${model.losses.length}` +
+      ` · ${rate.overall.toFixed(1)} msg/s (last 2 s: ${rate.recent.toFixed(1)})`,
+  ];
+}
+
+/** The totals on one line (plain progress output). */
+export function formatTotals(model: DemoModel, now: number): string {
+  return formatTotalLines(model, now).join(' ·');
 }
 
 function formatRow(row: SessionRow, color: boolean): string {
