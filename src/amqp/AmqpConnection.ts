@@ -192,7 +192,7 @@ export class AmqpConnection implements LinkHost {
     // The hold stays subscribed (it emits once) for as long as the link is open: that keeps the token fresh.
     return this.holdAuthorization(entityPath).pipe(
       switchMap(() =>
-        openLinks(this, (session) => session.createReceiver(options), (r) => [r], context),
+        openLinks(this, (session, abortSignal) => session.createReceiver({ ...options, abortSignal }), (r) => [r], context),
       ),
     );
   }
@@ -219,7 +219,7 @@ export class AmqpConnection implements LinkHost {
         this.holdAuthorization(entityPath).pipe(
           switchMap(() =>
             wrapLinks(
-              openLinks(this, (session) => session.createSender({ name, source: { address: name }, target: { address: entityPath } }), (s) => [s], context),
+              openLinks(this, (session, abortSignal) => session.createSender({ name, source: { address: name }, target: { address: entityPath }, abortSignal }), (s) => [s], context),
               (sender) => new MessageSender(sender, context),
               `sender ${entityPath}`,
             ),
@@ -235,10 +235,11 @@ export class AmqpConnection implements LinkHost {
     return wrapLinks(
       openLinks(
         this,
-        async (session) => {
+        async (session, abortSignal) => {
           const [sender, receiver] = await Promise.all([
-            session.createSender({ target: { address } }),
+            session.createSender({ target: { address }, abortSignal }),
             session.createReceiver({
+              abortSignal,
               name: receiverName,
               source: { address },
               ...(replyToTarget ? { target: { address: receiverName } } : {}),

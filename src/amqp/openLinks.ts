@@ -44,7 +44,7 @@ const closing = new WeakMap<Session, Promise<void>>();
  */
 export function openLinks<T>(
   host: LinkHost,
-  attach: (session: Session) => Promise<T>,
+  attach: (session: Session, abortSignal: AbortSignal) => Promise<T>,
   linksOf: (value: T) => readonly LinkLike[],
   context: TranslateContext = {},
 ): Observable<OpenedLinks<T>> {
@@ -71,12 +71,18 @@ export function openLinks<T>(
 
     const lostSub = host.lost$.subscribe((error) => fail(error));
 
-    // While begin/attach is in flight the teardown leaves closing to the settlement below.
+    // While begin/attach is in flight the teardown leaves closing to the settlement below. Once the
+    // connection is gone no detach can follow, so an attach still waiting is aborted then (otherwise
+    // rhea-promise's attach timer keeps the process alive for its full timeout).
     let inFlight = true;
+    const abort = new AbortController();
+    void host.whenLost.then(() => {
+      if (inFlight) abort.abort();
+    });
     (async () => {
-      session = await host.connection.createSession();
+      session = await host.connection.createSession({ abortSignal: abort.signal });
       if (torn) return undefined;
-      const value = await attach(session);
+      const value = await attach(session, abort.signal);
       return value;
     })().then(
       (value) => {
