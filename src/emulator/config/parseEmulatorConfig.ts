@@ -61,7 +61,7 @@ const QUEUE_PROPERTY_KEYS = [
  *   shape or type, empty / malformed / duplicate (case-insensitive) queue name, `MaxDeliveryCount`
  *   not a positive integer, a malformed or out-of-range duration.
  */
-export function parseEmulatorConfig(json: unknown, onWarning: Warn = (message) => console.warn(message)): QueueOptions[] {
+export function parseEmulatorConfig(json: unknown, onWarning: (message: string) => void = (message) => console.warn(message)): QueueOptions[] {
   const root = fields(objectAt(json, ''), '', ROOT_KEYS, onWarning);
   const userConfigField = required(root, 'UserConfig', '');
   const userConfig = fields(objectAt(userConfigField.value, userConfigField.path), userConfigField.path, USER_CONFIG_KEYS, onWarning);
