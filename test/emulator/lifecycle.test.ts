@@ -68,12 +68,15 @@ describe('emulator: client lifecycle (dropped sockets, abandoned waits, stats)',
   it('forgets a next-available wait whose client went away', async () => {
     const raw = await rawClient();
     const session = await raw.connection.createSession();
-    // Never answered while no session has messages; the test cuts the client instead.
+    // Never answered while no session has messages; the test cuts the client instead. The abort
+    // stops rhea-promise's own 60 s attach timer, which would otherwise outlive the test.
+    const abort = new AbortController();
     void session
-      .createReceiver({ source: { address: 'sq', filter: { 'com.microsoft:session-filter': null } }, properties: { 'com.microsoft:timeout': 60_000 } })
+      .createReceiver({ source: { address: 'sq', filter: { 'com.microsoft:session-filter': null } }, properties: { 'com.microsoft:timeout': 60_000 }, abortSignal: abort.signal })
       .catch(() => undefined);
     await new Promise((resolve) => setTimeout(resolve, 100));
     raw.drop();
+    abort.abort();
     await connectionsSettleAt(0);
     const client = harness.client();
     await client.createSender('sq').sendMessages({ body: 'for the living', sessionId: 'after' });
