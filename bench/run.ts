@@ -42,14 +42,16 @@ async function oneRun(run: number): Promise<void> {
     const cs = broker.connectionString;
     if (want('raw')) record('raw_through_broker_msg_s', await rawThroughBroker(broker.port, 50_000));
     if (want('one')) {
-      const ids = [`one-rx-${run}`, `one-sdk-batch-${run}`, `one-sdk-sub-${run}`];
+      const ids = [`one-rx-${run}`, `one-sdk-batch-${run}`, `one-sdk-sub-${run}`, `one-sdk-seq-${run}`];
       await prefill(broker.port, 'bench-sq', ids, MESSAGES);
       const rx = await rxOneSession(cs, 'bench-sq', ids[0]!, MESSAGES);
       const batch = await sdkOneSession(cs, 'bench-sq', ids[1]!, MESSAGES, 'batch');
       const sub = await sdkOneSession(cs, 'bench-sq', ids[2]!, MESSAGES, 'subscribe');
+      const seq = await sdkOneSession(cs, 'bench-sq', ids[3]!, MESSAGES, 'sequential');
       record('one_session_rx_msg_s', rx);
       record('one_session_sdk_batch_msg_s', batch);
       record('one_session_sdk_subscribe_msg_s', sub);
+      record('one_session_sdk_sequential_msg_s', seq);
       record('one_session_ratio_rx_vs_best_sdk', rx / Math.max(batch, sub));
     }
     if (want('many')) {

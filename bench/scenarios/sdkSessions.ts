@@ -6,21 +6,23 @@ import { ServiceBusClient } from '@azure/service-bus';
 import { nowMs, percentile } from '../lib/stats';
 
 /**
- * One session, receive + complete of `count` messages already in the queue. Two documented ways:
- * `receiveMessages` batches with parallel completes, and `subscribe` with many concurrent calls.
- * Returns msg/s for each.
+ * One session, receive + complete of `count` messages already in the queue. The documented ways:
+ * `receiveMessages` batches with parallel completes (`batch`), the same awaiting each complete in
+ * turn (`sequential`, the baseline of the broker study), and `subscribe` with many concurrent calls.
+ * Returns msg/s.
  */
-export async function sdkOneSession(connectionString: string, queue: string, sessionId: string, count: number, mode: 'batch' | 'subscribe'): Promise<number> {
+export async function sdkOneSession(connectionString: string, queue: string, sessionId: string, count: number, mode: 'batch' | 'sequential' | 'subscribe'): Promise<number> {
   const client = new ServiceBusClient(connectionString);
   try {
     const started = nowMs();
     const receiver = await client.acceptSession(queue, sessionId, { maxAutoLockRenewalDurationInMs: 0 });
     let done = 0;
-    if (mode === 'batch') {
+    if (mode === 'batch' || mode === 'sequential') {
       while (done < count) {
-        const batch = await receiver.receiveMessages(Math.min(1000, count - done), { maxWaitTimeInMs: 5000 });
+        const batch = await receiver.receiveMessages(Math.min(mode === 'batch' ? 1000 : 100, count - done), { maxWaitTimeInMs: 5000 });
         if (batch.length === 0) throw new Error(`SDK batch receive stalled at ${done}/${count}`);
-        await Promise.all(batch.map((m) => receiver.completeMessage(m)));
+        if (mode === 'batch') await Promise.all(batch.map((m) => receiver.completeMessage(m)));
+        else for (const m of batch) await receiver.completeMessage(m);
         done += batch.length;
       }
     } else {
