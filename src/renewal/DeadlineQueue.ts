@@ -1,15 +1,29 @@
 import { asyncScheduler, NEVER, Observable } from 'rxjs';
-import type { SchedulerLike, Subscriber, Subscription } from 'rxjs';
+import type { SchedulerLike, Subscription } from 'rxjs';
 import { InvalidArgumentError } from '../errors/InvalidArgumentError';
 
+/** A deadline registered with {@link DeadlineQueue.schedule}. */
+export interface Deadline {
+  /** Removes the deadline if it has not fired yet (O(log n)); a no-op afterwards. */
+  cancel(): void;
+}
+
 /** One registered deadline: a heap node that knows its own index, so removal is O(log n). */
-interface Entry {
-  readonly time: number;
-  /** Registration order: ties on `time` fire first-in, first-out. */
-  readonly seq: number;
+class Entry implements Deadline {
   /** Position in the heap; -1 once fired or removed. */
-  index: number;
-  readonly subscriber: Subscriber<number>;
+  index = -1;
+
+  constructor(
+    private readonly queue: DeadlineQueue,
+    readonly time: number,
+    /** Registration order: ties on `time` fire first-in, first-out. */
+    readonly seq: number,
+    readonly callback: (now: number) => void,
+  ) {}
+
+  cancel(): void {
+    this.queue.cancel(this);
+  }
 }
 
 /**
@@ -68,16 +82,40 @@ export class DeadlineQueue {
    * @throws InvalidArgumentError when `time` is not a number or is NaN.
    */
   at(time: number): Observable<number> {
-    if (typeof time !== 'number' || Number.isNaN(time)) {
-      throw new InvalidArgumentError('time', 'must be a number of milliseconds on the scheduler clock', time);
-    }
+    validateTime(time);
     if (time === Infinity) return NEVER;
     return new Observable<number>((subscriber) => {
-      const entry: Entry = { time, seq: this.nextSeq++, index: -1, subscriber };
-      this.insert(entry);
-      this.arm();
-      return () => this.remove(entry);
+      const deadline = this.schedule(time, (now) => {
+        subscriber.next(now);
+        subscriber.complete();
+      });
+      return () => deadline.cancel();
     });
+  }
+
+  /**
+   * The same as subscribing to `at(time)` without the Observable: registers `time` and calls
+   * `callback(scheduler.now())` once when it is reached (never synchronously), unless cancelled
+   * first. For hot paths that re-arm often (a lock's ticks, renewals): one small object per deadline.
+   * `Infinity` registers nothing (the returned deadline never fires). `callback` must not throw (an
+   * exception would reach the scheduler); `at()` subscribers are safe (rxjs reports their errors).
+   * @throws InvalidArgumentError when `time` is not a number or is NaN.
+   */
+  schedule(time: number, callback: (now: number) => void): Deadline {
+    validateTime(time);
+    const entry = new Entry(this, time, this.nextSeq++, callback);
+    if (time === Infinity) return entry;
+    this.insert(entry);
+    this.arm();
+    return entry;
+  }
+
+  /** @internal Removes `entry` if it is still registered (what `Deadline.cancel` does). */
+  cancel(entry: Entry): void {
+    if (entry.index < 0) return; // already fired, cancelled, or never registered (Infinity)
+    this.removeAt(entry.index);
+    // Only worth touching the timer when nothing is left; otherwise a spurious wake-up re-arms.
+    if (this.heap.length === 0) this.arm();
   }
 
   /** Runs as the scheduled action: emits every deadline due now, then re-arms for the next one. */
@@ -92,8 +130,7 @@ export class DeadlineQueue {
     try {
       for (let top = this.heap[0]; top !== undefined && top.time <= now && top.seq < seqLimit; top = this.heap[0]) {
         this.removeAt(0);
-        top.subscriber.next(now);
-        top.subscriber.complete();
+        top.callback(now);
       }
     } finally {
       this.firing = false;
@@ -117,13 +154,6 @@ export class DeadlineQueue {
     const delay = Math.min(MAX_TIMER_DELAY, Math.max(0, top.time - now));
     this.armedAt = now + delay;
     this.action = this.scheduler.schedule(this.fire, delay);
-  }
-
-  private remove(entry: Entry): void {
-    if (entry.index < 0) return; // already fired
-    this.removeAt(entry.index);
-    // Only worth touching the timer when nothing is left; otherwise a spurious wake-up re-arms.
-    if (this.heap.length === 0) this.arm();
   }
 
   // ---- binary min-heap on (time, seq) with index tracking ----
@@ -184,6 +214,12 @@ export class DeadlineQueue {
     }
     heap[index] = entry;
     entry.index = index;
+  }
+}
+
+function validateTime(time: number): void {
+  if (typeof time !== 'number' || Number.isNaN(time)) {
+    throw new InvalidArgumentError('time', 'must be a number of milliseconds on the scheduler clock', time);
   }
 }
 

@@ -9,7 +9,7 @@ import { validateDuration } from '../retry/validateDuration';
 import type { LockHandle, LockState } from '../session/LockState';
 import { AutoLockRenewFailed, AutoLockRenewTimeout } from './AutoLockRenewError';
 import type { AutoLockRenewError, AutoRenewErrorEvent } from './AutoLockRenewError';
-import { DeadlineQueue } from './DeadlineQueue';
+import { DeadlineQueue, type Deadline } from './DeadlineQueue';
 import { renewAt } from './renewDelay';
 
 /** How `autoRenew` retries a renewal that failed with a transient (`retryable`) error. */
@@ -96,11 +96,11 @@ export function autoRenew(options: AutoRenewOptions = {}): OperatorFunction<Lock
       let rtt = 0;
       let retries = 0;
       /** The one pending wait: renewal time, retry time or budget end. */
-      let wait: Subscription | undefined;
+      let wait: Deadline | undefined;
       let inFlight: Subscription | undefined;
 
       const cancel = (): void => {
-        wait?.unsubscribe();
+        wait?.cancel();
         wait = undefined;
         inFlight?.unsubscribe();
         inFlight = undefined;
@@ -121,16 +121,16 @@ export function autoRenew(options: AutoRenewOptions = {}): OperatorFunction<Lock
 
       /** Schedules the next renewal from `expiry`, or the budget end when that renewal would be too late. */
       const plan = (): void => {
-        wait?.unsubscribe();
+        wait?.cancel();
         const now = scheduler.now();
         const at = renewAt({ now, lockedUntil: expiry, renewBefore, rttMs: rtt });
         retries = 0;
         if (at > budgetEnd) {
           phase = 'budget';
-          wait = deadlines.at(Math.max(budgetEnd, now)).subscribe(() => stop(new AutoLockRenewTimeout(sessionId, maxDuration)));
+          wait = deadlines.schedule(Math.max(budgetEnd, now), () => stop(new AutoLockRenewTimeout(sessionId, maxDuration)));
         } else {
           phase = 'scheduled';
-          wait = deadlines.at(at).subscribe(attempt);
+          wait = deadlines.schedule(at, attempt);
         }
       };
 
@@ -181,7 +181,7 @@ export function autoRenew(options: AutoRenewOptions = {}): OperatorFunction<Lock
           if (retryAt + rtt < expiry) {
             retries++;
             phase = 'backoff';
-            wait = deadlines.at(retryAt).subscribe(attempt);
+            wait = deadlines.schedule(retryAt, attempt);
             return;
           }
         }

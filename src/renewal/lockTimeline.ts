@@ -1,11 +1,10 @@
-import { asyncScheduler, Observable } from 'rxjs';
-import type { SchedulerLike, Subscription } from 'rxjs';
-import { InvalidArgumentError } from '../errors/InvalidArgumentError';
+import { Observable } from 'rxjs';
+import type { SchedulerLike } from 'rxjs';
 import { SessionLockLostError } from '../errors/SessionLockLostError';
 import type { LockLostReason } from '../errors/SessionLockLostError';
-import type { LockHandle, LockLost, LockState } from '../session/LockState';
-import { validateDuration } from '../retry/validateDuration';
-import { DeadlineQueue } from './DeadlineQueue';
+import type { LockHandle, LockState } from '../session/LockState';
+import type { DeadlineQueue } from './DeadlineQueue';
+import { LockTimelineRun, resolveLockTimeline } from './LockTimelineRun';
 
 /** What the session tells the timeline: a renewal moved the expiry, or the lock is gone. */
 export type LockUpdate =
@@ -50,103 +49,26 @@ export interface LockTimelineConfig {
  * @throws InvalidArgumentError at the call for a bad `sessionId`, `lockedUntil`, `tickPeriod` or threshold.
  */
 export function lockTimeline(config: LockTimelineConfig): Observable<LockState> {
-  const { sessionId, lock, lockedUntil: initialUntil, updates } = config;
-  if (typeof sessionId !== 'string') throw new InvalidArgumentError('sessionId', 'must be a string', sessionId);
-  if (!(initialUntil instanceof Date) || Number.isNaN(initialUntil.getTime())) {
-    throw new InvalidArgumentError('lockedUntil', 'must be a valid Date', initialUntil);
-  }
-  const tickPeriod = validateDuration('tickPeriod', config.tickPeriod, { allowZero: true, allowInfinity: true }) ?? 1_000;
-  const threshold =
-    validateDuration('expiringSoonThreshold', config.expiringSoonThreshold, { allowZero: true, allowInfinity: true }) ?? 5_000;
-  const scheduler = config.scheduler ?? asyncScheduler;
-  const deadlines = config.deadlines ?? DeadlineQueue.shared(scheduler);
-  const ticking = tickPeriod > 0 && tickPeriod < Infinity;
-
+  const resolved = resolveLockTimeline(config);
+  const { updates } = config;
   return new Observable<LockState>((subscriber) => {
-    let until = initialUntil;
-    let untilMs = initialUntil.getTime();
-    let nextTick = ticking ? scheduler.now() + tickPeriod : Infinity;
-    let expiringSent = false;
-    let done = false;
-    let wake: Subscription | undefined;
-    let wakeAt = NaN;
-
-    const state = <K extends 'held' | 'renewed' | 'tick' | 'expiring'>(kind: K, now: number) =>
-      ({ kind, sessionId, lockedUntil: until, remainingMs: Math.max(0, untilMs - now), lock }) as const;
-
-    const finish = (reason: LockLostReason, error: SessionLockLostError, now: number): void => {
-      if (done) return;
-      done = true;
-      wake?.unsubscribe();
-      wake = undefined;
-      const lost: LockLost = { kind: 'lost', sessionId, lockedUntil: until, remainingMs: Math.max(0, untilMs - now), lock, reason, error };
-      subscriber.next(lost);
-      subscriber.complete();
-    };
-
-    /** Keeps exactly one deadline: the earliest of next tick, expiring point and expiry. */
-    const rearm = (): void => {
-      if (done) return;
-      const next = Math.min(nextTick, expiringSent ? Infinity : untilMs - threshold, untilMs);
-      if (wake !== undefined && next === wakeAt) return;
-      wake?.unsubscribe();
-      wakeAt = next;
-      wake = deadlines.at(next).subscribe(onWake);
-    };
-
-    const onWake = (now: number): void => {
-      wake = undefined;
-      if (done) return;
-      if (now >= untilMs) return finish('expired', new SessionLockLostError(sessionId, 'expired'), now);
-      if (nextTick <= now) {
-        // Skip ticks missed by a late wake-up (real timers) rather than bursting them.
-        while (nextTick <= now) nextTick += tickPeriod;
-        subscriber.next(state('tick', now));
-        if (done) return;
-      }
-      if (!expiringSent && untilMs - now <= threshold) {
-        expiringSent = true;
-        subscriber.next(state('expiring', now));
-      }
-      rearm();
-    };
-
-    subscriber.add(() => {
-      done = true;
-      wake?.unsubscribe();
-      wake = undefined;
-    });
-    subscriber.next(state('held', scheduler.now()));
-    if (done) return;
-
+    const run = new LockTimelineRun(
+      resolved,
+      (state) => {
+        subscriber.next(state);
+        if (state.kind === 'lost') subscriber.complete();
+      },
+      true,
+    );
+    subscriber.add(() => run.stop());
+    run.begin();
+    if (run.done) return;
     subscriber.add(
       updates.subscribe({
-        next: (update) => {
-          if (done) return;
-          const now = scheduler.now();
-          if (update.kind === 'lost') return finish(update.reason, lockLostError(sessionId, update.reason, update.cause), now);
-          const next = update.lockedUntil;
-          if (!(next instanceof Date) || Number.isNaN(next.getTime())) {
-            const cause = new InvalidArgumentError('update.lockedUntil', 'must be a valid Date', next);
-            return finish('detached', new SessionLockLostError(sessionId, 'detached', { cause }), now);
-          }
-          until = next;
-          untilMs = next.getTime();
-          if (untilMs - now > threshold) expiringSent = false;
-          subscriber.next(state('renewed', now));
-          rearm();
-        },
-        error: (err: unknown) => {
-          const reason = err instanceof SessionLockLostError ? err.reason : 'detached';
-          finish(reason, lockLostError(sessionId, reason, err), scheduler.now());
-        },
+        next: (update) => (update.kind === 'lost' ? run.lost(update.reason, update.cause) : run.renewed(update.lockedUntil)),
+        error: (err: unknown) => run.lost(err instanceof SessionLockLostError ? err.reason : 'detached', err),
       }),
     );
-    rearm();
+    run.arm();
   });
-}
-
-function lockLostError(sessionId: string, reason: LockLostReason, cause: unknown): SessionLockLostError {
-  if (cause instanceof SessionLockLostError && cause.sessionId === sessionId && cause.reason === reason) return cause;
-  return new SessionLockLostError(sessionId, reason, cause === undefined ? undefined : { cause });
 }

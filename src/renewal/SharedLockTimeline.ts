@@ -1,0 +1,92 @@
+import { Observable, type Subscriber } from 'rxjs';
+import type { LockLostReason } from '../errors/SessionLockLostError';
+import type { LockLost, LockState } from '../session/LockState';
+import { LockTimelineRun, type ResolvedLockTimeline } from './LockTimelineRun';
+
+/**
+ * One lock timeline, running from construction, shared by all its subscribers (a session's `lock$`):
+ * hot and replaying like `lockTimeline(...).pipe(share({ connector: () => new ReplaySubject(1) }))`,
+ * without the per-subscriber Subject machinery, and with lazy ticks: `tick` states are only scheduled
+ * while an external subscriber ({@link lock$}) listens. A late subscriber still first gets the state
+ * it would have got had ticks run all along (a tick that was due since the last emission is replayed).
+ */
+export class SharedLockTimeline {
+  /** Every state from now on, after the current one; completes after `lost`. Counts as a tick listener. */
+  readonly lock$: Observable<LockState>;
+  /** The same states for internal watchers (auto-renewal): does not switch ticks on. */
+  readonly internal$: Observable<LockState>;
+  private readonly run: LockTimelineRun;
+  private last!: LockState;
+  private finished = false;
+  /** Copy-on-write: emissions iterate the array they started with. */
+  private observers: ReadonlyArray<Subscriber<LockState>> = [];
+  private listening = 0;
+
+  /**
+   * Emits `held` (kept for replay) and arms the expiry. `onLost` runs when `lost` is emitted, before
+   * any subscriber gets it.
+   */
+  constructor(
+    config: ResolvedLockTimeline,
+    private readonly onLost: (state: LockLost) => void,
+  ) {
+    this.run = new LockTimelineRun(config, this.onState, false);
+    this.run.begin();
+    this.run.arm();
+    this.lock$ = new Observable<LockState>((subscriber) => this.subscribe(subscriber, true));
+    this.internal$ = new Observable<LockState>((subscriber) => this.subscribe(subscriber, false));
+  }
+
+  /** True once `lost` was emitted. */
+  get done(): boolean {
+    return this.finished;
+  }
+
+  /** A renewal moved the expiry: emits `renewed` (see `LockTimelineRun.renewed`). */
+  renewed(lockedUntil: Date): void {
+    this.run.renewed(lockedUntil);
+  }
+
+  /** The lock is gone: emits `lost` (see `LockTimelineRun.lost`). */
+  lost(reason: LockLostReason, cause?: unknown): void {
+    this.run.lost(reason, cause);
+  }
+
+  private readonly onState = (state: LockState): void => {
+    this.last = state;
+    const observers = this.observers;
+    if (state.kind === 'lost') {
+      this.finished = true;
+      this.observers = [];
+      this.onLost(state);
+    }
+    for (const o of observers) o.next(state);
+    if (state.kind === 'lost') for (const o of observers) o.complete();
+  };
+
+  private subscribe(subscriber: Subscriber<LockState>, external: boolean): (() => void) | undefined {
+    const current = this.current();
+    if (this.finished) {
+      subscriber.next(current);
+      subscriber.complete();
+      return undefined;
+    }
+    this.observers = this.observers.concat(subscriber);
+    if (external && this.listening++ === 0) this.run.setTicking(true);
+    subscriber.next(current);
+    return () => {
+      this.observers = this.observers.filter((o) => o !== subscriber);
+      if (external && --this.listening === 0) this.run.setTicking(false);
+    };
+  }
+
+  /** The latest state, or the tick that would have followed it had ticks been on. */
+  private current(): LockState {
+    const last = this.last;
+    if (this.finished || this.listening > 0) return last;
+    const now = this.run.config.scheduler.now();
+    const tickAt = this.run.lastTickAt(now);
+    if (tickAt > this.run.lastEmittedAt && tickAt < this.run.lockedUntil.getTime()) return this.run.stateAt('tick', tickAt);
+    return last;
+  }
+}
