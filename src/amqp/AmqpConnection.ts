@@ -16,6 +16,7 @@ import type { CbsToken, TokenProvider } from '../client/TokenProvider';
 import { MessageSender } from './MessageSender';
 import { openLinks, type LinkHost, type OpenedLinks } from './openLinks';
 import { RequestResponseLink } from './RequestResponseLink';
+import { SharedSessions } from './SharedSessions';
 import { toAmqpOpenError } from './toAmqpOpenError';
 
 /** Where and how to connect. */
@@ -54,10 +55,14 @@ export class AmqpConnection implements LinkHost {
   private readonly lostSubject = new ReplaySubject<ServiceBusRxError>(1);
   private resolveLost!: () => void;
   private isLost = false;
+  private lostError: ServiceBusRxError | undefined;
+  private readonly lostListeners = new Set<(error: ServiceBusRxError) => void>();
   private readonly audiences = new Map<string, AudienceHold>();
   private readonly managementLinks = new Map<string, Observable<RequestResponseLink>>();
   private readonly senders = new Map<string, Observable<MessageSender>>();
   private readonly cbs$: Observable<RequestResponseLink>;
+  /** Session receiver links share AMQP sessions (thousands of sessions on one connection). */
+  private readonly receiverSessions: SharedSessions;
 
   private constructor(
     readonly connection: Connection,
@@ -67,6 +72,7 @@ export class AmqpConnection implements LinkHost {
   ) {
     this.lost$ = this.lostSubject.asObservable();
     this.whenLost = new Promise<void>((resolve) => (this.resolveLost = resolve));
+    this.receiverSessions = new SharedSessions(connection, this.whenLost);
     connection.on(ConnectionEvents.disconnected, (ctx) => this.markLost(toAmqpOpenError(ctx.error ?? connection.error ?? new Error('socket closed'))));
     connection.on(ConnectionEvents.connectionClose, () => this.markLost(new ConnectionClosedError('The broker closed the connection.', { retryable: true })));
     // rhea-promise re-emits rhea's `error`; without a listener Node would throw it.
@@ -117,6 +123,17 @@ export class AmqpConnection implements LinkHost {
         if (!opened) abort.abort();
       };
     });
+  }
+
+  /** @inheritdoc */
+  onLost(listener: (error: ServiceBusRxError) => void): void {
+    if (this.lostError !== undefined) listener(this.lostError);
+    else this.lostListeners.add(listener);
+  }
+
+  /** @inheritdoc */
+  offLost(listener: (error: ServiceBusRxError) => void): void {
+    this.lostListeners.delete(listener);
   }
 
   get isOpen(): boolean {
@@ -185,16 +202,26 @@ export class AmqpConnection implements LinkHost {
   }
 
   /**
-   * Cold: authorizes `entityPath`, then attaches a receiver with `options` on its own AMQP session;
-   * emits it once open and stays open (see {@link openLinks}); unsubscribing detaches it.
+   * Cold: authorizes `entityPath`, then attaches a receiver with `options` on a shared AMQP session
+   * (see {@link SharedSessions}); emits it once open and stays open (see {@link openLinks});
+   * unsubscribing detaches it.
    */
   openReceiver(entityPath: string, options: ReceiverOptions, context: TranslateContext): Observable<OpenedLinks<Receiver>> {
-    // The hold stays subscribed (it emits once) for as long as the link is open: that keeps the token fresh.
-    return this.holdAuthorization(entityPath).pipe(
-      switchMap(() =>
-        openLinks(this, (session, abortSignal) => session.createReceiver({ ...options, abortSignal }), (r) => [r], context),
-      ),
-    );
+    const links$ = openLinks(this, (session, abortSignal) => session.createReceiver({ ...options, abortSignal }), (r) => [r], context, this.receiverSessions.acquire);
+    // The hold stays subscribed (it emits once) for as long as the link is open: that keeps the token
+    // fresh. Composed by hand rather than with switchMap: thousands of receivers each keep this chain.
+    return new Observable<OpenedLinks<Receiver>>((subscriber) => {
+      let opened = false;
+      const hold = this.holdAuthorization(entityPath).subscribe({
+        next: () => {
+          if (opened) return;
+          opened = true;
+          links$.subscribe(subscriber);
+        },
+        error: (err: unknown) => subscriber.error(err),
+      });
+      subscriber.add(hold);
+    });
   }
 
   /** Shared, lazily opened `<entityPath>/$management` pair (kept until the connection closes). */
@@ -290,9 +317,13 @@ export class AmqpConnection implements LinkHost {
   private markLost(error: ServiceBusRxError): void {
     if (this.isLost) return;
     this.isLost = true;
+    this.lostError = error;
     for (const hold of this.audiences.values()) hold.timer?.unsubscribe();
     this.audiences.clear();
     this.lostSubject.next(error);
+    const listeners = [...this.lostListeners];
+    this.lostListeners.clear();
+    for (const listener of listeners) listener(error);
     this.resolveLost();
   }
 }

@@ -1,6 +1,7 @@
 import { Observable } from 'rxjs';
 import { ReceiverEvents, SenderEvents, SessionEvents, type AmqpError, type Connection, type Session } from 'rhea-promise';
 import { ConnectionClosedError, translateAmqpError, type ServiceBusRxError, type TranslateContext } from '../errors';
+import { ownSession, type SessionLease, type SessionSource } from './SessionLease';
 import { toAmqpOpenError } from './toAmqpOpenError';
 
 /** A rhea-promise link (Sender, AwaitableSender or Receiver) as far as this module needs it. */
@@ -17,8 +18,12 @@ export interface LinkLike {
 /** The connection a link is opened on, with its loss signal. */
 export interface LinkHost {
   readonly connection: Connection;
-  /** Emits (once) when the connection drops or is closed. */
-  readonly lost$: Observable<ServiceBusRxError>;
+  /**
+   * Calls `listener` once, when the connection drops or is closed (at once if it already has), unless
+   * removed first with {@link offLost}. One entry per link: cheaper than a `lost$` subscription each.
+   */
+  onLost(listener: (error: ServiceBusRxError) => void): void;
+  offLost(listener: (error: ServiceBusRxError) => void): void;
   /** Resolves when the connection drops or is closed (bounds waits for a detach that can no longer come). */
   readonly whenLost: Promise<void>;
 }
@@ -27,69 +32,81 @@ export interface LinkHost {
 export interface OpenedLinks<T> {
   readonly session: Session;
   readonly value: T;
+  /**
+   * Detaches the links and gives their session back (see {@link closeLinks}): what unsubscribing
+   * does, as a promise of its completion. Idempotent; never rejects.
+   */
+  close(): Promise<void>;
 }
 
-const closing = new WeakMap<Session, Promise<void>>();
-
 /**
- * Cold: on subscribe begins an AMQP session and attaches the links `attach` creates on it; emits
- * `{ session, value }` once every link is open, then stays open. Errors (with the translated detach /
- * end error, or `ConnectionClosedError`) when the peer closes a link or the session, or the
- * connection drops. Unsubscribing detaches the links and ends the session (see {@link closeLinks})
- * and removes every listener this function added. A begin/attach still in flight is not aborted (an
- * abort would let rhea-promise detach a link on an AMQP session we already ended — a protocol
- * error): once it settles, its links are detached and the session ended, in that order.
+ * Cold: on subscribe takes an AMQP session from `sessions` (by default it begins one of its own) and
+ * attaches the links `attach` creates on it; emits `{ session, value, close }` once every link is open,
+ * then stays open. Errors (with the translated detach / end error, or `ConnectionClosedError`) when the
+ * peer closes a link or the session, or the connection drops. Unsubscribing detaches the links and
+ * gives the session back (see {@link closeLinks}) and removes every listener this function added. A
+ * begin/attach still in flight is not aborted (an abort would let rhea-promise detach a link on an
+ * AMQP session we already ended — a protocol error): once it settles, its links are detached and the
+ * session given back, in that order.
  *
  * @param linksOf - the links inside `value` whose remote close ends the stream.
+ * @param sessions - where the session comes from (default: one of its own; e.g. `SharedSessions.acquire`).
  */
 export function openLinks<T>(
   host: LinkHost,
   attach: (session: Session, abortSignal: AbortSignal) => Promise<T>,
   linksOf: (value: T) => readonly LinkLike[],
   context: TranslateContext = {},
+  sessions: SessionSource = ownSession(host.connection),
 ): Observable<OpenedLinks<T>> {
   return new Observable<OpenedLinks<T>>((subscriber) => {
     let torn = false;
+    let lease: SessionLease | undefined;
     let session: Session | undefined;
     let links: readonly LinkLike[] = [];
+    let closing: Promise<void> | undefined;
+    const close = (): Promise<void> => (closing ??= lease === undefined ? Promise.resolve() : closeLinks(lease, links, host.whenLost));
+    // Kept only while begin/attach is in flight: once the connection is gone no detach can follow, so an
+    // attach still waiting is aborted then (otherwise rhea-promise's attach timer keeps the process
+    // alive for its full timeout).
+    let abort: AbortController | undefined = new AbortController();
 
     const fail = (error: ServiceBusRxError): void => {
+      abort?.abort();
       removeListeners();
       subscriber.error(error);
     };
-    const onLinkClosed = (): void => fail(remoteCloseError(links, session, context));
-    const onSessionClosed = (): void => fail(remoteCloseError(links, session, context));
+    const onClosed = (): void => fail(remoteCloseError(links, session, context));
     function removeListeners(): void {
+      host.offLost(fail);
       for (const link of links) {
         const [closeEvent, errorEvent] = link.isSender() ? [SenderEvents.senderClose, SenderEvents.senderError] : [ReceiverEvents.receiverClose, ReceiverEvents.receiverError];
-        link.removeListener(closeEvent, onLinkClosed);
-        link.removeListener(errorEvent, onLinkClosed);
+        link.removeListener(closeEvent, onClosed);
+        link.removeListener(errorEvent, onClosed);
       }
-      session?.removeListener(SessionEvents.sessionClose, onSessionClosed);
-      session?.removeListener(SessionEvents.sessionError, onSessionClosed);
+      session?.removeListener(SessionEvents.sessionClose, onClosed);
+      session?.removeListener(SessionEvents.sessionError, onClosed);
     }
 
-    const lostSub = host.lost$.subscribe((error) => fail(error));
+    host.onLost(fail);
+    if (subscriber.closed) return undefined;
 
-    // While begin/attach is in flight the teardown leaves closing to the settlement below. Once the
-    // connection is gone no detach can follow, so an attach still waiting is aborted then (otherwise
-    // rhea-promise's attach timer keeps the process alive for its full timeout).
+    // While begin/attach is in flight the teardown leaves closing to the settlement below.
     let inFlight = true;
-    const abort = new AbortController();
-    void host.whenLost.then(() => {
-      if (inFlight) abort.abort();
-    });
+    const signal = abort.signal;
     (async () => {
-      session = await host.connection.createSession({ abortSignal: abort.signal });
+      lease = await sessions(signal);
+      session = lease.session;
       if (torn) return undefined;
-      const value = await attach(session, abort.signal);
+      const value = await attach(session, signal);
       return value;
     })().then(
       (value) => {
         inFlight = false;
+        abort = undefined;
         if (value === undefined || torn) {
           if (value !== undefined) links = linksOf(value);
-          if (session) void closeLinks(session, links, host.whenLost);
+          void close();
           return;
         }
         links = linksOf(value);
@@ -102,44 +119,40 @@ export function openLinks<T>(
         }
         for (const link of links) {
           const [closeEvent, errorEvent] = link.isSender() ? [SenderEvents.senderClose, SenderEvents.senderError] : [ReceiverEvents.receiverClose, ReceiverEvents.receiverError];
-          link.on(closeEvent, onLinkClosed);
-          link.on(errorEvent, onLinkClosed);
+          link.on(closeEvent, onClosed);
+          link.on(errorEvent, onClosed);
         }
-        s.on(SessionEvents.sessionClose, onSessionClosed);
-        s.on(SessionEvents.sessionError, onSessionClosed);
-        subscriber.next({ session: s, value });
+        s.on(SessionEvents.sessionClose, onClosed);
+        s.on(SessionEvents.sessionError, onClosed);
+        subscriber.next({ session: s, value, close });
       },
       (err: unknown) => {
         inFlight = false;
-        if (session) void closeLinks(session, links, host.whenLost);
+        abort = undefined;
+        void close();
         if (!torn) subscriber.error(toAmqpOpenError(err, context));
       },
     );
 
     return () => {
       torn = true;
-      lostSub.unsubscribe();
       removeListeners();
-      if (session && !inFlight) void closeLinks(session, links, host.whenLost);
+      if (!inFlight) void close();
     };
   });
 }
 
 /**
- * Detaches `links` (closed=true) and ends their AMQP `session`; idempotent per session (returns the same
- * promise). Never rejects; resolves early if the connection is lost meanwhile (no detach can come).
+ * Detaches `links` (closed=true), then gives their session back (`lease.release()`: an own session is
+ * ended, a shared one once its last links are gone). Never rejects; resolves early if the connection is
+ * lost meanwhile (no detach can come).
  */
-export function closeLinks(session: Session, links: readonly LinkLike[], whenLost: Promise<void>): Promise<void> {
-  let promise = closing.get(session);
-  if (!promise) {
-    const work = (async () => {
-      await Promise.all(links.map((l) => l.close({ closeSession: false }).catch(() => undefined)));
-      await session.close().catch(() => undefined);
-    })();
-    promise = Promise.race([work, whenLost]);
-    closing.set(session, promise);
-  }
-  return promise;
+export function closeLinks(lease: SessionLease, links: readonly LinkLike[], whenLost: Promise<void>): Promise<void> {
+  const work = (async () => {
+    await Promise.all(links.map((l) => l.close({ closeSession: false }).catch(() => undefined)));
+    await lease.release();
+  })();
+  return Promise.race([work, whenLost]);
 }
 
 function remoteCloseError(links: readonly LinkLike[], session: Session | undefined, context: TranslateContext): ServiceBusRxError {

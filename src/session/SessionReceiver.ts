@@ -15,7 +15,7 @@ import {
   type SchedulerLike,
   type Subscription,
 } from 'rxjs';
-import { message as rheaMessage, ReceiverEvents, type AmqpError, type EventContext, type Receiver, type Session as AmqpSession } from 'rhea-promise';
+import { message as rheaMessage, ReceiverEvents, type AmqpError, type EventContext, type Receiver } from 'rhea-promise';
 import {
   InvalidArgumentError,
   ServiceTimeoutError,
@@ -28,7 +28,6 @@ import type { ReceiveMode } from '../client/AcceptSessionOptions';
 import type { OperationOptions } from '../client/OperationOptions';
 import type { RetryOptions } from '../client/RetryOptions';
 import type { AmqpConnection } from '../amqp/AmqpConnection';
-import { closeLinks } from '../amqp/openLinks';
 import {
   getSessionState,
   peekMessages,
@@ -41,10 +40,11 @@ import {
 } from '../amqp/managementOperations';
 import type { RequestResponseLink } from '../amqp/RequestResponseLink';
 import type { AutoLockRenewError } from '../renewal/AutoLockRenewError';
-import { lockTimeline, type LockUpdate } from '../renewal/lockTimeline';
+import { resolveLockTimeline } from '../renewal/LockTimelineRun';
+import { SharedLockTimeline } from '../renewal/SharedLockTimeline';
 import { retryWithin } from '../retry/retryWithin';
 import { validateTimeout } from '../retry/validateTimeout';
-import type { LockLost, LockState } from './LockState';
+import type { LockState } from './LockState';
 import type { PeekedMessage, ReceivedMessage } from './ReceivedMessage';
 import type { PeekOptions, Session, SessionState } from './Session';
 import { PeekedSessionMessage, SessionMessage, type MessageSettler, type Settlement } from './SessionMessage';
@@ -64,8 +64,9 @@ export interface SessionReceiverInit {
   readonly lockedUntil: Date;
   readonly receiveMode: ReceiveMode;
   readonly link: Receiver;
-  readonly linkSession: AmqpSession;
-  /** Detaches the link when unsubscribed (owned by the session from now on). */
+  /** Detaches the link and gives its AMQP session back; idempotent (owned by the session from now on). */
+  readonly detachLink: () => Promise<void>;
+  /** Stops watching the link for failures when unsubscribed (owned by the session from now on). */
   readonly linkSubscription: Subscription;
   readonly maxCredit: number;
   readonly scheduler: SchedulerLike;
@@ -86,7 +87,6 @@ export class SessionReceiver implements Session, MessageSettler {
   readonly sessionId: string;
   readonly receiveMode: ReceiveMode;
   readonly lock$: Observable<LockState>;
-  readonly state$: Observable<SessionState | undefined>;
   readonly messages$: Observable<ReceivedMessage>;
   private lockedUntilValue: Date;
   private autoRenewErrorValue: AutoLockRenewError | undefined;
@@ -96,8 +96,7 @@ export class SessionReceiver implements Session, MessageSettler {
   private readonly init: SessionReceiverInit;
   private readonly scope: SessionRequestScope;
   private readonly peekLock: boolean;
-  private readonly updates = new Subject<LockUpdate>();
-  private readonly lockSubscription: Subscription;
+  private readonly lock: SharedLockTimeline;
   private autoRenewSubscription: Subscription | undefined;
 
   /** Messages are multicast to current subscribers; kept here while there are none. */
@@ -109,9 +108,11 @@ export class SessionReceiver implements Session, MessageSettler {
   /** Credit owed back to the broker, flushed in batches of `creditBatch`. */
   private owedCredit = 0;
   private readonly creditBatch: number;
-  /** Link settlements waiting for the broker's settled disposition, by delivery id. */
-  private readonly pendingSettles = new Map<number, SessionMessage>();
-  private readonly stateChanges = new Subject<SessionState | undefined>();
+  /** Link settlements waiting for the broker's settled disposition, by delivery id (created on first use). */
+  private pendingSettles: Map<number, SessionMessage> | undefined;
+  /** Created on first use: thousands of sessions that never read their state pay nothing for it. */
+  private stateChanges: Subject<SessionState | undefined> | undefined;
+  private stateStream: Observable<SessionState | undefined> | undefined;
   private stateVersion = 0;
   private lastPeekedSequenceNumber = 0n;
 
@@ -124,15 +125,19 @@ export class SessionReceiver implements Session, MessageSettler {
     this.scope = { sessionId: init.sessionId, associatedLinkName: init.link.name };
     this.creditBatch = Math.max(1, Math.ceil(init.maxCredit / 4));
 
-    this.lock$ = lockTimeline({
-      sessionId: init.sessionId,
-      lock: this,
-      lockedUntil: init.lockedUntil,
-      updates: this.updates,
-      ...(init.tickPeriod === undefined ? {} : { tickPeriod: init.tickPeriod }),
-      ...(init.expiringSoonThreshold === undefined ? {} : { expiringSoonThreshold: init.expiringSoonThreshold }),
-      scheduler: init.scheduler,
-    }).pipe(share({ connector: () => new ReplaySubject<LockState>(1), resetOnError: false, resetOnComplete: false, resetOnRefCountZero: false }));
+    // The lock is watched from now on (a loss tears the session down with or without subscribers).
+    this.lock = new SharedLockTimeline(
+      resolveLockTimeline({
+        sessionId: init.sessionId,
+        lock: this,
+        lockedUntil: init.lockedUntil,
+        ...(init.tickPeriod === undefined ? {} : { tickPeriod: init.tickPeriod }),
+        ...(init.expiringSoonThreshold === undefined ? {} : { expiringSoonThreshold: init.expiringSoonThreshold }),
+        scheduler: init.scheduler,
+      }),
+      (state) => this.teardown(state.error),
+    );
+    this.lock$ = this.lock.lock$;
 
     init.link.on(ReceiverEvents.message, this.onMessage);
     init.link.on(ReceiverEvents.settled, this.onSettled);
@@ -152,13 +157,11 @@ export class SessionReceiver implements Session, MessageSettler {
       return sub;
     });
 
-    this.state$ = this.createState$();
+    if (init.autoRenew && !this.lostError) this.autoRenewSubscription = this.lock.internal$.pipe(init.autoRenew).subscribe();
+  }
 
-    // Watch the lock from now on, so a loss is acted upon with or without subscribers.
-    this.lockSubscription = this.lock$.subscribe((state) => {
-      if (state.kind === 'lost') this.onLost(state);
-    });
-    if (init.autoRenew && !this.lostError) this.autoRenewSubscription = this.lock$.pipe(init.autoRenew).subscribe();
+  get state$(): Observable<SessionState | undefined> {
+    return (this.stateStream ??= this.createState$());
   }
 
   get lockedUntil(): Date {
@@ -177,8 +180,8 @@ export class SessionReceiver implements Session, MessageSettler {
   /** `LockHandle`: closes the link because the lock is lost (or the session is closed). Idempotent. */
   closeLink(reason: LockLostReason, cause?: unknown): void {
     if (this.lostError) return;
-    // lock$ turns this into its `lost` state synchronously, which runs onLost.
-    this.updates.next(cause === undefined ? { kind: 'lost', reason } : { kind: 'lost', reason, cause });
+    // lock$ turns this into its `lost` state synchronously, which runs teardown.
+    this.lock.lost(reason, cause);
     if (!this.lostError) this.teardown(new SessionLockLostError(this.sessionId, reason, cause === undefined ? undefined : { cause }));
   }
 
@@ -209,7 +212,7 @@ export class SessionReceiver implements Session, MessageSettler {
       tap((lockedUntil) => {
         if (this.lostError) return;
         this.lockedUntilValue = lockedUntil;
-        this.updates.next({ kind: 'renewed', lockedUntil });
+        this.lock.renewed(lockedUntil);
       }),
     );
   }
@@ -224,7 +227,7 @@ export class SessionReceiver implements Session, MessageSettler {
     return this.managementOperation('setState', options, (link) => setSessionState(link, this.scope, bytes)).pipe(
       tap(() => {
         this.stateVersion++;
-        this.stateChanges.next(decoded);
+        this.stateChanges?.next(decoded);
       }),
     );
   }
@@ -278,7 +281,7 @@ export class SessionReceiver implements Session, MessageSettler {
       // Unsubscribing only stops waiting for the broker's answer (the disposition is on the wire):
       // a closed subscriber ignores the completion, so no teardown is needed.
       message.pending = subscriber;
-      this.pendingSettles.set(delivery.id, message);
+      (this.pendingSettles ??= new Map()).set(delivery.id, message);
       delivery.update(false, outcome(settlement));
       this.unsettled--;
       this.returnCredit(1);
@@ -338,9 +341,9 @@ export class SessionReceiver implements Session, MessageSettler {
   private readonly onSettled = (context: EventContext): void => {
     const delivery = context.delivery;
     if (!delivery) return;
-    const message = this.pendingSettles.get(delivery.id);
+    const message = this.pendingSettles?.get(delivery.id);
     if (!message) return;
-    this.pendingSettles.delete(delivery.id);
+    this.pendingSettles?.delete(delivery.id);
     const subscriber = message.pending;
     message.pending = undefined;
     if (!subscriber) return;
@@ -353,10 +356,6 @@ export class SessionReceiver implements Session, MessageSettler {
     }
   };
 
-  private onLost(state: LockLost): void {
-    this.teardown(state.error);
-  }
-
   /** Runs once: stops delivery, fails what waits on the link, ends the streams, detaches the link. */
   private teardown(error: SessionLockLostError): void {
     if (this.lostError) return;
@@ -365,8 +364,8 @@ export class SessionReceiver implements Session, MessageSettler {
     link.removeListener(ReceiverEvents.message, this.onMessage);
     link.removeListener(ReceiverEvents.settled, this.onSettled);
     this.undelivered.length = 0;
-    const waiting = [...this.pendingSettles.values()];
-    this.pendingSettles.clear();
+    const waiting = this.pendingSettles === undefined ? [] : [...this.pendingSettles.values()];
+    this.pendingSettles = undefined;
     for (const m of waiting) {
       const subscriber = m.pending;
       m.pending = undefined;
@@ -374,12 +373,10 @@ export class SessionReceiver implements Session, MessageSettler {
     }
     if (error.reason === 'closed') this.messageSubject.complete();
     else this.messageSubject.error(error);
-    this.stateChanges.complete();
-    this.updates.complete();
+    this.stateChanges?.complete();
     this.init.linkSubscription.unsubscribe();
-    this.closedPromise = closeLinks(this.init.linkSession, [link], this.init.amqp.whenLost);
+    this.closedPromise = this.init.detachLink();
     this.autoRenewSubscription?.unsubscribe();
-    this.lockSubscription?.unsubscribe();
     this.init.onClosed(this);
   }
 
@@ -400,6 +397,11 @@ export class SessionReceiver implements Session, MessageSettler {
   private createState$(): Observable<SessionState | undefined> {
     return new Observable<SessionState | undefined>((subscriber) => {
       const versionAtFetch = this.stateVersion;
+      if (this.stateChanges === undefined) {
+        this.stateChanges = new Subject<SessionState | undefined>();
+        // Closed before anyone asked: as if it had existed (and been completed) since accept.
+        if (this.lostError) this.stateChanges.complete();
+      }
       const changes = this.stateChanges.subscribe(subscriber);
       const fetch = this.getState().subscribe({
         next: (state) => {

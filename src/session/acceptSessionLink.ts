@@ -19,7 +19,7 @@ export interface AcceptAttempt {
   readonly brokerTimeout: number;
   readonly scheduler: SchedulerLike;
   /** The session's settings, minus what the attach yields. */
-  readonly session: Omit<SessionReceiverInit, 'amqp' | 'entityPath' | 'sessionId' | 'lockedUntil' | 'link' | 'linkSession' | 'linkSubscription'>;
+  readonly session: Omit<SessionReceiverInit, 'amqp' | 'entityPath' | 'sessionId' | 'lockedUntil' | 'link' | 'detachLink' | 'linkSubscription'>;
 }
 
 /**
@@ -67,7 +67,7 @@ export function acceptSessionLink(attempt: AcceptAttempt): Observable<SessionRec
 
     linkSubscription.add(
       amqp.openReceiver(entityPath, options, { entityPath, sessionId }).subscribe({
-        next: ({ session: linkSession, value: link }) => {
+        next: ({ value: link, close: detachLink }) => {
           const locked: unknown = link.source?.filter?.[SESSION_FILTER];
           if (typeof locked !== 'string' || (sessionId !== undefined && locked !== sessionId)) {
             // A refusal is an attach without the filter, followed at once by a detach carrying the reason.
@@ -80,7 +80,7 @@ export function acceptSessionLink(attempt: AcceptAttempt): Observable<SessionRec
             subscriber.error(new ServiceBusRxError(`The broker locked session '${locked}' without com.microsoft:locked-until-utc.`, { condition: 'amqp:decode-error' }));
             return;
           }
-          session = new SessionReceiver({ ...settings, amqp, entityPath, sessionId: locked, lockedUntil, link, linkSession, linkSubscription });
+          session = new SessionReceiver({ ...settings, amqp, entityPath, sessionId: locked, lockedUntil, link, detachLink, linkSubscription });
           subscriber.next(session);
           subscriber.complete();
         },

@@ -4,6 +4,7 @@ import type { BrokerConnection } from '../connection/BrokerConnection';
 import type { MessageSession } from '../entities/MessageSession';
 import type { Queue } from '../entities/Queue';
 import { linkInternals } from '../rhea/internals';
+import { roomPerLink } from '../rhea/roomPerLink';
 import { Conditions, type AmqpError } from '../wire/conditions';
 import { ticksLong } from '../wire/ticks';
 import { asRecord } from '../wire/values';
@@ -50,6 +51,7 @@ export function openDeliveryLink(sender: Sender, queue: Queue, connection: Broke
       description: `A sessionful message receiver cannot be created on an entity that does not require sessions (entity '${queue.name}').`,
     });
   }
+  roomPerLink(sender);
   const link = new DeliveryLink(sender, queue, connection, services, sender.snd_settle_mode === 1);
   link.listen(guard);
   connection.addDeliveryLink(link);

@@ -23,7 +23,11 @@ export interface SenderInternals extends LinkInternals {
   _draining: boolean;
   _drained: boolean;
   _get_drain(): boolean;
-  session: { outgoing: { available(): number } };
+  session: {
+    outgoing: { available(): number; deliveries: { capacity: number } };
+    /** The session's links by name. */
+    links: Record<string, unknown>;
+  };
 }
 
 /** A transfer frame as rhea hands it to `Session.on_transfer`. */
