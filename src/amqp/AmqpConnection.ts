@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import {
   defer,
   map,
@@ -10,11 +11,13 @@ import {
   type Subscriber,
   type Subscription,
 } from 'rxjs';
-import { Connection, ConnectionEvents, generate_uuid, type ConnectionOptions, type Receiver, type ReceiverOptions, type Sender } from 'rhea-promise';
+import { create_connection as createRheaConnection, type Connection as RheaConnection, type ReceiverOptions } from 'rhea';
+import { Connection, ConnectionEvents, Container, generate_uuid, type ConnectionOptions, type Receiver, type Sender } from 'rhea-promise';
 import { ConnectionClosedError, type ServiceBusRxError, type TranslateContext } from '../errors';
 import type { CbsToken, TokenProvider } from '../client/TokenProvider';
 import { MessageSender } from './MessageSender';
 import { openLinks, type LinkHost, type OpenedLinks } from './openLinks';
+import { openReceiverLink, type OpenedReceiver } from './openReceiverLink';
 import { RequestResponseLink } from './RequestResponseLink';
 import { SharedSessions } from './SharedSessions';
 import { toAmqpOpenError } from './toAmqpOpenError';
@@ -56,6 +59,8 @@ export class AmqpConnection implements LinkHost {
   private resolveLost!: () => void;
   private isLost = false;
   private lostError: ServiceBusRxError | undefined;
+  private readonly lostAbort = new AbortController();
+  private closingValue = false;
   private readonly lostListeners = new Set<(error: ServiceBusRxError) => void>();
   private readonly audiences = new Map<string, AudienceHold>();
   private readonly managementLinks = new Map<string, Observable<RequestResponseLink>>();
@@ -66,13 +71,17 @@ export class AmqpConnection implements LinkHost {
 
   private constructor(
     readonly connection: Connection,
+    /** The same connection as rhea's object: receiver links are attached on it directly. */
+    rheaConnection: RheaConnection,
     private readonly config: AmqpConnectionConfig,
     private readonly tokens: TokenProvider,
     private readonly scheduler: SchedulerLike,
   ) {
     this.lost$ = this.lostSubject.asObservable();
     this.whenLost = new Promise<void>((resolve) => (this.resolveLost = resolve));
-    this.receiverSessions = new SharedSessions(connection, this.whenLost);
+    // Every attach in flight listens on it (rhea-promise removes its listener once the attach settles).
+    setMaxListeners(0, this.lostAbort.signal);
+    this.receiverSessions = new SharedSessions(rheaConnection, this.lostAbort.signal, this.whenLost);
     connection.on(ConnectionEvents.disconnected, (ctx) => this.markLost(toAmqpOpenError(ctx.error ?? connection.error ?? new Error('socket closed'))));
     connection.on(ConnectionEvents.connectionClose, () => this.markLost(new ConnectionClosedError('The broker closed the connection.', { retryable: true })));
     // rhea-promise re-emits rhea's `error`; without a listener Node would throw it.
@@ -101,8 +110,15 @@ export class AmqpConnection implements LinkHost {
         operationTimeoutInSeconds: RHEA_OPERATION_TIMEOUT_SECONDS,
         properties: { product: 'servicebus-rx', platform: `(${process.arch}-${process.platform})`, framework: `Node/${process.version}` },
       } as ConnectionOptions;
-      const connection = new Connection(options);
-      const amqp = new AmqpConnection(connection, config, tokens, scheduler);
+      // Created with rhea and wrapped (rhea-promise's documented way to adopt a rhea connection), so
+      // that session receivers can use rhea directly (see openReceiverLink).
+      const rheaConnection = createRheaConnection(options);
+      const connection = new Connection({
+        rheaConnection,
+        container: Container.copyFromContainerInstance(rheaConnection.container),
+        operationTimeoutInSeconds: RHEA_OPERATION_TIMEOUT_SECONDS,
+      });
+      const amqp = new AmqpConnection(connection, rheaConnection, config, tokens, scheduler);
       const abort = new AbortController();
       let opened = false;
       connection.open({ abortSignal: abort.signal }).then(
@@ -132,6 +148,11 @@ export class AmqpConnection implements LinkHost {
   }
 
   /** @inheritdoc */
+  get lostSignal(): AbortSignal {
+    return this.lostAbort.signal;
+  }
+
+  /** @inheritdoc */
   offLost(listener: (error: ServiceBusRxError) => void): void {
     this.lostListeners.delete(listener);
   }
@@ -140,8 +161,22 @@ export class AmqpConnection implements LinkHost {
     return !this.isLost && this.connection.isOpen();
   }
 
+  /** @inheritdoc */
+  get closing(): boolean {
+    return this.closingValue;
+  }
+
+  /**
+   * Announces {@link close}: from now on links that are closed are not detached one by one (the
+   * connection's close releases them all); their close resolves when the connection is gone.
+   */
+  prepareClose(): void {
+    this.closingValue = true;
+  }
+
   /** Closes the connection (every link on it fails with `ConnectionClosedError`). Never rejects. */
   async close(): Promise<void> {
+    this.closingValue = true;
     if (this.isLost) return;
     this.markLost(new ConnectionClosedError('The client was closed.', { retryable: false }));
     await Promise.race([this.connection.close().catch(() => undefined), new Promise<void>((r) => this.connection.once(ConnectionEvents.disconnected, () => r()))]);
@@ -203,20 +238,20 @@ export class AmqpConnection implements LinkHost {
 
   /**
    * Cold: authorizes `entityPath`, then attaches a receiver with `options` on a shared AMQP session
-   * (see {@link SharedSessions}); emits it once open and stays open (see {@link openLinks});
-   * unsubscribing detaches it.
+   * (see {@link SharedSessions}, {@link openReceiverLink}); emits it once attached and stays open;
+   * errors when the link fails; unsubscribing detaches it.
    */
-  openReceiver(entityPath: string, options: ReceiverOptions, context: TranslateContext): Observable<OpenedLinks<Receiver>> {
-    const links$ = openLinks(this, (session, abortSignal) => session.createReceiver({ ...options, abortSignal }), (r) => [r], context, this.receiverSessions.acquire);
+  openReceiver(entityPath: string, options: ReceiverOptions, context: TranslateContext): Observable<OpenedReceiver> {
+    const link$ = openReceiverLink(this, this.receiverSessions, options, context);
     // The hold stays subscribed (it emits once) for as long as the link is open: that keeps the token
     // fresh. Composed by hand rather than with switchMap: thousands of receivers each keep this chain.
-    return new Observable<OpenedLinks<Receiver>>((subscriber) => {
+    return new Observable<OpenedReceiver>((subscriber) => {
       let opened = false;
       const hold = this.holdAuthorization(entityPath).subscribe({
         next: () => {
           if (opened) return;
           opened = true;
-          links$.subscribe(subscriber);
+          link$.subscribe(subscriber);
         },
         error: (err: unknown) => subscriber.error(err),
       });
@@ -324,6 +359,7 @@ export class AmqpConnection implements LinkHost {
     const listeners = [...this.lostListeners];
     this.lostListeners.clear();
     for (const listener of listeners) listener(error);
+    this.lostAbort.abort();
     this.resolveLost();
   }
 }

@@ -49,6 +49,11 @@ export class ConnectionContext {
     });
   }
 
+  /** Announces {@link close} to the current connection (see `AmqpConnection.prepareClose`). */
+  prepareClose(): void {
+    this.currentConnection?.prepareClose();
+  }
+
   /** Closes the connection (if any); later calls to {@link connection} error. Idempotent. */
   async close(): Promise<void> {
     this.closed = true;

@@ -1,17 +1,29 @@
-import { SessionEvents, type Connection, type Session } from 'rhea-promise';
-import type { SessionLease, SessionSource } from './SessionLease';
+import type { Connection, EventContext, Session } from 'rhea';
+import { toAmqpOpenError } from './toAmqpOpenError';
 
 /**
- * rhea's incoming window (deliveries received and not yet settled) of an AMQP session, which each
- * link had to itself when it had a session of its own.
+ * rhea's default incoming window of an AMQP session (deliveries received and not yet settled), which
+ * each link had to itself when it had a session of its own.
  */
 const WINDOW_PER_LINK = 2048;
 
 /** Default number of links on one shared session. */
 const DEFAULT_LINKS_PER_SESSION = 256;
 
+/** A place on a shared AMQP session for one link. */
+export interface SharedSessionLease {
+  readonly session: Session;
+  /**
+   * Gives the place back once the link is detached: the session ends when its last holder releases
+   * it. Idempotent; never rejects; resolves once done (or once the connection is gone).
+   */
+  release(): Promise<void>;
+}
+
 interface Shared {
-  readonly session: Promise<Session>;
+  readonly session: Session;
+  /** Resolves once the peer answered the begin; rejects if it refused or the connection went. */
+  readonly opened: Promise<Session>;
   /** Leases taken (including those waiting for the begin). */
   holders: number;
   /** Handed out no more: full, ended by the peer, failed, or ending. */
@@ -19,34 +31,37 @@ interface Shared {
 }
 
 /**
- * AMQP sessions shared by many links (Service Bus and the embedded broker allow many links per session):
- * links are placed on the newest session until it holds `linksPerSession` of them, then a new session is
- * begun. A session ends once its last link is released; a session the peer ended is never handed out
- * again (its links fail through their own session listeners). One rhea session per link costs ~5 KB and
- * a pass of rhea's connection processing loop; sharing makes 10 000 links cost 40 sessions.
+ * AMQP sessions shared by many receiver links (Service Bus and the embedded broker allow many links per
+ * session): links are placed on the newest session until it holds `linksPerSession`, then a new session
+ * is begun. A session ends once its last link is released; a session the peer ended is never handed
+ * out again (its links fail through their own session listeners). One rhea session per link costs
+ * ~5 KB and a pass of rhea's processing loop; sharing makes 10 000 links cost 40 sessions.
  *
- * Each session's incoming window is widened to `linksPerSession` × rhea's default, so a link never has
- * less room for unsettled deliveries than it had on a session of its own, and a delivery held unsettled
- * by one link cannot stall the others (rhea frees window slots in arrival order). rhea grows the buffer
- * behind the window only as deliveries are outstanding.
+ * Each session's incoming window is `linksPerSession` × rhea's default, so a link never has less room
+ * for unsettled deliveries than on a session of its own, and a delivery held unsettled by one link
+ * cannot stall the others (rhea frees window slots in arrival order). rhea grows the buffer behind the
+ * window only as deliveries are outstanding.
  */
 export class SharedSessions {
   private current: Shared | undefined;
 
   /**
-   * @param whenLost - resolves when the connection is gone: a begin still in flight is then aborted.
+   * @param connection - the rhea connection (open) the sessions are begun on.
+   * @param lostSignal - aborted when the connection is gone: a begin still in flight then fails.
+   * @param whenLost - resolves when the connection is gone (bounds waits for an end that cannot come).
    */
   constructor(
     private readonly connection: Connection,
+    private readonly lostSignal: AbortSignal,
     private readonly whenLost: Promise<void>,
     private readonly linksPerSession: number = DEFAULT_LINKS_PER_SESSION,
   ) {}
 
   /**
-   * A {@link SessionSource}: a lease on the newest session with room, begun if there is none. The
-   * caller's abort signal is not used: a shared begin is aborted only when the connection is lost.
+   * A lease on the newest session with room, begun if there is none. Rejects with the translated
+   * error when the peer refuses the begin, or `ConnectionClosedError` when the connection is gone.
    */
-  readonly acquire: SessionSource = () => {
+  acquire(): Promise<SharedSessionLease> {
     let shared = this.current;
     if (shared === undefined || shared.retired || shared.holders >= this.linksPerSession) {
       if (shared !== undefined) shared.retired = true;
@@ -55,7 +70,7 @@ export class SharedSessions {
     }
     shared.holders++;
     const taken = shared;
-    return taken.session.then(
+    return taken.opened.then(
       (session) => this.lease(taken, session),
       (err: unknown) => {
         taken.holders--;
@@ -63,29 +78,50 @@ export class SharedSessions {
         throw err;
       },
     );
-  };
+  }
 
   private begin(): Shared {
-    const abort = new AbortController();
-    let begun = false;
-    void this.whenLost.then(() => {
-      if (!begun) abort.abort();
-    });
-    const session = this.connection.createSession({ abortSignal: abort.signal }).then((s) => {
-      begun = true;
-      s.incoming.deliveries.capacity = WINDOW_PER_LINK * this.linksPerSession;
-      // Each link on it listens for the session's end (openLinks): two listeners per link are expected.
-      s.setMaxListeners(2 * this.linksPerSession + 10);
-      const ended = (): void => this.retire(shared);
-      s.once(SessionEvents.sessionClose, ended);
-      s.once(SessionEvents.sessionError, ended);
-      return s;
-    });
-    const shared: Shared = { session, holders: 0, retired: false };
+    const session = this.connection.create_session({ incoming: WINDOW_PER_LINK * this.linksPerSession });
+    // Every link on it listens for the session's end: two listeners per link are expected.
+    session.setMaxListeners(2 * this.linksPerSession + 10);
+    const shared: Shared = { session, opened: this.whenBegun(session), holders: 0, retired: false };
+    const retire = (): void => this.retire(shared);
+    // Ended by the peer (or with an error) after the begin: hand it out no more. These listeners also
+    // keep rhea from raising an unhandled session error on the container.
+    session.on('session_close', retire);
+    session.on('session_error', retire);
     return shared;
   }
 
-  private lease(shared: Shared, session: Session): SessionLease {
+  /** Begins `session`; resolves once the peer answered, rejects if it refused or the connection went. */
+  private whenBegun(session: Session): Promise<Session> {
+    return new Promise<Session>((resolve, reject) => {
+      const settle = (): void => {
+        session.removeListener('session_open', onOpen);
+        session.removeListener('session_close', onRefused);
+        this.lostSignal.removeEventListener('abort', onLost);
+      };
+      const onOpen = (): void => {
+        settle();
+        resolve(session);
+      };
+      const onRefused = (context: EventContext): void => {
+        settle();
+        reject(toAmqpOpenError(context.session?.error ?? new Error('The broker refused the AMQP session.')));
+      };
+      const onLost = (): void => {
+        settle();
+        reject(toAmqpOpenError(new Error('The connection was lost while beginning an AMQP session.')));
+      };
+      if (this.lostSignal.aborted) return onLost();
+      session.once('session_open', onOpen);
+      session.once('session_close', onRefused);
+      this.lostSignal.addEventListener('abort', onLost);
+      session.begin();
+    });
+  }
+
+  private lease(shared: Shared, session: Session): SharedSessionLease {
     let released: Promise<void> | undefined;
     return {
       session,
@@ -97,7 +133,10 @@ export class SharedSessions {
     shared.holders--;
     if (shared.holders > 0) return Promise.resolve();
     this.retire(shared);
-    return session.close().catch(() => undefined);
+    if (!session.is_open()) return Promise.resolve();
+    const ended = new Promise<void>((resolve) => session.once('session_close', () => resolve()));
+    session.close();
+    return Promise.race([ended, this.whenLost]);
   }
 
   private retire(shared: Shared): void {

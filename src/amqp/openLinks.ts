@@ -1,7 +1,8 @@
 import { Observable } from 'rxjs';
 import { ReceiverEvents, SenderEvents, SessionEvents, type AmqpError, type Connection, type Session } from 'rhea-promise';
-import { ConnectionClosedError, translateAmqpError, type ServiceBusRxError, type TranslateContext } from '../errors';
+import type { ServiceBusRxError, TranslateContext } from '../errors';
 import { ownSession, type SessionLease, type SessionSource } from './SessionLease';
+import { remoteCloseError } from './remoteCloseError';
 import { toAmqpOpenError } from './toAmqpOpenError';
 
 /** A rhea-promise link (Sender, AwaitableSender or Receiver) as far as this module needs it. */
@@ -24,8 +25,18 @@ export interface LinkHost {
    */
   onLost(listener: (error: ServiceBusRxError) => void): void;
   offLost(listener: (error: ServiceBusRxError) => void): void;
+  /**
+   * Aborted when the connection drops or is closed: begins and attaches still in flight then give up
+   * (no reply can come; rhea-promise's attach timer would otherwise keep the process alive).
+   */
+  readonly lostSignal: AbortSignal;
   /** Resolves when the connection drops or is closed (bounds waits for a detach that can no longer come). */
   readonly whenLost: Promise<void>;
+  /**
+   * True once the connection is about to be closed: links are then not detached one by one (the
+   * connection's close releases them all at once); their close waits for the connection to go.
+   */
+  readonly closing: boolean;
 }
 
 /** Links opened together on one AMQP session (one link, or a request/response pair). */
@@ -65,18 +76,13 @@ export function openLinks<T>(
     let session: Session | undefined;
     let links: readonly LinkLike[] = [];
     let closing: Promise<void> | undefined;
-    const close = (): Promise<void> => (closing ??= lease === undefined ? Promise.resolve() : closeLinks(lease, links, host.whenLost));
-    // Kept only while begin/attach is in flight: once the connection is gone no detach can follow, so an
-    // attach still waiting is aborted then (otherwise rhea-promise's attach timer keeps the process
-    // alive for its full timeout).
-    let abort: AbortController | undefined = new AbortController();
-
+    const close = (): Promise<void> =>
+      (closing ??= lease === undefined ? Promise.resolve() : host.closing ? host.whenLost : closeLinks(lease, links, host.whenLost));
     const fail = (error: ServiceBusRxError): void => {
-      abort?.abort();
       removeListeners();
       subscriber.error(error);
     };
-    const onClosed = (): void => fail(remoteCloseError(links, session, context));
+    const onClosed = (): void => fail(closeError(links, session, context));
     function removeListeners(): void {
       host.offLost(fail);
       for (const link of links) {
@@ -93,17 +99,15 @@ export function openLinks<T>(
 
     // While begin/attach is in flight the teardown leaves closing to the settlement below.
     let inFlight = true;
-    const signal = abort.signal;
     (async () => {
-      lease = await sessions(signal);
+      lease = await sessions(host.lostSignal);
       session = lease.session;
       if (torn) return undefined;
-      const value = await attach(session, signal);
+      const value = await attach(session, host.lostSignal);
       return value;
     })().then(
       (value) => {
         inFlight = false;
-        abort = undefined;
         if (value === undefined || torn) {
           if (value !== undefined) links = linksOf(value);
           void close();
@@ -114,7 +118,7 @@ export function openLinks<T>(
         // The peer may have attached and detached in the same frame batch (a refused session attach):
         // rhea has already processed the detach by the time the attach promise settles.
         if (links.some((l) => !l.isRemoteOpen()) || !s.isOpen()) {
-          subscriber.error(remoteCloseError(links, s, context));
+          subscriber.error(closeError(links, s, context));
           return;
         }
         for (const link of links) {
@@ -128,7 +132,6 @@ export function openLinks<T>(
       },
       (err: unknown) => {
         inFlight = false;
-        abort = undefined;
         void close();
         if (!torn) subscriber.error(toAmqpOpenError(err, context));
       },
@@ -155,12 +158,6 @@ export function closeLinks(lease: SessionLease, links: readonly LinkLike[], when
   return Promise.race([work, whenLost]);
 }
 
-function remoteCloseError(links: readonly LinkLike[], session: Session | undefined, context: TranslateContext): ServiceBusRxError {
-  for (const link of links) {
-    const error = link.error;
-    if (error && 'condition' in error && typeof error.condition === 'string') return translateAmqpError(error, context);
-  }
-  const sessionError = session?.error;
-  if (sessionError && 'condition' in sessionError && typeof sessionError.condition === 'string') return translateAmqpError(sessionError, context);
-  return new ConnectionClosedError('The broker closed the link.', { retryable: true });
+function closeError(links: readonly LinkLike[], session: Session | undefined, context: TranslateContext): ServiceBusRxError {
+  return remoteCloseError([...links.map((l) => l.error), session?.error], context);
 }

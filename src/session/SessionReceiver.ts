@@ -15,7 +15,7 @@ import {
   type SchedulerLike,
   type Subscription,
 } from 'rxjs';
-import { message as rheaMessage, ReceiverEvents, type AmqpError, type EventContext, type Receiver } from 'rhea-promise';
+import { message as rheaMessage, type AmqpError, type EventContext, type Receiver } from 'rhea';
 import {
   InvalidArgumentError,
   ServiceTimeoutError,
@@ -139,8 +139,8 @@ export class SessionReceiver implements Session, MessageSettler {
     );
     this.lock$ = this.lock.lock$;
 
-    init.link.on(ReceiverEvents.message, this.onMessage);
-    init.link.on(ReceiverEvents.settled, this.onSettled);
+    init.link.on('message', this.onMessage);
+    init.link.on('settled', this.onSettled);
 
     this.messages$ = new Observable<ReceivedMessage>((subscriber) => {
       if (this.lostError) {
@@ -152,7 +152,7 @@ export class SessionReceiver implements Session, MessageSettler {
       while (this.undelivered.length > 0 && !subscriber.closed) this.deliver(this.undelivered.shift() as SessionMessage);
       if (!this.creditStarted) {
         this.creditStarted = true;
-        init.link.addCredit(init.maxCredit);
+        init.link.add_credit(init.maxCredit);
       }
       return sub;
     });
@@ -333,7 +333,7 @@ export class SessionReceiver implements Session, MessageSettler {
     this.owedCredit += n;
     if (this.owedCredit >= this.creditBatch || (this.peekLock && this.unsettled === 0)) {
       if (this.lostError || !this.creditStarted) return;
-      this.init.link.addCredit(this.owedCredit);
+      this.init.link.add_credit(this.owedCredit);
       this.owedCredit = 0;
     }
   }
@@ -361,8 +361,8 @@ export class SessionReceiver implements Session, MessageSettler {
     if (this.lostError) return;
     this.lostError = error;
     const { link } = this.init;
-    link.removeListener(ReceiverEvents.message, this.onMessage);
-    link.removeListener(ReceiverEvents.settled, this.onSettled);
+    link.removeListener('message', this.onMessage);
+    link.removeListener('settled', this.onSettled);
     this.undelivered.length = 0;
     const waiting = this.pendingSettles === undefined ? [] : [...this.pendingSettles.values()];
     this.pendingSettles = undefined;

@@ -1,5 +1,5 @@
-import { Observable, Subscription, timer, type SchedulerLike } from 'rxjs';
-import { generate_uuid, types, type ReceiverOptions } from 'rhea-promise';
+import { Observable, timer, type SchedulerLike, type Subscriber, type Subscription } from 'rxjs';
+import { generate_uuid, types, type ReceiverOptions } from 'rhea';
 import { ServiceBusRxError, ServiceTimeoutError, SessionCannotBeLockedError } from '../errors';
 import type { AmqpConnection } from '../amqp/AmqpConnection';
 import { ticksToDate } from '../amqp/dotnetTicks';
@@ -51,49 +51,53 @@ export function acceptSessionLink(attempt: AcceptAttempt): Observable<SessionRec
 
     let session: SessionReceiver | undefined;
     let grace: Subscription | undefined;
-    const linkSubscription = new Subscription();
+    let linkSubscription: Subscription | undefined;
+    // Dropped once the session is emitted: the link watch below lives as long as the session, and
+    // must not keep the finished accept chain (the caller's operators) alive with it.
+    let waiting: Subscriber<SessionReceiver> | undefined = subscriber;
 
     const refused = (error: ServiceBusRxError | undefined): void => {
       grace?.unsubscribe();
-      linkSubscription.unsubscribe();
+      linkSubscription?.unsubscribe();
       if (sessionId === undefined) {
         // Nothing to lock within the broker's wait: an empty result, not a failure.
-        if (error === undefined || error instanceof ServiceTimeoutError || error instanceof SessionCannotBeLockedError) subscriber.complete();
-        else subscriber.error(error);
+        if (error === undefined || error instanceof ServiceTimeoutError || error instanceof SessionCannotBeLockedError) waiting?.complete();
+        else waiting?.error(error);
         return;
       }
-      subscriber.error(error ?? new SessionCannotBeLockedError(sessionId));
+      waiting?.error(error ?? new SessionCannotBeLockedError(sessionId));
     };
 
-    linkSubscription.add(
-      amqp.openReceiver(entityPath, options, { entityPath, sessionId }).subscribe({
-        next: ({ value: link, close: detachLink }) => {
-          const locked: unknown = link.source?.filter?.[SESSION_FILTER];
-          if (typeof locked !== 'string' || (sessionId !== undefined && locked !== sessionId)) {
-            // A refusal is an attach without the filter, followed at once by a detach carrying the reason.
-            grace = timer(REFUSAL_GRACE_MS, attempt.scheduler).subscribe(() => refused(undefined));
-            return;
-          }
-          const lockedUntil = ticksToDate(link.properties?.['com.microsoft:locked-until-utc']);
-          if (!lockedUntil || Number.isNaN(lockedUntil.getTime())) {
-            linkSubscription.unsubscribe();
-            subscriber.error(new ServiceBusRxError(`The broker locked session '${locked}' without com.microsoft:locked-until-utc.`, { condition: 'amqp:decode-error' }));
-            return;
-          }
-          session = new SessionReceiver({ ...settings, amqp, entityPath, sessionId: locked, lockedUntil, link, detachLink, linkSubscription });
-          subscriber.next(session);
-          subscriber.complete();
-        },
-        error: (error: ServiceBusRxError) => {
-          if (session) session.onLinkFailure(error);
-          else refused(error);
-        },
-      }),
-    );
+    linkSubscription = amqp.openReceiver(entityPath, options, { entityPath, sessionId }).subscribe({
+      next: ({ link, close: detachLink }) => {
+        const locked: unknown = link.source?.filter?.[SESSION_FILTER];
+        if (typeof locked !== 'string' || (sessionId !== undefined && locked !== sessionId)) {
+          // A refusal is an attach without the filter, followed at once by a detach carrying the reason.
+          grace = timer(REFUSAL_GRACE_MS, attempt.scheduler).subscribe(() => refused(undefined));
+          return;
+        }
+        const lockedUntil = ticksToDate(link.properties?.['com.microsoft:locked-until-utc']);
+        if (!lockedUntil || Number.isNaN(lockedUntil.getTime())) {
+          linkSubscription?.unsubscribe();
+          waiting?.error(new ServiceBusRxError(`The broker locked session '${locked}' without com.microsoft:locked-until-utc.`, { condition: 'amqp:decode-error' }));
+          return;
+        }
+        const watch = linkSubscription as Subscription;
+        session = new SessionReceiver({ ...settings, amqp, entityPath, sessionId: locked, lockedUntil, link, detachLink, linkSubscription: watch });
+        const emitTo = waiting;
+        waiting = undefined;
+        emitTo?.next(session);
+        emitTo?.complete();
+      },
+      error: (error: ServiceBusRxError) => {
+        if (session) session.onLinkFailure(error);
+        else refused(error);
+      },
+    });
 
     return () => {
       grace?.unsubscribe();
-      if (!session) linkSubscription.unsubscribe();
+      if (!session) linkSubscription?.unsubscribe();
     };
   });
 }

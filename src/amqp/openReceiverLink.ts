@@ -1,0 +1,124 @@
+import { Observable } from 'rxjs';
+import type { EventContext, Receiver, ReceiverOptions } from 'rhea';
+import type { ServiceBusRxError, TranslateContext } from '../errors';
+import type { LinkHost } from './openLinks';
+import { remoteCloseError } from './remoteCloseError';
+import type { SharedSessionLease, SharedSessions } from './SharedSessions';
+
+/** A receiver link attached on a shared AMQP session. */
+export interface OpenedReceiver {
+  /** The rhea receiver: its `message` / `settled` events are the hot path, with nothing in between. */
+  readonly link: Receiver;
+  /**
+   * Detaches the link and gives its session place back (what unsubscribing does), as a promise of its
+   * completion. Idempotent; never rejects; resolves early once the connection is gone.
+   */
+  close(): Promise<void>;
+}
+
+/**
+ * Cold: on subscribe takes a place on a shared session and attaches a rhea receiver with `options`;
+ * emits `{ link, close }` once the peer answered the attach, then stays open. Errors (with the
+ * translated detach / end error, or `ConnectionClosedError`) when the peer detaches the link or ends the
+ * session, or the connection drops. Unsubscribing detaches the link, then gives the session place back,
+ * and removes every listener this function added. An attach still unanswered is never cut short (a
+ * detach before the peer's attach is a protocol error for some peers): once answered, the link is
+ * detached; if the connection goes first, nothing is left to close.
+ *
+ * rhea-promise is bypassed on purpose: its per-link wrapper costs ~1.5 KB and re-emits every message
+ * through an extra event and context object, and a client holds thousands of these links.
+ */
+export function openReceiverLink(host: LinkHost, sessions: SharedSessions, options: ReceiverOptions, context: TranslateContext): Observable<OpenedReceiver> {
+  return new Observable<OpenedReceiver>((subscriber) => {
+    let state: 'acquiring' | 'attaching' | 'open' | 'detaching' | 'gone' = 'acquiring';
+    let torn = false;
+    let lease: SharedSessionLease | undefined;
+    let link: Receiver | undefined;
+    let detached: Promise<void> | undefined;
+    let resolveDetached: (() => void) | undefined;
+
+    const removeListeners = (): void => {
+      host.offLost(gone);
+      link?.removeListener('receiver_open', onOpen);
+      link?.removeListener('receiver_close', onClose);
+      link?.removeListener('receiver_error', ignore);
+      lease?.session.removeListener('session_close', onSessionEnd);
+      lease?.session.removeListener('session_error', ignore);
+    };
+    /** The link is gone (peer detach, session end, connection loss): report it, give the place back. */
+    function gone(error: ServiceBusRxError): void {
+      if (state === 'gone') return;
+      const wasDetaching = state === 'detaching';
+      state = 'gone';
+      removeListeners();
+      void lease?.release();
+      resolveDetached?.();
+      if (!torn && !wasDetaching) subscriber.error(error);
+    }
+    function onOpen(): void {
+      state = 'open';
+      if (torn) void close();
+      else subscriber.next({ link: link as Receiver, close });
+    }
+    // rhea raises receiver_error then receiver_close for a detach with an error: close handles both.
+    function onClose(): void {
+      gone(remoteCloseError([link?.error, lease?.session.error], context));
+    }
+    function onSessionEnd(): void {
+      gone(remoteCloseError([lease?.session.error], context));
+    }
+
+    const close = (): Promise<void> => (detached ??= detach());
+    const detach = (): Promise<void> => {
+      if (state !== 'open' || link === undefined) return Promise.resolve();
+      state = 'detaching';
+      if (host.closing) {
+        // The connection's close (next) releases every link at once.
+        removeListeners();
+        return host.whenLost;
+      }
+      const done = new Promise<void>((resolve) => (resolveDetached = resolve));
+      link.close();
+      return Promise.race([done, host.whenLost]);
+    };
+
+    host.onLost(gone);
+    if (subscriber.closed) return undefined;
+    sessions.acquire().then(
+      (taken) => {
+        lease = taken;
+        if (state === 'gone' || torn) {
+          state = 'gone';
+          removeListeners();
+          void taken.release();
+          return;
+        }
+        state = 'attaching';
+        const receiver = taken.session.attach_receiver(options);
+        link = receiver;
+        receiver.once('receiver_open', onOpen);
+        receiver.on('receiver_close', onClose);
+        receiver.on('receiver_error', ignore);
+        taken.session.on('session_close', onSessionEnd);
+        taken.session.on('session_error', ignore);
+      },
+      (err: ServiceBusRxError) => {
+        if (state === 'gone') return;
+        state = 'gone';
+        removeListeners();
+        if (!torn) subscriber.error(err);
+      },
+    );
+
+    return () => {
+      torn = true;
+      // While acquiring or attaching, the answer detaches and releases (see above); never cut short.
+      if (state === 'open') void close();
+    };
+  });
+}
+
+/** A listener that marks an event handled (rhea raises unhandled link/session errors on the container). */
+function ignore(_context: EventContext): void {
+  // The matching close event carries the failure.
+}
