@@ -9,8 +9,8 @@ export interface AcceptSessionOptions extends OperationOptions {
   /** `peekLock` (default): messages are locked until settled. `receiveAndDelete`: removed on delivery. */
   readonly receiveMode?: ReceiveMode;
   /**
-   * Keep the session lock alive: the session subscribes `lock$.pipe(autoRenew(options))` itself, and
-   * exposes a failure as `session.autoRenewError`. Default `false` (no renewal).
+   * Keep the session lock alive: the session does what `lock$.pipe(autoRenew(options))` does itself
+   * (without a subscription), and exposes a failure as `session.autoRenewError`. Default `false` (no renewal).
    */
   readonly autoRenew?: AutoRenewOptions | false;
   /** Link credit window of `messages$`: at most this many messages delivered and not yet settled. Integer 1..2000, default 100. */

@@ -5,7 +5,7 @@ import { ConnectionContext } from '../amqp/ConnectionContext';
 import type { AmqpConnectionConfig } from '../amqp/AmqpConnection';
 import { sessionPool } from '../pool/sessionPool';
 import type { SessionPoolOptions } from '../pool/SessionPoolOptions';
-import { autoRenew } from '../renewal/autoRenew';
+import { resolveAutoRenew } from '../renewal/AutoRenewRun';
 import { retryWithin } from '../retry/retryWithin';
 import { validateCount } from '../retry/validateCount';
 import { validateDuration } from '../retry/validateDuration';
@@ -282,7 +282,7 @@ export class ServiceBusClient {
       tickPeriod,
       expiringSoonThreshold,
       // Built here so bad options fail at the call.
-      autoRenew: renew ? autoRenew({ scheduler: this.scheduler, ...renew }) : undefined,
+      autoRenew: renew ? resolveAutoRenew({ scheduler: this.scheduler, ...renew }) : undefined,
     };
   }
 

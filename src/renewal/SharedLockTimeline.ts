@@ -1,6 +1,6 @@
 import { Observable, type Subscriber } from 'rxjs';
 import type { LockLostReason } from '../errors/SessionLockLostError';
-import type { LockLost, LockState } from '../session/LockState';
+import type { LockState } from '../session/LockState';
 import { LockTimelineRun, type ResolvedLockTimeline } from './LockTimelineRun';
 
 /**
@@ -11,10 +11,8 @@ import { LockTimelineRun, type ResolvedLockTimeline } from './LockTimelineRun';
  * it would have got had ticks run all along (a tick that was due since the last emission is replayed).
  */
 export class SharedLockTimeline {
-  /** Every state from now on, after the current one; completes after `lost`. Counts as a tick listener. */
+  /** Every state from now on, after the current one; completes after `lost`. Switches ticks on. */
   readonly lock$: Observable<LockState>;
-  /** The same states for internal watchers (auto-renewal): does not switch ticks on. */
-  readonly internal$: Observable<LockState>;
   private readonly run: LockTimelineRun;
   private last!: LockState;
   private finished = false;
@@ -23,18 +21,18 @@ export class SharedLockTimeline {
   private listening = 0;
 
   /**
-   * Emits `held` (kept for replay) and arms the expiry. `onLost` runs when `lost` is emitted, before
-   * any subscriber gets it.
+   * Emits `held` (kept for replay) and arms the expiry. `watch` (the owner's own watcher: its loss
+   * handling, auto-renewal) gets every state first, `held` included, before any subscriber, and does
+   * not switch ticks on.
    */
   constructor(
     config: ResolvedLockTimeline,
-    private readonly onLost: (state: LockLost) => void,
+    private readonly watch: (state: LockState) => void,
   ) {
     this.run = new LockTimelineRun(config, this.onState, false);
+    this.lock$ = new Observable<LockState>((subscriber) => this.subscribe(subscriber));
     this.run.begin();
     this.run.arm();
-    this.lock$ = new Observable<LockState>((subscriber) => this.subscribe(subscriber, true));
-    this.internal$ = new Observable<LockState>((subscriber) => this.subscribe(subscriber, false));
   }
 
   /** True once `lost` was emitted. */
@@ -58,13 +56,13 @@ export class SharedLockTimeline {
     if (state.kind === 'lost') {
       this.finished = true;
       this.observers = [];
-      this.onLost(state);
     }
+    this.watch(state);
     for (const o of observers) o.next(state);
     if (state.kind === 'lost') for (const o of observers) o.complete();
   };
 
-  private subscribe(subscriber: Subscriber<LockState>, external: boolean): (() => void) | undefined {
+  private subscribe(subscriber: Subscriber<LockState>): (() => void) | undefined {
     const current = this.current();
     if (this.finished) {
       subscriber.next(current);
@@ -72,11 +70,11 @@ export class SharedLockTimeline {
       return undefined;
     }
     this.observers = this.observers.concat(subscriber);
-    if (external && this.listening++ === 0) this.run.setTicking(true);
+    if (this.listening++ === 0) this.run.setTicking(true);
     subscriber.next(current);
     return () => {
       this.observers = this.observers.filter((o) => o !== subscriber);
-      if (external && --this.listening === 0) this.run.setTicking(false);
+      if (--this.listening === 0) this.run.setTicking(false);
     };
   }
 

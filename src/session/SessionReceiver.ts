@@ -11,7 +11,6 @@ import {
   tap,
   throwError,
   timeout as timeoutWith,
-  type OperatorFunction,
   type SchedulerLike,
   type Subscription,
 } from 'rxjs';
@@ -39,9 +38,10 @@ import {
   type SessionRequestScope,
 } from '../amqp/managementOperations';
 import type { RequestResponseLink } from '../amqp/RequestResponseLink';
-import type { AutoLockRenewError } from '../renewal/AutoLockRenewError';
+import type { AutoLockRenewError, AutoRenewErrorEvent } from '../renewal/AutoLockRenewError';
 import { resolveLockTimeline } from '../renewal/LockTimelineRun';
 import { SharedLockTimeline } from '../renewal/SharedLockTimeline';
+import { AutoRenewRun, type ResolvedAutoRenew } from '../renewal/AutoRenewRun';
 import { retryWithin } from '../retry/retryWithin';
 import { validateTimeout } from '../retry/validateTimeout';
 import type { LockState } from './LockState';
@@ -73,8 +73,8 @@ export interface SessionReceiverInit {
   readonly retry: RetryOptions;
   readonly tickPeriod: number | undefined;
   readonly expiringSoonThreshold: number | undefined;
-  /** `autoRenew(options)` built (and validated) at the accept call; undefined = no auto-renewal. */
-  readonly autoRenew: OperatorFunction<LockState, unknown> | undefined;
+  /** Auto-renewal options resolved (and validated) at the accept call; undefined = no auto-renewal. */
+  readonly autoRenew: ResolvedAutoRenew | undefined;
   /** Called once when the session has closed (any reason). */
   readonly onClosed: (session: SessionReceiver) => void;
 }
@@ -97,7 +97,8 @@ export class SessionReceiver implements Session, MessageSettler {
   private readonly scope: SessionRequestScope;
   private readonly peekLock: boolean;
   private readonly lock: SharedLockTimeline;
-  private autoRenewSubscription: Subscription | undefined;
+  /** What `lock$.pipe(autoRenew(options))` would do, run directly on the lock's states. */
+  private readonly renewer: AutoRenewRun | undefined;
 
   /** Messages are multicast to current subscribers; kept here while there are none. */
   private readonly messageSubject = new Subject<ReceivedMessage>();
@@ -125,6 +126,7 @@ export class SessionReceiver implements Session, MessageSettler {
     this.scope = { sessionId: init.sessionId, associatedLinkName: init.link.name };
     this.creditBatch = Math.max(1, Math.ceil(init.maxCredit / 4));
 
+    this.renewer = init.autoRenew === undefined ? undefined : new AutoRenewRun(init.autoRenew, ignoreEvent, reportUnhandled);
     // The lock is watched from now on (a loss tears the session down with or without subscribers).
     this.lock = new SharedLockTimeline(
       resolveLockTimeline({
@@ -135,7 +137,12 @@ export class SessionReceiver implements Session, MessageSettler {
         ...(init.expiringSoonThreshold === undefined ? {} : { expiringSoonThreshold: init.expiringSoonThreshold }),
         scheduler: init.scheduler,
       }),
-      (state) => this.teardown(state.error),
+      (state) => {
+        // The session's own watcher, first to see each state: a loss tears the session down (which
+        // stops auto-renewal before it sees the loss); any other state feeds auto-renewal.
+        if (state.kind === 'lost') this.teardown(state.error);
+        else this.renewer?.onState(state, ignoreState);
+      },
     );
     this.lock$ = this.lock.lock$;
 
@@ -157,7 +164,6 @@ export class SessionReceiver implements Session, MessageSettler {
       return sub;
     });
 
-    if (init.autoRenew && !this.lostError) this.autoRenewSubscription = this.lock.internal$.pipe(init.autoRenew).subscribe();
   }
 
   get state$(): Observable<SessionState | undefined> {
@@ -376,7 +382,7 @@ export class SessionReceiver implements Session, MessageSettler {
     this.stateChanges?.complete();
     this.init.linkSubscription.unsubscribe();
     this.closedPromise = this.init.detachLink();
-    this.autoRenewSubscription?.unsubscribe();
+    this.renewer?.stop();
     this.init.onClosed(this);
   }
 
@@ -415,6 +421,14 @@ export class SessionReceiver implements Session, MessageSettler {
       };
     }).pipe(share({ connector: () => new ReplaySubject<SessionState | undefined>(1), resetOnError: true, resetOnComplete: false, resetOnRefCountZero: true }));
   }
+}
+
+/** The session's own auto-renewal passes states nowhere and keeps its error in `autoRenewError`. */
+function ignoreState(_state: LockState): void {}
+function ignoreEvent(_event: AutoRenewErrorEvent): void {}
+/** A LockHandle that throws is a bug: reported like an error nobody subscribed to (rxjs's way). */
+function reportUnhandled(error: unknown): void {
+  throwError(() => error).subscribe();
 }
 
 function outcome(s: Settlement): unknown {

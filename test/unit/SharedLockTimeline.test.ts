@@ -41,8 +41,11 @@ describe('SharedLockTimeline (a session lock$)', () => {
     const seen: Array<[number, LockState['kind'], number]> = [];
     ts.run(({ flush }) => {
       const deadlines = new DeadlineQueue(counting);
-      const shared = new SharedLockTimeline(resolveLockTimeline({ sessionId: 's1', lock, lockedUntil: new Date(100), tickPeriod: 10, expiringSoonThreshold: 0, scheduler: counting, deadlines }), () => undefined);
-      const internal = shared.internal$.subscribe((s) => seen.push([ts.now(), s.kind, s.remainingMs]));
+      // The owner's watcher sees every state but does not switch ticks on.
+      const shared = new SharedLockTimeline(
+        resolveLockTimeline({ sessionId: 's1', lock, lockedUntil: new Date(100), tickPeriod: 10, expiringSoonThreshold: 0, scheduler: counting, deadlines }),
+        (s) => seen.push([ts.now(), s.kind, s.remainingMs]),
+      );
       // Only the expiry is scheduled while nobody external listens.
       expect(deadlines.size).toBe(1);
       ts.schedule(() => {
@@ -51,7 +54,6 @@ describe('SharedLockTimeline (a session lock$)', () => {
         ts.schedule(() => sub.unsubscribe(), 20);
       }, 35);
       flush();
-      internal.unsubscribe();
     });
     expect(seen).toEqual([
       [0, 'held', 100],
@@ -64,12 +66,12 @@ describe('SharedLockTimeline (a session lock$)', () => {
     ]);
   });
 
-  it('runs onLost before any subscriber gets lost; renewals move the expiry', () => {
+  it("runs the owner's watcher before any subscriber; renewals move the expiry", () => {
     const ts = strictTestScheduler();
     const order: string[] = [];
     ts.run(({ flush }) => {
       const shared = new SharedLockTimeline(resolveLockTimeline({ sessionId: 's1', lock, lockedUntil: new Date(10), tickPeriod: 0, expiringSoonThreshold: 0, scheduler: ts, deadlines: new DeadlineQueue(ts) }), (s) =>
-        order.push(`onLost ${s.reason}@${ts.now()}`),
+        order.push(`watch ${s.kind === 'lost' ? s.reason : s.kind}@${ts.now()}`),
       );
       shared.lock$.subscribe({ next: (s) => order.push(`${s.kind}@${ts.now()}`), complete: () => order.push('complete') });
       ts.schedule(() => shared.renewed(new Date(30)), 5);
@@ -77,6 +79,6 @@ describe('SharedLockTimeline (a session lock$)', () => {
       flush();
       expect(shared.done).toBe(true);
     });
-    expect(order).toEqual(['held@0', 'renewed@5', 'onLost closed@20', 'lost@20', 'complete']);
+    expect(order).toEqual(['watch held@0', 'held@0', 'watch renewed@5', 'renewed@5', 'watch closed@20', 'lost@20', 'complete']);
   });
 });

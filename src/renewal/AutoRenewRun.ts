@@ -1,0 +1,222 @@
+import { asyncScheduler } from 'rxjs';
+import type { Observable, SchedulerLike, Subscription } from 'rxjs';
+import { InvalidArgumentError } from '../errors/InvalidArgumentError';
+import { ServiceBusRxError } from '../errors/ServiceBusRxError';
+import { backoffDelay } from '../retry/backoffDelay';
+import { isRetryable } from '../retry/isRetryable';
+import { validateCount } from '../retry/validateCount';
+import { validateDuration } from '../retry/validateDuration';
+import type { LockHandle, LockState } from '../session/LockState';
+import { AutoLockRenewFailed, AutoLockRenewTimeout } from './AutoLockRenewError';
+import type { AutoLockRenewError, AutoRenewErrorEvent } from './AutoLockRenewError';
+import { DeadlineQueue, type Deadline } from './DeadlineQueue';
+import { renewAt } from './renewDelay';
+
+/** The options of `autoRenew` (see `AutoRenewOptions` there for their meaning). */
+export interface AutoRenewSettings {
+  readonly maxDuration?: number;
+  readonly renewBefore?: number;
+  readonly retry?: { readonly maxRetries?: number; readonly delay?: number; readonly maxDelay?: number };
+  readonly scheduler?: SchedulerLike;
+  readonly deadlines?: DeadlineQueue;
+}
+
+/** Auto-renewal settings validated and defaulted once. */
+export interface ResolvedAutoRenew {
+  readonly maxDuration: number;
+  readonly renewBefore: number | undefined;
+  readonly maxRetries: number;
+  readonly backoff: { readonly delay: number; readonly maxDelay: number; readonly mode: 'exponential' };
+  readonly scheduler: SchedulerLike;
+  readonly deadlines: DeadlineQueue;
+}
+
+/**
+ * Validates and defaults auto-renewal options (budget 300 000 ms, 3 retries from 500 ms doubling up to
+ * 30 000 ms, `asyncScheduler`, the scheduler's shared `DeadlineQueue`).
+ * @throws InvalidArgumentError for a bad option (`maxDuration` ≤ 0 or NaN, negative `renewBefore`,
+ *   non-integer `retry.maxRetries`, negative `retry.delay`, …).
+ */
+export function resolveAutoRenew(options: AutoRenewSettings): ResolvedAutoRenew {
+  if (typeof options !== 'object' || options === null) throw new InvalidArgumentError('options', 'must be an object', options);
+  const maxDuration = validateDuration('maxDuration', options.maxDuration, { allowInfinity: true }) ?? 300_000;
+  const renewBefore = validateDuration('renewBefore', options.renewBefore, { allowZero: true });
+  const retry = options.retry ?? {};
+  if (typeof retry !== 'object' || retry === null) throw new InvalidArgumentError('retry', 'must be an object', retry);
+  const maxRetries = validateCount('retry.maxRetries', retry.maxRetries) ?? 3;
+  const delay = validateDuration('retry.delay', retry.delay, { allowZero: true }) ?? 500;
+  const maxDelay = validateDuration('retry.maxDelay', retry.maxDelay, { allowZero: true, allowInfinity: true }) ?? 30_000;
+  const scheduler = options.scheduler ?? asyncScheduler;
+  if (typeof scheduler !== 'object' || scheduler === null || typeof scheduler.now !== 'function' || typeof scheduler.schedule !== 'function') {
+    throw new InvalidArgumentError('scheduler', 'must be an rxjs SchedulerLike', scheduler);
+  }
+  if (options.deadlines !== undefined && !(options.deadlines instanceof DeadlineQueue)) {
+    throw new InvalidArgumentError('deadlines', 'must be a DeadlineQueue', options.deadlines);
+  }
+  const deadlines = options.deadlines ?? DeadlineQueue.shared(scheduler);
+  return { maxDuration, renewBefore, maxRetries, backoff: { delay, maxDelay, mode: 'exponential' }, scheduler, deadlines };
+}
+
+/** Where the renewal loop stands. */
+type Phase = 'waiting' | 'scheduled' | 'renewing' | 'backoff' | 'budget' | 'stopped';
+
+/**
+ * One auto-renewal loop over a stream of lock states (the engine behind `autoRenew`; a session with
+ * the `autoRenew` option runs one directly, without an Observable around it). Feed it every state with
+ * {@link onState}; it renews through `state.lock`, reports its terminal error with `emit`, and waits on
+ * the deadline queue (one deadline at a time). See `autoRenew` for the rules.
+ */
+export class AutoRenewRun {
+  private phase: Phase = 'waiting';
+  private lock: LockHandle | undefined;
+  private sessionId = '';
+  private budgetEnd = Infinity;
+  /** Latest known expiry (ms): the max of upstream held/renewed states and renewal replies. */
+  private expiry = -Infinity;
+  /** Round trip of the last successful renewal (scheduler ms). */
+  private rtt = 0;
+  private retries = 0;
+  /** The one pending wait: renewal time, retry time or budget end. */
+  private wait: Deadline | undefined;
+  private inFlight: Subscription | undefined;
+
+  /**
+   * @param emit - receives the one `auto-renew-error` event.
+   * @param fail - receives an error thrown by the `LockHandle` (a bug worth surfacing).
+   */
+  constructor(
+    private readonly config: ResolvedAutoRenew,
+    private readonly emit: (event: AutoRenewErrorEvent) => void,
+    private readonly fail: (error: unknown) => void,
+  ) {}
+
+  /**
+   * Handles one upstream state; `pass` forwards it downstream at the right moment (a `lost` state after
+   * the error event it causes, any other state before the renewal it schedules).
+   */
+  onState(state: LockState, pass: (state: LockState) => void): void {
+    if (state.kind === 'lost') {
+      const renewing = this.phase === 'renewing' || this.phase === 'backoff';
+      this.cancel();
+      if (renewing && state.reason !== 'closed') this.end(new AutoLockRenewFailed(this.sessionId, state.error));
+      this.phase = 'stopped';
+      pass(state);
+      return;
+    }
+    pass(state);
+    if (this.phase === 'stopped') return;
+    this.lock = state.lock;
+    const until = state.lockedUntil.getTime();
+    if (this.phase === 'waiting') {
+      this.sessionId = state.sessionId;
+      this.budgetEnd = this.config.scheduler.now() + this.config.maxDuration;
+      this.expiry = until;
+      this.plan();
+    } else if ((state.kind === 'held' || state.kind === 'renewed') && until > this.expiry) {
+      this.expiry = until;
+      // A renewal in flight plans the next one when it returns; otherwise reschedule now
+      // (this is also how a manual renewal moves the pending one, or supersedes a retry).
+      if (this.phase !== 'renewing') this.plan();
+    }
+  }
+
+  /** Stops renewing (what unsubscribing does): cancels the pending deadline and an in-flight renewal. */
+  stop(): void {
+    this.phase = 'stopped';
+    this.cancel();
+  }
+
+  private cancel(): void {
+    this.wait?.cancel();
+    this.wait = undefined;
+    this.inFlight?.unsubscribe();
+    this.inFlight = undefined;
+  }
+
+  /** Ends auto-renewal with one error event; `closeWith` closes the link (final renewal error). */
+  private end(error: AutoLockRenewError, closeWith?: unknown): void {
+    this.phase = 'stopped';
+    this.cancel();
+    try {
+      this.lock?.reportAutoRenewError(error);
+      this.emit({ kind: 'auto-renew-error', sessionId: this.sessionId, error });
+      if (closeWith !== undefined) this.lock?.closeLink('renew-failed', closeWith);
+    } catch (err) {
+      this.fail(err);
+    }
+  }
+
+  /** Schedules the next renewal from `expiry`, or the budget end when that renewal would be too late. */
+  private plan(): void {
+    this.wait?.cancel();
+    const { scheduler, deadlines, renewBefore } = this.config;
+    const now = scheduler.now();
+    const at = renewAt({ now, lockedUntil: this.expiry, renewBefore, rttMs: this.rtt });
+    this.retries = 0;
+    if (at > this.budgetEnd) {
+      this.phase = 'budget';
+      this.wait = deadlines.schedule(Math.max(this.budgetEnd, now), this.budgetSpent);
+    } else {
+      this.phase = 'scheduled';
+      this.wait = deadlines.schedule(at, this.attempt);
+    }
+  }
+
+  private readonly budgetSpent = (): void => {
+    this.end(new AutoLockRenewTimeout(this.sessionId, this.config.maxDuration));
+  };
+
+  private readonly attempt = (): void => {
+    this.wait = undefined;
+    const lock = this.lock;
+    if (lock === undefined || this.phase === 'stopped') return;
+    this.phase = 'renewing';
+    const startedAt = this.config.scheduler.now();
+    let settled = false;
+    const settle = (): boolean => {
+      if (settled) return false;
+      settled = true;
+      this.inFlight?.unsubscribe(); // stop listening after the first value (no-op when it already ended)
+      this.inFlight = undefined;
+      return true;
+    };
+    let renew$: Observable<Date>;
+    try {
+      renew$ = lock.renewLock();
+    } catch (err) {
+      return this.failed(err);
+    }
+    const sub = renew$.subscribe({
+      next: (until) => settle() && this.succeeded(until, startedAt),
+      error: (err: unknown) => settle() && this.failed(err),
+      complete: () => settle() && this.failed(new ServiceBusRxError(`renewLock() for session '${this.sessionId}' completed without a new expiry.`)),
+    });
+    if (settled) sub.unsubscribe();
+    else this.inFlight = sub;
+  };
+
+  private succeeded(until: Date, startedAt: number): void {
+    if (this.phase === 'stopped') return; // torn down while a synchronous reply was being delivered
+    if (!(until instanceof Date) || Number.isNaN(until.getTime())) {
+      return this.failed(new ServiceBusRxError(`renewLock() for session '${this.sessionId}' emitted an invalid expiry.`));
+    }
+    this.rtt = this.config.scheduler.now() - startedAt;
+    this.expiry = Math.max(this.expiry, until.getTime());
+    this.plan();
+  }
+
+  private failed(err: unknown): void {
+    if (this.phase === 'stopped') return;
+    if (isRetryable(err) && this.retries < this.config.maxRetries) {
+      const retryAt = this.config.scheduler.now() + backoffDelay(this.retries + 1, this.config.backoff);
+      // Only worth it if the retry can still finish (one round trip) before the lock expires.
+      if (retryAt + this.rtt < this.expiry) {
+        this.retries++;
+        this.phase = 'backoff';
+        this.wait = this.config.deadlines.schedule(retryAt, this.attempt);
+        return;
+      }
+    }
+    this.end(new AutoLockRenewFailed(this.sessionId, err), isRetryable(err) ? undefined : err);
+  }
+}
