@@ -8,7 +8,6 @@ import {
   switchMap,
   take,
   type SchedulerLike,
-  type Subscriber,
   type Subscription,
 } from 'rxjs';
 import { create_connection as createRheaConnection, type Connection as RheaConnection, type ReceiverOptions } from 'rhea';
@@ -39,8 +38,13 @@ const RHEA_OPERATION_TIMEOUT_SECONDS = 90;
 /** After a failed CBS refresh, try again this much later (bounded by the token's expiry). */
 const REFRESH_RETRY_MS = 30_000;
 
+/** What holds an authorization: told when it can no longer be kept fresh. */
+interface AuthorizationHolder {
+  error(err: unknown): void;
+}
+
 interface AudienceHold {
-  holders: Set<Subscriber<void>>;
+  holders: Set<AuthorizationHolder>;
   timer: Subscription | undefined;
   expiresOn: number;
 }
@@ -208,32 +212,40 @@ export class AmqpConnection implements LinkHost {
    * `EntityNotFoundError`, …), or later if refreshing keeps failing until the token expires.
    */
   holdAuthorization(entityPath: string): Observable<void> {
-    return new Observable<void>((subscriber) => {
-      const audience = this.config.endpoint + entityPath;
-      let hold = this.audiences.get(audience);
-      if (!hold) {
-        hold = { holders: new Set(), timer: undefined, expiresOn: 0 };
-        this.audiences.set(audience, hold);
-      }
-      const h = hold;
-      const sub = this.putToken(entityPath).subscribe({
-        next: (token) => {
-          h.holders.add(subscriber);
-          this.scheduleRefresh(entityPath, h, token);
-          subscriber.next();
-        },
-        error: (err: unknown) => subscriber.error(err),
-      });
-      return () => {
-        sub.unsubscribe();
-        h.holders.delete(subscriber);
-        if (h.holders.size === 0) {
-          h.timer?.unsubscribe();
-          h.timer = undefined;
-          if (this.audiences.get(audience) === h) this.audiences.delete(audience);
-        }
-      };
+    return new Observable<void>((subscriber) => this.hold(entityPath, subscriber, () => subscriber.next()));
+  }
+
+  /**
+   * What {@link holdAuthorization} does, without an Observable of its own (thousands of receivers each
+   * hold one): sends a put-token, calls `authorized` once it is accepted, keeps it fresh while held, and
+   * reports a failure (now or of a later refresh) to `holder.error`. Returns the release.
+   */
+  private hold(entityPath: string, holder: AuthorizationHolder, authorized: () => void): () => void {
+    const audience = this.config.endpoint + entityPath;
+    let hold = this.audiences.get(audience);
+    if (!hold) {
+      hold = { holders: new Set(), timer: undefined, expiresOn: 0 };
+      this.audiences.set(audience, hold);
+    }
+    const h = hold;
+    let putting: Subscription | undefined = this.putToken(entityPath).subscribe({
+      next: (token) => {
+        h.holders.add(holder);
+        this.scheduleRefresh(entityPath, h, token);
+        authorized();
+      },
+      error: (err: unknown) => holder.error(err),
+      complete: () => (putting = undefined),
     });
+    return () => {
+      putting?.unsubscribe();
+      h.holders.delete(holder);
+      if (h.holders.size === 0) {
+        h.timer?.unsubscribe();
+        h.timer = undefined;
+        if (this.audiences.get(audience) === h) this.audiences.delete(audience);
+      }
+    };
   }
 
   /**
@@ -243,20 +255,8 @@ export class AmqpConnection implements LinkHost {
    */
   openReceiver(entityPath: string, options: ReceiverOptions, context: TranslateContext): Observable<OpenedReceiver> {
     const link$ = openReceiverLink(this, this.receiverSessions, options, context);
-    // The hold stays subscribed (it emits once) for as long as the link is open: that keeps the token
-    // fresh. Composed by hand rather than with switchMap: thousands of receivers each keep this chain.
-    return new Observable<OpenedReceiver>((subscriber) => {
-      let opened = false;
-      const hold = this.holdAuthorization(entityPath).subscribe({
-        next: () => {
-          if (opened) return;
-          opened = true;
-          link$.subscribe(subscriber);
-        },
-        error: (err: unknown) => subscriber.error(err),
-      });
-      subscriber.add(hold);
-    });
+    // The authorization is held for as long as the link is open: that keeps the token fresh.
+    return new Observable<OpenedReceiver>((subscriber) => this.hold(entityPath, subscriber, () => link$.subscribe(subscriber)));
   }
 
   /** Shared, lazily opened `<entityPath>/$management` pair (kept until the connection closes). */

@@ -2,6 +2,7 @@ import { Observable } from 'rxjs';
 import type { EventContext, Receiver, ReceiverOptions } from 'rhea';
 import type { ServiceBusRxError, TranslateContext } from '../errors';
 import type { LinkHost } from './openLinks';
+import { forgetAttachTerminus } from './forgetAttachTerminus';
 import { remoteCloseError } from './remoteCloseError';
 import type { SharedSessionLease, SharedSessions } from './SharedSessions';
 
@@ -57,6 +58,7 @@ export function openReceiverLink(host: LinkHost, sessions: SharedSessions, optio
     }
     function onOpen(): void {
       state = 'open';
+      forgetAttachTerminus(link as Receiver);
       if (torn) void close();
       else subscriber.next({ link: link as Receiver, close });
     }
