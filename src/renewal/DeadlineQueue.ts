@@ -6,6 +6,13 @@ import { InvalidArgumentError } from '../errors/InvalidArgumentError';
 export interface Deadline {
   /** Removes the deadline if it has not fired yet (O(log n)); a no-op afterwards. */
   cancel(): void;
+  /**
+   * Registers this same deadline again for `time` (whether it fired, was cancelled or is pending), as
+   * if it had been cancelled and scheduled anew with the same callback — without a new object: for
+   * deadlines re-armed for ever (a lock's next tick or expiry).
+   * @throws InvalidArgumentError when `time` is not a number or is NaN.
+   */
+  reschedule(time: number): void;
 }
 
 /** One registered deadline: a heap node that knows its own index, so removal is O(log n). */
@@ -15,14 +22,18 @@ class Entry implements Deadline {
 
   constructor(
     private readonly queue: DeadlineQueue,
-    readonly time: number,
+    public time: number,
     /** Registration order: ties on `time` fire first-in, first-out. */
-    readonly seq: number,
+    public seq: number,
     readonly callback: (now: number) => void,
   ) {}
 
   cancel(): void {
     this.queue.cancel(this);
+  }
+
+  reschedule(time: number): void {
+    this.queue.reschedule(this, time);
   }
 }
 
@@ -108,6 +119,20 @@ export class DeadlineQueue {
     this.insert(entry);
     this.arm();
     return entry;
+  }
+
+  /** @internal What `Deadline.reschedule` does. */
+  reschedule(entry: Entry, time: number): void {
+    validateTime(time);
+    if (entry.index >= 0) this.removeAt(entry.index);
+    entry.time = time;
+    entry.seq = this.nextSeq++;
+    if (time === Infinity) {
+      if (this.heap.length === 0) this.arm();
+      return;
+    }
+    this.insert(entry);
+    this.arm();
   }
 
   /** @internal Removes `entry` if it is still registered (what `Deadline.cancel` does). */

@@ -67,6 +67,8 @@ export class LockTimelineRun {
   private nextTick = Infinity;
   private expiringSent = false;
   private wake: Deadline | undefined;
+  /** True while `wake` is registered (for `wakeAt`). */
+  private armed = false;
   private wakeAt = NaN;
 
   /**
@@ -98,10 +100,12 @@ export class LockTimelineRun {
   arm(): void {
     if (this.done) return;
     const next = Math.min(this.nextTick, this.expiringSent ? Infinity : this.untilMs - this.config.threshold, this.untilMs);
-    if (this.wake !== undefined && next === this.wakeAt) return;
-    this.wake?.cancel();
+    if (this.armed && next === this.wakeAt) return;
     this.wakeAt = next;
-    this.wake = this.config.deadlines.schedule(next, this.onWake);
+    this.armed = true;
+    // One deadline object for the run's whole life, moved from wake-up to wake-up.
+    if (this.wake === undefined) this.wake = this.config.deadlines.schedule(next, this.onWake);
+    else this.wake.reschedule(next);
   }
 
   /** Starts or stops ticks (they keep their phase: multiples of `tickPeriod` after creation). */
@@ -158,8 +162,8 @@ export class LockTimelineRun {
   /** Stops without emitting: cancels the deadline. */
   stop(): void {
     this.done = true;
+    this.armed = false;
     this.wake?.cancel();
-    this.wake = undefined;
   }
 
   private send(kind: 'held' | 'renewed' | 'tick' | 'expiring', now: number): void {
@@ -176,7 +180,7 @@ export class LockTimelineRun {
   }
 
   private readonly onWake = (now: number): void => {
-    this.wake = undefined;
+    this.armed = false;
     if (this.done) return;
     if (now >= this.untilMs) return this.finish('expired', new SessionLockLostError(this.config.sessionId, 'expired'), now);
     if (this.nextTick <= now) {

@@ -1,6 +1,6 @@
 import { Observable, type Subscriber } from 'rxjs';
 import type { LockLostReason } from '../errors/SessionLockLostError';
-import type { LockState } from '../session/LockState';
+import type { LockLost, LockState } from '../session/LockState';
 import { LockTimelineRun, type ResolvedLockTimeline } from './LockTimelineRun';
 
 /**
@@ -14,7 +14,14 @@ export class SharedLockTimeline {
   /** Every state from now on, after the current one; completes after `lost`. Switches ticks on. */
   readonly lock$: Observable<LockState>;
   private readonly run: LockTimelineRun;
-  private last!: LockState;
+  /**
+   * The latest state is kept as its kind and time (rebuilt for a late subscriber) rather than as the
+   * object: thousands of sessions tick every second, and a state object kept for a second outlives the
+   * young generation, piling up old-generation garbage.
+   */
+  private lastKind: 'held' | 'renewed' | 'tick' | 'expiring' = 'held';
+  private lastAt = 0;
+  private lostState: LockLost | undefined;
   private finished = false;
   /** Copy-on-write: emissions iterate the array they started with. */
   private observers: ReadonlyArray<Subscriber<LockState>> = [];
@@ -51,11 +58,14 @@ export class SharedLockTimeline {
   }
 
   private readonly onState = (state: LockState): void => {
-    this.last = state;
     const observers = this.observers;
     if (state.kind === 'lost') {
+      this.lostState = state;
       this.finished = true;
       this.observers = [];
+    } else {
+      this.lastKind = state.kind;
+      this.lastAt = this.run.lastEmittedAt;
     }
     this.watch(state);
     for (const o of observers) o.next(state);
@@ -80,11 +90,12 @@ export class SharedLockTimeline {
 
   /** The latest state, or the tick that would have followed it had ticks been on. */
   private current(): LockState {
-    const last = this.last;
-    if (this.finished || this.listening > 0) return last;
-    const now = this.run.config.scheduler.now();
-    const tickAt = this.run.lastTickAt(now);
-    if (tickAt > this.run.lastEmittedAt && tickAt < this.run.lockedUntil.getTime()) return this.run.stateAt('tick', tickAt);
-    return last;
+    if (this.lostState !== undefined) return this.lostState;
+    if (this.listening === 0) {
+      const tickAt = this.run.lastTickAt(this.run.config.scheduler.now());
+      if (tickAt > this.lastAt && tickAt < this.run.lockedUntil.getTime()) return this.run.stateAt('tick', tickAt);
+    }
+    // Equal to the state emitted then: nothing it depends on changed since (a renewal would be later).
+    return this.run.stateAt(this.lastKind, this.lastAt);
   }
 }

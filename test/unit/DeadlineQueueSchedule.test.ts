@@ -47,4 +47,24 @@ describe('DeadlineQueue.schedule (the allocation-light form of at())', () => {
     expect(queue.size).toBe(0);
     expect(() => queue.schedule(Number.NaN, () => undefined)).toThrow(InvalidArgumentError);
   });
+
+  it('reschedule moves the same deadline (pending, fired or cancelled), as a new registration for FIFO order', () => {
+    const ts = strictTestScheduler();
+    const log: string[] = [];
+    ts.run(({ flush }) => {
+      const queue = new DeadlineQueue(ts);
+      const a = queue.schedule(10, (now) => log.push(`a@${now}`));
+      queue.schedule(20, (now) => log.push(`b@${now}`));
+      a.reschedule(20); // pending: moved behind b (registered later)
+      flush();
+      a.reschedule(30); // fired: registered again
+      flush();
+      a.cancel();
+      a.reschedule(40); // cancelled: registered again
+      a.reschedule(Infinity); // and withdrawn
+      flush();
+      expect(queue.size).toBe(0);
+    });
+    expect(log).toEqual(['b@20', 'a@20', 'a@30']);
+  });
 });
