@@ -1,4 +1,6 @@
 import { setMaxListeners } from 'node:events';
+import { connect as tcpConnect, type Socket } from 'node:net';
+import { connect as tlsConnect, type ConnectionOptions as TlsConnectionOptions } from 'node:tls';
 import {
   defer,
   map,
@@ -17,6 +19,7 @@ import type { CbsToken, TokenProvider } from '../client/TokenProvider';
 import { MessageSender } from './MessageSender';
 import { openLinks, type LinkHost, type OpenedLinks } from './openLinks';
 import { openReceiverLink, type OpenedReceiver } from './openReceiverLink';
+import { corkPerTick } from './corkPerTick';
 import { RequestResponseLink } from './RequestResponseLink';
 import { SharedSessions } from './SharedSessions';
 import { toAmqpOpenError } from './toAmqpOpenError';
@@ -114,6 +117,17 @@ export class AmqpConnection implements LinkHost {
         operationTimeoutInSeconds: RHEA_OPERATION_TIMEOUT_SECONDS,
         properties: { product: 'servicebus-rx', platform: `(${process.arch}-${process.platform})`, framework: `Node/${process.version}` },
       } as ConnectionOptions;
+      // Our own socket factory: the socket writes each processing pass's frames at once (corkPerTick).
+      options.connection_details = () => ({
+        host: config.host,
+        port: config.port,
+        options,
+        connect: (port: number, host: string, tlsOptions: TlsConnectionOptions, onConnect: () => void): Socket => {
+          const socket = config.tls ? tlsConnect(port, host, tlsOptions, onConnect) : tcpConnect(port, host, onConnect);
+          corkPerTick(socket);
+          return socket;
+        },
+      });
       // Created with rhea and wrapped (rhea-promise's documented way to adopt a rhea connection), so
       // that session receivers can use rhea directly (see openReceiverLink).
       const rheaConnection = createRheaConnection(options);
