@@ -1,4 +1,5 @@
 import type { Connection, EventContext, Session } from 'rhea';
+import { deliverUndecoded } from './deliverUndecoded';
 import { toAmqpOpenError } from './toAmqpOpenError';
 
 /**
@@ -37,7 +38,7 @@ interface Shared {
  * out again (its links fail through their own session listeners). One rhea session per link costs
  * ~5 KB and a pass of rhea's processing loop; sharing makes 10 000 links cost 40 sessions.
  *
- * Each session's incoming window is `linksPerSession` × rhea's default, so a link never has less room
+ * Messages arrive undecoded (see {@link deliverUndecoded}). Each session's incoming window is `linksPerSession` × rhea's default, so a link never has less room
  * for unsettled deliveries than on a session of its own, and a delivery held unsettled by one link
  * cannot stall the others (rhea frees window slots in arrival order). rhea grows the buffer behind the
  * window only as deliveries are outstanding.
@@ -84,6 +85,8 @@ export class SharedSessions {
     const session = this.connection.create_session({ incoming: WINDOW_PER_LINK * this.linksPerSession });
     // Every link on it listens for the session's end: two listeners per link are expected.
     session.setMaxListeners(2 * this.linksPerSession + 10);
+    // Session receivers decode a message only when its fields are first read.
+    deliverUndecoded(session);
     const shared: Shared = { session, opened: this.whenBegun(session), holders: 0, retired: false };
     const retire = (): void => this.retire(shared);
     // Ended by the peer (or with an error) after the begin: hand it out no more. These listeners also

@@ -1,5 +1,5 @@
 import type { Observable, Subscriber } from 'rxjs';
-import type { Delivery, Message } from 'rhea-promise';
+import { message as rheaMessage, type Delivery, type Message } from 'rhea';
 import { InvalidArgumentError } from '../errors';
 import type { OperationOptions } from '../client/OperationOptions';
 import { decodeBody } from '../client/messageBody';
@@ -31,8 +31,8 @@ const EMPTY_PROPERTIES: Readonly<Record<string, unknown>> = Object.freeze({});
 const UNDECODED = Symbol('undecoded');
 const STATES: readonly MessageState[] = ['active', 'deferred', 'scheduled'];
 
-/** The data of a message read from the broker (peeked, received or deferred). Body decoded on first read. */
-export class PeekedSessionMessage implements PeekedMessage {
+/** The fields of a message, read from rhea's decoding once (on first access). */
+interface Fields {
   readonly messageId: string | number | Buffer | undefined;
   readonly correlationId: string | number | Buffer | undefined;
   readonly subject: string | undefined;
@@ -50,41 +50,83 @@ export class PeekedSessionMessage implements PeekedMessage {
   readonly partitionKey: string | undefined;
   readonly applicationProperties: Readonly<Record<string, unknown>>;
   readonly state: MessageState;
+}
+
+/**
+ * The data of a message read from the broker (peeked, received or deferred). Decoded on first read:
+ * a message received on a session link arrives as its encoded bytes, so receiving and settling a
+ * message whose fields are never read costs no decoding; the body is decoded on its own first read.
+ */
+export class PeekedSessionMessage implements PeekedMessage {
+  /** The decoded message, or its encoded bytes until something is read. */
+  private source: Message | Buffer;
+  private fieldValues: Fields | undefined;
   private decoded: unknown = UNDECODED;
 
   constructor(
-    /** The message as rhea decoded it (kept for the body and rarely read fields). */
-    readonly raw: Message,
-    fallbackSessionId: string,
+    /** The message as rhea decoded it, or its encoded bytes (`rhea.message.decode` on first read). */
+    source: Message | Buffer,
+    private readonly fallbackSessionId: string,
   ) {
-    const a = raw.message_annotations;
-    this.messageId = raw.message_id;
-    this.correlationId = raw.correlation_id;
-    this.subject = raw.subject;
-    this.contentType = raw.content_type;
-    this.to = raw.to;
-    this.replyTo = raw.reply_to;
-    this.replyToSessionId = raw.reply_to_group_id;
-    this.sessionId = raw.group_id ?? fallbackSessionId;
-    this.deliveryCount = raw.delivery_count ?? 0;
-    this.timeToLive = raw.ttl;
-    this.applicationProperties = raw.application_properties ?? EMPTY_PROPERTIES;
-    if (a === undefined) {
-      this.sequenceNumber = -1n;
-      this.enqueuedTime = new Date(0);
-      this.lockedUntil = undefined;
-      this.scheduledEnqueueTime = undefined;
-      this.partitionKey = undefined;
-      this.state = 'active';
-    } else {
-      this.sequenceNumber = longToBigInt(a['x-opt-sequence-number']) ?? -1n;
-      this.enqueuedTime = asDate(a['x-opt-enqueued-time']) ?? new Date(0);
-      this.lockedUntil = asDate(a['x-opt-locked-until']);
-      this.scheduledEnqueueTime = asDate(a['x-opt-scheduled-enqueue-time']);
-      this.partitionKey = typeof a['x-opt-partition-key'] === 'string' ? a['x-opt-partition-key'] : undefined;
-      const state: unknown = a['x-opt-message-state'];
-      this.state = (typeof state === 'number' ? STATES[state] : undefined) ?? 'active';
-    }
+    this.source = source;
+  }
+
+  /** The message as rhea decodes it (kept for the body and rarely read fields). */
+  get raw(): Message {
+    if (Buffer.isBuffer(this.source)) this.source = rheaMessage.decode(this.source) as unknown as Message;
+    return this.source;
+  }
+
+  get messageId(): string | number | Buffer | undefined {
+    return this.fields.messageId;
+  }
+  get correlationId(): string | number | Buffer | undefined {
+    return this.fields.correlationId;
+  }
+  get subject(): string | undefined {
+    return this.fields.subject;
+  }
+  get contentType(): string | undefined {
+    return this.fields.contentType;
+  }
+  get to(): string | undefined {
+    return this.fields.to;
+  }
+  get replyTo(): string | undefined {
+    return this.fields.replyTo;
+  }
+  get replyToSessionId(): string | undefined {
+    return this.fields.replyToSessionId;
+  }
+  get sessionId(): string {
+    return this.fields.sessionId;
+  }
+  get sequenceNumber(): bigint {
+    return this.fields.sequenceNumber;
+  }
+  get deliveryCount(): number {
+    return this.fields.deliveryCount;
+  }
+  get enqueuedTime(): Date {
+    return this.fields.enqueuedTime;
+  }
+  get lockedUntil(): Date | undefined {
+    return this.fields.lockedUntil;
+  }
+  get timeToLive(): number | undefined {
+    return this.fields.timeToLive;
+  }
+  get scheduledEnqueueTime(): Date | undefined {
+    return this.fields.scheduledEnqueueTime;
+  }
+  get partitionKey(): string | undefined {
+    return this.fields.partitionKey;
+  }
+  get applicationProperties(): Readonly<Record<string, unknown>> {
+    return this.fields.applicationProperties;
+  }
+  get state(): MessageState {
+    return this.fields.state;
   }
 
   get body(): unknown {
@@ -101,6 +143,10 @@ export class PeekedSessionMessage implements PeekedMessage {
     const v = this.applicationProperties['DeadLetterErrorDescription'];
     return typeof v === 'string' ? v : undefined;
   }
+
+  private get fields(): Fields {
+    return (this.fieldValues ??= readFields(this.raw, this.fallbackSessionId));
+  }
 }
 
 /**
@@ -116,7 +162,7 @@ export class SessionMessage extends PeekedSessionMessage implements ReceivedMess
 
   constructor(
     private readonly settler: MessageSettler,
-    raw: Message,
+    raw: Message | Buffer,
     fallbackSessionId: string,
     /** rhea delivery (link messages); undefined for deferred messages. */
     readonly delivery: Delivery | undefined,
@@ -154,6 +200,36 @@ export class SessionMessage extends PeekedSessionMessage implements ReceivedMess
     }
     return this.settler.settle(this, settlement('deadLetter', options?.propertiesToModify, options?.reason, options?.description, options?.timeout));
   }
+}
+
+function readFields(raw: Message, fallbackSessionId: string): Fields {
+  const a = raw.message_annotations;
+  const common = {
+    messageId: raw.message_id,
+    correlationId: raw.correlation_id,
+    subject: raw.subject,
+    contentType: raw.content_type,
+    to: raw.to,
+    replyTo: raw.reply_to,
+    replyToSessionId: raw.reply_to_group_id,
+    sessionId: raw.group_id ?? fallbackSessionId,
+    deliveryCount: raw.delivery_count ?? 0,
+    timeToLive: raw.ttl,
+    applicationProperties: raw.application_properties ?? EMPTY_PROPERTIES,
+  };
+  if (a === undefined) {
+    return { ...common, sequenceNumber: -1n, enqueuedTime: new Date(0), lockedUntil: undefined, scheduledEnqueueTime: undefined, partitionKey: undefined, state: 'active' };
+  }
+  const state: unknown = a['x-opt-message-state'];
+  return {
+    ...common,
+    sequenceNumber: longToBigInt(a['x-opt-sequence-number']) ?? -1n,
+    enqueuedTime: asDate(a['x-opt-enqueued-time']) ?? new Date(0),
+    lockedUntil: asDate(a['x-opt-locked-until']),
+    scheduledEnqueueTime: asDate(a['x-opt-scheduled-enqueue-time']),
+    partitionKey: typeof a['x-opt-partition-key'] === 'string' ? a['x-opt-partition-key'] : undefined,
+    state: (typeof state === 'number' ? STATES[state] : undefined) ?? 'active',
+  };
 }
 
 function settlement(kind: SettlementKind, props: unknown, reason: string | undefined, description: string | undefined, timeout: unknown): Settlement {

@@ -14,7 +14,7 @@ import {
   type SchedulerLike,
   type Subscription,
 } from 'rxjs';
-import { message as rheaMessage, type AmqpError, type EventContext, type Receiver } from 'rhea';
+import { message as rheaMessage, type AmqpError, type EventContext, type Message, type Receiver } from 'rhea';
 import {
   InvalidArgumentError,
   ServiceTimeoutError,
@@ -319,7 +319,8 @@ export class SessionReceiver implements Session, MessageSettler {
 
   private readonly onMessage = (context: EventContext): void => {
     const delivery = context.delivery;
-    const raw = context.message;
+    // The message's encoded bytes (shared sessions deliver undecoded): decoded on first read.
+    const raw = context.message as Message | Buffer | undefined;
     if (!delivery || !raw || this.lostError) return;
     const message = new SessionMessage(this, raw, this.sessionId, delivery, undefined, this.peekLock);
     if (this.peekLock) this.unsettled++;
