@@ -68,6 +68,10 @@ export interface Session extends LockHandle {
   peek(count: number, options?: PeekOptions): Observable<PeekedMessage[]>;
   /** Receives deferred messages by sequence number; emits one array, settle each via its methods. */
   receiveDeferred(sequenceNumbers: readonly bigint[], options?: OperationOptions): Observable<ReceivedMessage[]>;
-  /** Closes the link (idempotent): `lock$` emits `lost('closed')` and completes, `messages$` completes. */
+  /**
+   * Closes gracefully (idempotent): stops delivery, lets settlements already sent finish, then detaches
+   * the link; `lock$` emits `lost('closed')` and completes, `messages$` completes. Messages received but
+   * not settled are made available again by the broker.
+   */
   close(): Promise<void>;
 }

@@ -116,6 +116,9 @@ export class SessionReceiver implements Session, MessageSettler {
   private stateStream: Observable<SessionState | undefined> | undefined;
   private stateVersion = 0;
   private lastPeekedSequenceNumber = 0n;
+  /** Set by `close()`: from then on nothing more is delivered or credited. */
+  private closing: Promise<void> | undefined;
+  private whenSettled: (() => void) | undefined;
 
   constructor(init: SessionReceiverInit) {
     this.init = init;
@@ -200,9 +203,27 @@ export class SessionReceiver implements Session, MessageSettler {
     this.closeLink(expired ? 'expired' : 'detached', error);
   }
 
-  async close(): Promise<void> {
-    this.closeLink('closed');
-    await this.closedPromise;
+  /**
+   * Closes gracefully: no new messages are delivered or credited, settlements already sent to the
+   * broker finish (they fail only if the lock is lost meanwhile), then the link is detached and
+   * `lock$` emits `lost('closed')`. Messages received and never settled are redelivered by the broker.
+   */
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      if (!this.lostError && this.pendingSettles !== undefined && this.pendingSettles.size > 0) {
+        await new Promise<void>((resolve) => (this.whenSettled = resolve));
+      }
+      this.closeLink('closed');
+      await this.closedPromise;
+    })();
+    return this.closing;
+  }
+
+  /** Resolves `close()`'s wait once no settlement is in flight (or the session is torn down). */
+  private releaseCloseWait(): void {
+    const resolve = this.whenSettled;
+    this.whenSettled = undefined;
+    resolve?.();
   }
 
   renewLock(options?: OperationOptions): Observable<Date> {
@@ -322,6 +343,8 @@ export class SessionReceiver implements Session, MessageSettler {
     // The message's encoded bytes (shared sessions deliver undecoded): decoded on first read.
     const raw = context.message as Message | Buffer | undefined;
     if (!delivery || !raw || this.lostError) return;
+    // Closing: leave it unsettled; the broker makes it available again when the link detaches.
+    if (this.closing) return;
     const message = new SessionMessage(this, raw, this.sessionId, delivery, undefined, this.peekLock);
     if (this.peekLock) this.unsettled++;
     // Pre-settled (receiveAndDelete): mark settled so rhea frees its incoming window slot.
@@ -339,7 +362,7 @@ export class SessionReceiver implements Session, MessageSettler {
   private returnCredit(n: number): void {
     this.owedCredit += n;
     if (this.owedCredit >= this.creditBatch || (this.peekLock && this.unsettled === 0)) {
-      if (this.lostError || !this.creditStarted) return;
+      if (this.lostError || this.closing || !this.creditStarted) return;
       this.init.link.add_credit(this.owedCredit);
       this.owedCredit = 0;
     }
@@ -351,6 +374,7 @@ export class SessionReceiver implements Session, MessageSettler {
     const message = this.pendingSettles?.get(delivery.id);
     if (!message) return;
     this.pendingSettles?.delete(delivery.id);
+    if (this.whenSettled && this.pendingSettles?.size === 0) this.releaseCloseWait();
     const subscriber = message.pending;
     message.pending = undefined;
     if (!subscriber) return;
@@ -373,6 +397,7 @@ export class SessionReceiver implements Session, MessageSettler {
     this.undelivered.length = 0;
     const waiting = this.pendingSettles === undefined ? [] : [...this.pendingSettles.values()];
     this.pendingSettles = undefined;
+    this.releaseCloseWait();
     for (const m of waiting) {
       const subscriber = m.pending;
       m.pending = undefined;
