@@ -3,6 +3,7 @@ import type { EventContext, Receiver, ReceiverOptions } from 'rhea';
 import type { ServiceBusRxError, TranslateContext } from '../errors';
 import type { LinkHost } from './openLinks';
 import { forgetAttachTerminus } from './forgetAttachTerminus';
+import { forgetDeliveries } from './forgetDeliveries';
 import { remoteCloseError } from './remoteCloseError';
 import type { SharedSessionLease, SharedSessions } from './SharedSessions';
 
@@ -64,6 +65,9 @@ export function openReceiverLink(host: LinkHost, sessions: SharedSessions, optio
     }
     // rhea raises receiver_error then receiver_close for a detach with an error: close handles both.
     function onClose(): void {
+      // The peer's detach: nothing more comes on this link; what it left unsettled must not pin the
+      // shared session's delivery buffer.
+      if (lease !== undefined && link !== undefined) forgetDeliveries(lease.session, link);
       gone(remoteCloseError([link?.error, lease?.session.error], context));
     }
     function onSessionEnd(): void {

@@ -7,6 +7,7 @@ import type { Queue } from '../entities/Queue';
 import type { StoredMessage } from '../entities/StoredMessage';
 import { answerDrainExactly } from '../rhea/answerDrainExactly';
 import { message as outcomes } from '../rhea/codec';
+import { forgetLinkDeliveries } from '../rhea/forgetLinkDeliveries';
 import { deliveryInternals, senderInternals } from '../rhea/internals';
 import { Conditions, type AmqpError } from '../wire/conditions';
 import { asRecord, asString } from '../wire/values';
@@ -172,6 +173,7 @@ export class DeliveryLink implements Consumer {
   release(): void {
     if (this.closed) return;
     this.closed = true;
+    forgetLinkDeliveries(this.sender);
     this.owner.removeDeliveryLink(this);
     this.pending?.cancel();
     this.pending = undefined;
