@@ -25,7 +25,11 @@ export async function rxManySessions(connectionString: string, queue: string, to
   try {
     const started = nowMs();
     await lastValueFrom(
-      sessionPool(client, queue, { maxConcurrentSessions, sessionIdleTimeout: 200, accept: { maxCredit: 200, timeout: 2000 } }).pipe(
+      // The idle timeout only recycles sessions (the run ends when `total` messages are completed, and
+      // there are as many slots as sessions). At 200 ms the pool closed sessions whose last completions
+      // were still in flight under load (a 100-session burst takes the broker ~1 s to deliver), which
+      // failed those completions and the run.
+      sessionPool(client, queue, { maxConcurrentSessions, sessionIdleTimeout: 2000, accept: { maxCredit: 200, timeout: 2000 } }).pipe(
         mergeMap((session) => session.messages$.pipe(mergeMap((m) => m.complete(), 200))),
         takeWhile(() => ++done < total, true),
         last(),
