@@ -313,9 +313,13 @@ export class AmqpConnection implements LinkHost {
         this,
         async (session, abortSignal) => {
           const [sender, receiver] = await Promise.all([
-            session.createSender({ target: { address }, abortSignal }),
+            // Requests go pre-settled (as the Java SDK sends them): the reply is the answer, and a
+            // disposition per request would cost a frame and a processing pass on both sides.
+            session.createSender({ target: { address }, snd_settle_mode: 1, abortSignal }),
             session.createReceiver({
               abortSignal,
+              // Replies are settled by RequestResponseLink (settleReceived).
+              autoaccept: false,
               name: receiverName,
               source: { address },
               ...(replyToTarget ? { target: { address: receiverName } } : {}),

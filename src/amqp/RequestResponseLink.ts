@@ -1,6 +1,7 @@
 import { Observable, type Subscriber } from 'rxjs';
 import { generate_uuid, ReceiverEvents, SenderEvents, type EventContext, type Message, type Receiver, type Sender } from 'rhea-promise';
 import { translateAmqpError, type ServiceBusRxError, type TranslateContext } from '../errors';
+import { settleReceived } from './settleReceived';
 
 interface Pending {
   readonly subscriber: Subscriber<Message>;
@@ -73,6 +74,7 @@ export class RequestResponseLink {
   };
 
   private readonly onReply = (context: EventContext): void => {
+    if (context.delivery) settleReceived(context.delivery);
     const reply = context.message;
     if (!reply) return;
     const id = reply.correlation_id;
