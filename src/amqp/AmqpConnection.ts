@@ -9,6 +9,7 @@ import {
   share,
   switchMap,
   take,
+  tap,
   type SchedulerLike,
   type Subscription,
 } from 'rxjs';
@@ -71,6 +72,8 @@ export class AmqpConnection implements LinkHost {
   private readonly lostListeners = new Set<(error: ServiceBusRxError) => void>();
   private readonly audiences = new Map<string, AudienceHold>();
   private readonly managementLinks = new Map<string, Observable<RequestResponseLink>>();
+  /** Management pairs once open (a failed one is replaced on the next `management()` call). */
+  private readonly openManagement = new Map<string, RequestResponseLink>();
   private readonly senders = new Map<string, Observable<MessageSender>>();
   private readonly cbs$: Observable<RequestResponseLink>;
   /** Session receiver links share AMQP sessions (thousands of sessions on one connection). */
@@ -279,10 +282,25 @@ export class AmqpConnection implements LinkHost {
     if (!link$) {
       const address = `${entityPath}/$management`;
       const replyTo = generate_uuid();
-      link$ = this.sharedLink(this.holdAuthorization(address).pipe(switchMap(() => this.openRequestResponse(address, replyTo, true))));
+      link$ = this.sharedLink(
+        this.holdAuthorization(address).pipe(
+          switchMap(() => this.openRequestResponse(address, replyTo, true)),
+          tap((link) => this.openManagement.set(entityPath, link)),
+        ),
+      );
       this.managementLinks.set(entityPath, link$);
     }
     return link$.pipe(take(1));
+  }
+
+  /**
+   * The `<entityPath>/$management` pair if it is open now (no Observable to subscribe: what each of
+   * thousands of renewals asks first); `undefined` otherwise (then use {@link management}).
+   */
+  openManagementLink(entityPath: string): RequestResponseLink | undefined {
+    const link = this.openManagement.get(entityPath);
+    if (link !== undefined && !link.failed) return link;
+    return undefined;
   }
 
   /** Shared, lazily opened sender to `entityPath` (kept until the connection closes). */

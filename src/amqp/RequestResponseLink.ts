@@ -54,6 +54,11 @@ export class RequestResponseLink {
     });
   }
 
+  /** True once the link failed (see {@link fail}). */
+  get failed(): boolean {
+    return this.failure !== undefined;
+  }
+
   /** Fails every outstanding and future request with `error` and removes this object's listeners. */
   fail(error: ServiceBusRxError): void {
     if (this.failure) return;

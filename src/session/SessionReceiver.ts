@@ -421,7 +421,8 @@ export class SessionReceiver implements Session, MessageSettler {
   private managementOperationWithTimeout<T>(operation: string, timeout: number, run: (link: RequestResponseLink) => Observable<T>): Observable<T> {
     return defer(() => {
       if (this.lostError) return throwError(() => this.lostError);
-      return this.init.amqp.management(this.init.entityPath).pipe(switchMap(run));
+      const open = this.init.amqp.openManagementLink(this.init.entityPath);
+      return open !== undefined ? run(open) : this.init.amqp.management(this.init.entityPath).pipe(switchMap(run));
     }).pipe(retryWithin({ ...this.init.retry, timeout, scheduler: this.init.scheduler, operation: `${operation} (session '${this.sessionId}')` }));
   }
 
