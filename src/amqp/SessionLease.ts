@@ -4,8 +4,8 @@ import type { Connection, Session } from 'rhea-promise';
 export interface SessionLease {
   readonly session: Session;
   /**
-   * Gives the session back once the lease's links are detached: an own session is ended, a shared
-   * one is ended when its last holder releases it. Idempotent; never rejects; resolves when done.
+   * Gives the session back once the lease's links are detached (an own session is ended).
+   * Idempotent; never rejects; resolves when done.
    */
   release(): Promise<void>;
 }

@@ -58,10 +58,10 @@ export interface OpenedLinks<T> {
  * gives the session back (see {@link closeLinks}) and removes every listener this function added. A
  * begin/attach still in flight is not aborted (an abort would let rhea-promise detach a link on an
  * AMQP session we already ended — a protocol error): once it settles, its links are detached and the
- * session given back, in that order.
+ * session given back, in that order. Only the connection's loss aborts it (`host.lostSignal`).
  *
  * @param linksOf - the links inside `value` whose remote close ends the stream.
- * @param sessions - where the session comes from (default: one of its own; e.g. `SharedSessions.acquire`).
+ * @param sessions - where the session comes from (default: one of its own).
  */
 export function openLinks<T>(
   host: LinkHost,
