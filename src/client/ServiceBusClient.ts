@@ -217,13 +217,12 @@ export class ServiceBusClient {
   /** Closes every open session (their `lock$` emit `lost('closed')`) and then the connection. Idempotent. */
   async close(): Promise<void> {
     this.closed = true;
-    // The connection's close releases every link at once, so sessions end here without a detach each
-    // (thousands of detaches would each cost a promise, a timer and listeners): lock$ emits
-    // lost('closed'), messages$ completes, and each session's close() resolves once the connection is gone.
+    // The connection's close releases every link at once, so sessions end gracefully here (settlements
+    // already sent finish; lock$ emits lost('closed'), messages$ completes) without a detach each:
+    // thousands of detaches would each cost a promise, a timer and listeners.
     this.context.prepareClose();
-    const sessions = [...this.openSessions].map((s) => s.close());
+    await Promise.all([...this.openSessions].map((s) => s.end()));
     await this.context.close();
-    await Promise.all(sessions);
   }
 
   private accept(entityPath: string, sessionId: string | undefined, settings: SessionSettings, brokerTimeout: number): Observable<SessionReceiver> {

@@ -116,7 +116,8 @@ export class SessionReceiver implements Session, MessageSettler {
   private stateStream: Observable<SessionState | undefined> | undefined;
   private stateVersion = 0;
   private lastPeekedSequenceNumber = 0n;
-  /** Set by `close()`: from then on nothing more is delivered or credited. */
+  /** Set by `end()` (and so `close()`): from then on nothing more is delivered or credited. */
+  private ending: Promise<void> | undefined;
   private closing: Promise<void> | undefined;
   private whenSettled: (() => void) | undefined;
 
@@ -209,14 +210,23 @@ export class SessionReceiver implements Session, MessageSettler {
    * `lock$` emits `lost('closed')`. Messages received and never settled are redelivered by the broker.
    */
   close(): Promise<void> {
-    this.closing ??= (async () => {
+    this.closing ??= this.end().then(() => this.closedPromise);
+    return this.closing;
+  }
+
+  /**
+   * `close()` without waiting for the link's detach: stops delivery and credit, lets settlements
+   * already sent finish, then ends the session (`lock$` emits `lost('closed')`). The client's own
+   * close uses it before closing the connection, which releases every link at once.
+   */
+  end(): Promise<void> {
+    this.ending ??= (async () => {
       if (!this.lostError && this.pendingSettles !== undefined && this.pendingSettles.size > 0) {
         await new Promise<void>((resolve) => (this.whenSettled = resolve));
       }
       this.closeLink('closed');
-      await this.closedPromise;
     })();
-    return this.closing;
+    return this.ending;
   }
 
   /** Resolves `close()`'s wait once no settlement is in flight (or the session is torn down). */
@@ -344,7 +354,7 @@ export class SessionReceiver implements Session, MessageSettler {
     const raw = context.message as Message | Buffer | undefined;
     if (!delivery || !raw || this.lostError) return;
     // Closing: leave it unsettled; the broker makes it available again when the link detaches.
-    if (this.closing) return;
+    if (this.ending) return;
     const message = new SessionMessage(this, raw, this.sessionId, delivery, undefined, this.peekLock);
     if (this.peekLock) this.unsettled++;
     // Pre-settled (receiveAndDelete): mark settled so rhea frees its incoming window slot.
@@ -362,7 +372,7 @@ export class SessionReceiver implements Session, MessageSettler {
   private returnCredit(n: number): void {
     this.owedCredit += n;
     if (this.owedCredit >= this.creditBatch || (this.peekLock && this.unsettled === 0)) {
-      if (this.lostError || this.closing || !this.creditStarted) return;
+      if (this.lostError || this.ending || !this.creditStarted) return;
       this.init.link.add_credit(this.owedCredit);
       this.owedCredit = 0;
     }
