@@ -1,3 +1,2 @@
 export { sessionPool, type PoolableSession, type SessionAcceptor } from './sessionPool';
 export type { SessionPoolOptions, SessionPoolBackoff } from './SessionPoolOptions';
-export { backoffDelay } from './backoffDelay';

@@ -1,7 +1,7 @@
 import { EMPTY, Observable, defer, from, merge, mergeMap, of, repeat, take, throwError, timer, catchError, defaultIfEmpty } from 'rxjs';
 import { InvalidArgumentError, isServiceBusRxError } from '../errors';
 import type { LockState } from '../session/LockState';
-import { backoffDelay } from './backoffDelay';
+import { backoffDelay } from '../retry/backoffDelay';
 import { IdleMonitor } from './IdleMonitor';
 import { normalizePoolOptions, type SessionPoolOptions } from './SessionPoolOptions';
 import { withMessageActivity } from './withMessageActivity';
@@ -121,7 +121,7 @@ export function sessionPool<S extends PoolableSession, A = unknown>(
             if (closed && untilClosed) done = true;
           });
         }),
-        repeat({ delay: () => (done ? EMPTY : misses === 0 ? of(0) : timer(backoffDelay(misses, backoff), scheduler)) }),
+        repeat({ delay: () => (done ? EMPTY : misses === 0 ? of(0) : timer(backoffDelay(misses, { delay: backoff.initial, maxDelay: backoff.max }), scheduler)) }),
       );
     };
 

@@ -1,7 +1,7 @@
 import { NEVER, Observable, throwError } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import { InvalidArgumentError, ServiceBusyError, SessionCannotBeLockedError, UnauthorizedError } from '../../src/errors';
-import { backoffDelay } from '../../src/pool/backoffDelay';
+import { backoffDelay } from '../../src/retry/backoffDelay';
 import { IdleMonitor } from '../../src/pool/IdleMonitor';
 import { sessionPool, type PoolableSession, type SessionAcceptor } from '../../src/pool/sessionPool';
 
@@ -17,9 +17,9 @@ function acceptor(next: () => Observable<PoolableSession>, byId?: (id: string) =
   return { acceptNextSession: next, acceptSession: (_queue, id) => (byId ?? (() => NEVER))(id) };
 }
 
-describe('backoffDelay', () => {
+describe('backoffDelay as the pool uses it', () => {
   it('doubles from initial and saturates at max', () => {
-    const b = { initial: 100, max: 1_000 };
+    const b = { delay: 100, maxDelay: 1_000 };
     expect([1, 2, 3, 4, 5, 6].map((n) => backoffDelay(n, b))).toEqual([100, 200, 400, 800, 1_000, 1_000]);
     expect(backoffDelay(5_000, b)).toBe(1_000);
   });
