@@ -1,12 +1,9 @@
-import { createHmac } from 'node:crypto';
 import type { Connection, EventContext } from 'rhea';
+import { createSasToken } from '../../src/client/sasToken';
 
-/** Builds a Service Bus SAS token for `audience` (bench helper; the library has its own). */
+/** A Service Bus SAS token for `audience`, valid for `ttlSeconds` (the library's own signing). */
 export function sasToken(audience: string, keyName: string, key: string, ttlSeconds = 3600): string {
-  const sr = encodeURIComponent(audience);
-  const se = Math.floor(Date.now() / 1000) + ttlSeconds;
-  const sig = encodeURIComponent(createHmac('sha256', key).update(`${sr}\n${se}`).digest('base64'));
-  return `SharedAccessSignature sr=${sr}&sig=${sig}&se=${se}&skn=${encodeURIComponent(keyName)}`;
+  return createSasToken(audience, keyName, key, Math.floor(Date.now() / 1000) + ttlSeconds);
 }
 
 /** Performs a CBS put-token for `sb://localhost:PORT/<entity>` on a raw rhea connection. */
