@@ -70,6 +70,8 @@ export class AmqpConnection implements LinkHost {
   private readonly lostAbort = new AbortController();
   private closingValue = false;
   private readonly lostListeners = new Set<(error: ServiceBusRxError) => void>();
+  /** Receiver links held or being attached, and operations in flight (see {@link using}). */
+  private users = 0;
   private readonly audiences = new Map<string, AudienceHold>();
   private readonly managementLinks = new Map<string, Observable<RequestResponseLink>>();
   /** Management pairs once open (a failed one is replaced on the next `management()` call). */
@@ -195,12 +197,40 @@ export class AmqpConnection implements LinkHost {
     this.closingValue = true;
   }
 
-  /** Closes the connection (every link on it fails with `ConnectionClosedError`). Never rejects. */
-  async close(): Promise<void> {
+  /** Closes the connection (every link on it fails with `error`, by default a final `ConnectionClosedError`). Never rejects. */
+  async close(error: ServiceBusRxError = new ConnectionClosedError('The client was closed.', { retryable: false })): Promise<void> {
     this.closingValue = true;
     if (this.isLost) return;
-    this.markLost(new ConnectionClosedError('The client was closed.', { retryable: false }));
+    this.markLost(error);
     await Promise.race([this.connection.close().catch(() => undefined), new Promise<void>((r) => this.connection.once(ConnectionEvents.disconnected, () => r()))]);
+  }
+
+  /**
+   * Cold: `source`, with this connection counted as in use while it is subscribed (what
+   * {@link closeIfUnused} asks). Operations that are not a receiver link (sends) run through it.
+   */
+  using<T>(source: Observable<T>): Observable<T> {
+    return new Observable<T>((subscriber) => {
+      this.users++;
+      const subscription = source.subscribe(subscriber);
+      return () => {
+        this.users--;
+        subscription.unsubscribe();
+      };
+    });
+  }
+
+  /**
+   * Closes the connection when nothing uses it: no receiver link held or being attached, no send in
+   * flight (the shared `$cbs`, `$management` and sender links alone do not count). What a session
+   * does once its lock is lost, as the Python SDK's session receiver does. Links still on it fail with
+   * a retryable `ConnectionClosedError`; the client's next operation opens a new connection. Returns
+   * whether it closed.
+   */
+  closeIfUnused(): boolean {
+    if (this.users > 0 || this.isLost || this.closingValue) return false;
+    void this.close(new ConnectionClosedError('The connection was closed: a session lost its lock and nothing else used the connection.', { retryable: true }));
+    return true;
   }
 
   /** Cold: one CBS put-token for `endpoint + entityPath`; emits the token used, completes. */
@@ -272,8 +302,16 @@ export class AmqpConnection implements LinkHost {
    */
   openReceiver(entityPath: string, options: ReceiverOptions, context: TranslateContext): Observable<OpenedReceiver> {
     const link$ = openReceiverLink(this, this.receiverSessions, options, context);
-    // The authorization is held for as long as the link is open: that keeps the token fresh.
-    return new Observable<OpenedReceiver>((subscriber) => this.hold(entityPath, subscriber, () => link$.subscribe(subscriber)));
+    // The authorization is held for as long as the link is open: that keeps the token fresh. The
+    // connection counts as used from the subscription (the attach) until the unsubscription.
+    return new Observable<OpenedReceiver>((subscriber) => {
+      this.users++;
+      const release = this.hold(entityPath, subscriber, () => link$.subscribe(subscriber));
+      return () => {
+        this.users--;
+        release();
+      };
+    });
   }
 
   /** Shared, lazily opened `<entityPath>/$management` pair (kept until the connection closes). */

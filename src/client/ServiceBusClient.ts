@@ -195,9 +195,9 @@ export class ServiceBusClient {
       : [encodeOutgoingMessage(messages as OutgoingMessage, 'message', now)];
     return defer(() =>
       this.context.connection().pipe(
-        switchMap((amqp) => amqp.sender(entityPath)),
         take(1),
-        switchMap((sender) => sendMessages(sender, encoded)),
+        // In use while the send is in flight: a session losing its lock meanwhile leaves it open.
+        switchMap((amqp) => amqp.using(amqp.sender(entityPath).pipe(switchMap((sender) => sendMessages(sender, encoded))))),
       ),
     ).pipe(retryWithin({ ...this.retry, timeout, scheduler: this.scheduler, operation: `send('${entityPath}')` }));
   }

@@ -21,7 +21,8 @@ export interface PeekOptions extends OperationOptions {
  * An accepted (locked) session: its lock as a stream, its messages as a stream, its state, and the
  * operations that need the lock. Every operation is a cold Observable (subscribe = one attempt with
  * retries of transient failures, within `timeout`; unsubscribe cancels). Once the lock is lost every
- * operation fails at once with `SessionLockLostError` and sends nothing.
+ * operation fails at once with `SessionLockLostError` and sends nothing; its link is closed, and so is
+ * the client's connection when nothing else uses it (the client's next operation opens a new one).
  */
 export interface Session extends LockHandle {
   readonly sessionId: string;

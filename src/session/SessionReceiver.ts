@@ -417,7 +417,10 @@ export class SessionReceiver implements Session, MessageSettler {
     else this.messageSubject.error(error);
     this.stateChanges?.complete();
     this.init.linkSubscription.unsubscribe();
-    this.closedPromise = this.init.detachLink();
+    const detached = this.init.detachLink();
+    // A lost lock (not a close) also closes the connection once nothing else uses it (the seed's
+    // "once the lock is lost the connection will be closed"); the client's next use opens a new one.
+    this.closedPromise = error.reason === 'closed' ? detached : detached.then(() => void this.init.amqp.closeIfUnused());
     this.renewer?.stop();
     this.init.onClosed(this);
   }
