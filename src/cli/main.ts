@@ -3,7 +3,6 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { type CliIo, processIo } from './CliIo';
-import { runDemo } from './demoCommand';
 import { runEmulatorCommand } from './emulatorCommand';
 import { mainUsage } from './usage';
 
@@ -17,7 +16,8 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
     case 'emulator':
       return runEmulatorCommand(rest, io);
     case 'demo':
-      return runDemo(rest);
+      // Loaded on demand: the client and the demo's view cost the emulator's cold start ~60 ms.
+      return (await import('./demoCommand')).runDemo(rest);
     case '-h':
     case '--help':
     case 'help':
