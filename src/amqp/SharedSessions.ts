@@ -1,5 +1,6 @@
 import type { Connection, EventContext, Session } from 'rhea';
 import { deliverUndecoded } from './deliverUndecoded';
+import { processMarkedLinks, type LinkMarker } from './processMarkedLinks';
 import { toAmqpOpenError } from './toAmqpOpenError';
 
 /**
@@ -14,6 +15,8 @@ const DEFAULT_LINKS_PER_SESSION = 256;
 /** A place on a shared AMQP session for one link. */
 export interface SharedSessionLease {
   readonly session: Session;
+  /** Call right after attaching a link on `session` (see {@link processMarkedLinks}). */
+  readonly track: LinkMarker['track'];
   /**
    * Gives the place back once the link is detached: the session ends when its last holder releases
    * it. Idempotent; never rejects; resolves once done (or once the connection is gone).
@@ -23,6 +26,7 @@ export interface SharedSessionLease {
 
 interface Shared {
   readonly session: Session;
+  readonly marker: LinkMarker;
   /** Resolves once the peer answered the begin; rejects if it refused or the connection went. */
   readonly opened: Promise<Session>;
   /** Leases taken (including those waiting for the begin). */
@@ -87,7 +91,9 @@ export class SharedSessions {
     session.setMaxListeners(2 * this.linksPerSession + 10);
     // Session receivers decode a message only when its fields are first read.
     deliverUndecoded(session);
-    const shared: Shared = { session, opened: this.whenBegun(session), holders: 0, retired: false };
+    // A pass visits only the links that asked for one (not all of them, on every reply).
+    const marker = processMarkedLinks(session);
+    const shared: Shared = { session, marker, opened: this.whenBegun(session), holders: 0, retired: false };
     const retire = (): void => this.retire(shared);
     // Ended by the peer (or with an error) after the begin: hand it out no more. These listeners also
     // keep rhea from raising an unhandled session error on the container.
@@ -128,6 +134,7 @@ export class SharedSessions {
     let released: Promise<void> | undefined;
     return {
       session,
+      track: shared.marker.track,
       release: () => (released ??= this.release(shared, session)),
     };
   }

@@ -2,7 +2,7 @@ import { Observable } from 'rxjs';
 import type { EventContext, Receiver, ReceiverOptions } from 'rhea';
 import type { ServiceBusRxError, TranslateContext } from '../errors';
 import type { LinkHost } from './openLinks';
-import { forgetAttachTerminus } from './forgetAttachTerminus';
+import { forgetAttachFrames } from './forgetAttachFrames';
 import { forgetDeliveries } from './forgetDeliveries';
 import { remoteCloseError } from './remoteCloseError';
 import type { SharedSessionLease, SharedSessions } from './SharedSessions';
@@ -11,6 +11,10 @@ import type { SharedSessionLease, SharedSessions } from './SharedSessions';
 export interface OpenedReceiver {
   /** The rhea receiver: its `message` / `settled` events are the hot path, with nothing in between. */
   readonly link: Receiver;
+  /** The filter set of the peer's attach `source` (read once: the link forgets its attach frames). */
+  readonly filter: Record<string, unknown> | undefined;
+  /** The properties of the peer's attach (read once, as `filter`). */
+  readonly properties: Record<string, unknown> | undefined;
   /**
    * Detaches the link and gives its session place back (what unsubscribing does), as a promise of its
    * completion. Idempotent; never rejects; resolves early once the connection is gone.
@@ -59,9 +63,13 @@ export function openReceiverLink(host: LinkHost, sessions: SharedSessions, optio
     }
     function onOpen(): void {
       state = 'open';
-      forgetAttachTerminus(link as Receiver);
+      const receiver = link as Receiver;
+      const filter = receiver.source?.filter as Record<string, unknown> | undefined;
+      const properties = receiver.properties as Record<string, unknown> | undefined;
+      // After rhea's attach handling, which stores the peer's frame again once this event returns.
+      queueMicrotask(() => forgetAttachFrames(receiver));
       if (torn) void close();
-      else subscriber.next({ link: link as Receiver, close });
+      else subscriber.next({ link: receiver, close, filter, properties });
     }
     // rhea raises receiver_error then receiver_close for a detach with an error: close handles both.
     function onClose(): void {
@@ -101,6 +109,7 @@ export function openReceiverLink(host: LinkHost, sessions: SharedSessions, optio
         }
         state = 'attaching';
         const receiver = taken.session.attach_receiver(options);
+        taken.track(receiver);
         link = receiver;
         receiver.once('receiver_open', onOpen);
         receiver.on('receiver_close', onClose);

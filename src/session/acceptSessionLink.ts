@@ -69,14 +69,14 @@ export function acceptSessionLink(attempt: AcceptAttempt): Observable<SessionRec
     };
 
     linkSubscription = amqp.openReceiver(entityPath, options, { entityPath, sessionId }).subscribe({
-      next: ({ link, close: detachLink }) => {
-        const locked: unknown = link.source?.filter?.[SESSION_FILTER];
+      next: ({ link, close: detachLink, filter, properties: attachProperties }) => {
+        const locked: unknown = filter?.[SESSION_FILTER];
         if (typeof locked !== 'string' || (sessionId !== undefined && locked !== sessionId)) {
           // A refusal is an attach without the filter, followed at once by a detach carrying the reason.
           grace = timer(REFUSAL_GRACE_MS, attempt.scheduler).subscribe(() => refused(undefined));
           return;
         }
-        const lockedUntil = ticksToDate(link.properties?.['com.microsoft:locked-until-utc']);
+        const lockedUntil = ticksToDate(attachProperties?.['com.microsoft:locked-until-utc']);
         if (!lockedUntil || Number.isNaN(lockedUntil.getTime())) {
           linkSubscription?.unsubscribe();
           waiting?.error(new ServiceBusRxError(`The broker locked session '${locked}' without com.microsoft:locked-until-utc.`, { condition: 'amqp:decode-error' }));

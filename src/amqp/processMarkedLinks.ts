@@ -1,0 +1,70 @@
+import type { Connection, link as RheaLink, Session } from 'rhea';
+
+/** The rhea internals this module relies on (rhea 3.x): a session's links by name and its pass. */
+interface SessionInternals {
+  links: Record<string, RheaLink>;
+  _process(): void;
+}
+/** rhea links ask their connection for a processing pass with `connection._register()`. */
+interface LinkInternals {
+  connection: Connection & { _register(): void };
+}
+
+/** What {@link processMarkedLinks} gives back: how a link joins the marked-links regime. */
+export interface LinkMarker {
+  /** Call right after rhea created `link` on the session: from now on its own requests for a pass mark it. */
+  track(link: RheaLink): void;
+}
+
+const NO_LINKS: Record<string, RheaLink> = Object.freeze({}) as Record<string, RheaLink>;
+
+/**
+ * Makes rhea's processing pass visit only the links of `session` that asked for one. rhea's pass
+ * visits every link of every session of the connection each time anything happens on it (a settlement,
+ * a credit, a reply on another link): with thousands of session receivers that is thousands of calls
+ * and a fresh key array of each session's links per pass, on every renewal reply — the client's main
+ * CPU cost and garbage at scale. A link only has something to write after a state change it announces
+ * with `connection._register()` (attach, credit, detach, a settlement): tracked links announce
+ * through a per-link stand-in of the connection that marks them first, and the pass sees the marked
+ * links only. Session-level work (begin, end, flow, dispositions) is unchanged. Instance-level: other
+ * sessions are untouched. Only for sessions with receivers alone (no sender needs a `sendable` pass).
+ */
+export function processMarkedLinks(session: Session): LinkMarker {
+  const internals = session as unknown as SessionInternals;
+  const pass = internals._process;
+  let marked = new Set<RheaLink>();
+  let spare = new Set<RheaLink>();
+  internals._process = function (this: SessionInternals): void {
+    const all = this.links;
+    const visit = marked;
+    // Marks made during this pass go to the next one.
+    marked = spare;
+    spare = visit;
+    let only = NO_LINKS;
+    if (visit.size > 0) {
+      only = {};
+      for (const link of visit) if (all[link.name] === link) only[link.name] = link;
+      visit.clear();
+    }
+    this.links = only;
+    try {
+      pass.call(this);
+    } finally {
+      this.links = all;
+    }
+  };
+  return {
+    track(link: RheaLink): void {
+      const l = link as unknown as LinkInternals;
+      const connection = l.connection;
+      const standIn = Object.create(connection) as LinkInternals['connection'];
+      standIn._register = () => {
+        marked.add(link);
+        connection._register();
+      };
+      l.connection = standIn;
+      // rhea asked for the attach's pass before the link could be tracked.
+      marked.add(link);
+    },
+  };
+}
