@@ -1,10 +1,13 @@
-import { Observable, type Subscriber } from 'rxjs';
+import { Observable } from 'rxjs';
 import { generate_uuid, ReceiverEvents, SenderEvents, type EventContext, type Message, type Receiver, type Sender } from 'rhea-promise';
 import { translateAmqpError, type ServiceBusRxError, type TranslateContext } from '../errors';
 import { settleReceived } from './settleReceived';
 
+/** Called once with the successful reply, or with the translated failure. */
+export type ReplyCallback = (error: ServiceBusRxError | undefined, reply: Message | undefined) => void;
+
 interface Pending {
-  readonly subscriber: Subscriber<Message>;
+  readonly callback: ReplyCallback;
   readonly context: TranslateContext;
 }
 
@@ -20,6 +23,9 @@ export class RequestResponseLink {
   /** Requests waiting for sender credit, in order. */
   private readonly queued: Array<{ id: string; message: Message }> = [];
   private failure: ServiceBusRxError | undefined;
+  /** Request ids are this prefix and a counter: unique per link, cheaper than a UUID per request. */
+  private readonly idPrefix = `${generate_uuid()}:`;
+  private nextId = 0;
 
   constructor(
     readonly sender: Sender,
@@ -38,20 +44,37 @@ export class RequestResponseLink {
    * callers bound it (`retryWithin`).
    */
   request(message: Omit<Message, 'message_id' | 'reply_to'>, context: TranslateContext = {}): Observable<Message> {
-    return new Observable<Message>((subscriber) => {
-      if (this.failure) {
-        subscriber.error(this.failure);
-        return undefined;
-      }
-      const id = generate_uuid();
-      this.pending.set(id, { subscriber, context });
-      const full: Message = { ...message, message_id: id, reply_to: this.replyTo };
-      if (this.queued.length === 0 && this.sender.sendable()) this.sender.send(full);
-      else this.queued.push({ id, message: full });
-      return () => {
-        this.pending.delete(id);
-      };
-    });
+    return new Observable<Message>((subscriber) =>
+      this.send({ ...message }, context, (error, reply) => {
+        if (error !== undefined) subscriber.error(error);
+        else {
+          subscriber.next(reply as Message);
+          subscriber.complete();
+        }
+      }),
+    );
+  }
+
+  /**
+   * What {@link request} does without an Observable (the auto-renewal hot path): sets `message_id` and
+   * `reply_to` on `message` (which it takes over), sends it (or queues it until there is credit) and
+   * calls `callback` once with the outcome — at once when the link has failed. Returns the
+   * cancellation: it forgets the request (a late reply is dropped, `callback` is not called).
+   */
+  send(message: Message, context: TranslateContext, callback: ReplyCallback): () => void {
+    if (this.failure) {
+      callback(this.failure, undefined);
+      return noop;
+    }
+    const id = this.idPrefix + ++this.nextId;
+    this.pending.set(id, { callback, context });
+    message.message_id = id;
+    message.reply_to = this.replyTo;
+    if (this.queued.length === 0 && this.sender.sendable()) this.sender.send(message);
+    else this.queued.push({ id, message });
+    return () => {
+      this.pending.delete(id);
+    };
   }
 
   /** True once the link failed (see {@link fail}). */
@@ -68,7 +91,7 @@ export class RequestResponseLink {
     const pending = [...this.pending.values()];
     this.pending.clear();
     this.queued.length = 0;
-    for (const p of pending) p.subscriber.error(error);
+    for (const p of pending) p.callback(error, undefined);
   }
 
   private readonly onSendable = (): void => {
@@ -89,14 +112,10 @@ export class RequestResponseLink {
     this.pending.delete(key);
     const props = reply.application_properties ?? {};
     const status = Number(props['statusCode'] ?? props['status-code']);
-    if (status >= 200 && status < 300) {
-      pending.subscriber.next(reply);
-      pending.subscriber.complete();
-      return;
-    }
+    if (status >= 200 && status < 300) return pending.callback(undefined, reply);
     const condition = props['errorCondition'] ?? props['error-condition'];
     const description = props['statusDescription'] ?? props['status-description'];
-    pending.subscriber.error(
+    pending.callback(
       translateAmqpError(
         {
           statusCode: Number.isFinite(status) ? status : undefined,
@@ -105,6 +124,9 @@ export class RequestResponseLink {
         },
         pending.context,
       ),
+      undefined,
     );
   };
 }
+
+function noop(): void {}

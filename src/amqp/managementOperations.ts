@@ -15,13 +15,18 @@ export interface SessionRequestScope {
 const UUID_ARRAY = 0x98;
 const LONG_ARRAY = 0x81;
 
-function request(link: RequestResponseLink, operation: string, body: Record<string, unknown>, scope: SessionRequestScope): Observable<Message> {
+/** A management request message: `operation`, a tracking id, the scope's associated link name, `body`. */
+function requestMessage(operation: string, body: Record<string, unknown>, scope: SessionRequestScope): Message {
   const applicationProperties: Record<string, unknown> = {
     operation: `com.microsoft:${operation}`,
     'com.microsoft:tracking-id': generate_uuid(),
   };
   if (scope.associatedLinkName !== undefined) applicationProperties['associated-link-name'] = scope.associatedLinkName;
-  return link.request({ application_properties: applicationProperties, body }, { sessionId: scope.sessionId });
+  return { application_properties: applicationProperties, body };
+}
+
+function request(link: RequestResponseLink, operation: string, body: Record<string, unknown>, scope: SessionRequestScope): Observable<Message> {
+  return link.request(requestMessage(operation, body, scope), { sessionId: scope.sessionId });
 }
 
 function bodyMap(reply: Message, operation: string): Record<string, unknown> {
@@ -32,18 +37,36 @@ function bodyMap(reply: Message, operation: string): Record<string, unknown> {
   return body as Record<string, unknown>;
 }
 
+/** The new lock expiry in a `renew-session-lock` reply. @throws ServiceBusRxError when it has none. */
+function renewedExpiry(reply: Message): Date {
+  const expiration = bodyMap(reply, 'renew-session-lock')['expiration'];
+  const date = expiration instanceof Date ? expiration : typeof expiration === 'number' ? new Date(expiration) : undefined;
+  if (!date || Number.isNaN(date.getTime())) {
+    throw new ServiceBusRxError("The broker's renew-session-lock reply has no valid expiration.", { condition: 'amqp:decode-error' });
+  }
+  return date;
+}
+
 /** `renew-session-lock`: emits the new lock expiry. */
 export function renewSessionLock(link: RequestResponseLink, scope: SessionRequestScope): Observable<Date> {
-  return request(link, 'renew-session-lock', { 'session-id': scope.sessionId }, scope).pipe(
-    map((reply) => {
-      const expiration = bodyMap(reply, 'renew-session-lock')['expiration'];
-      const date = expiration instanceof Date ? expiration : typeof expiration === 'number' ? new Date(expiration) : undefined;
-      if (!date || Number.isNaN(date.getTime())) {
-        throw new ServiceBusRxError("The broker's renew-session-lock reply has no valid expiration.", { condition: 'amqp:decode-error' });
-      }
-      return date;
-    }),
-  );
+  return request(link, 'renew-session-lock', { 'session-id': scope.sessionId }, scope).pipe(map(renewedExpiry));
+}
+
+/**
+ * `renew-session-lock` without an Observable (auto-renewal of thousands of sessions): calls `done`
+ * once with the new expiry or the failure. Returns the cancellation (then `done` is not called).
+ */
+export function sendRenewSessionLock(link: RequestResponseLink, scope: SessionRequestScope, done: (error: unknown, lockedUntil: Date | undefined) => void): () => void {
+  return link.send(requestMessage('renew-session-lock', { 'session-id': scope.sessionId }, scope), { sessionId: scope.sessionId }, (error, reply) => {
+    if (error !== undefined) return done(error, undefined);
+    let expiry: Date;
+    try {
+      expiry = renewedExpiry(reply as Message);
+    } catch (err) {
+      return done(err, undefined);
+    }
+    done(undefined, expiry);
+  });
 }
 
 /** `get-session-state`: emits the stored bytes, or `null` when unset. */

@@ -57,6 +57,13 @@ export function resolveAutoRenew(options: AutoRenewSettings): ResolvedAutoRenew 
   return { maxDuration, renewBefore, maxRetries, backoff: { delay, maxDelay, mode: 'exponential' }, scheduler, deadlines };
 }
 
+/**
+ * One renewal without an Observable (how a session renews its own lock: thousands of sessions renew
+ * on the same hot path): calls `done` once with the new expiry or the failure, possibly synchronously;
+ * returns the cancellation (after which `done` is not called).
+ */
+export type RenewNow = (done: (error: unknown, lockedUntil: Date | undefined) => void) => () => void;
+
 /** Where the renewal loop stands. */
 type Phase = 'waiting' | 'scheduled' | 'renewing' | 'backoff' | 'budget' | 'stopped';
 
@@ -79,15 +86,21 @@ export class AutoRenewRun {
   /** The one pending wait: renewal time, retry time or budget end. */
   private wait: Deadline | undefined;
   private inFlight: Subscription | undefined;
+  /** A {@link RenewNow} renewal in flight: its cancellation, and when it started. */
+  private renewing = false;
+  private cancelRenew: (() => void) | undefined;
+  private startedAt = 0;
 
   /**
    * @param emit - receives the one `auto-renew-error` event.
    * @param fail - receives an error thrown by the `LockHandle` (a bug worth surfacing).
+   * @param renewNow - renews without an Observable, instead of `state.lock.renewLock()`.
    */
   constructor(
     private readonly config: ResolvedAutoRenew,
     private readonly emit: (event: AutoRenewErrorEvent) => void,
     private readonly fail: (error: unknown) => void,
+    private readonly renewNow?: RenewNow,
   ) {}
 
   /**
@@ -131,6 +144,12 @@ export class AutoRenewRun {
     this.wait = undefined;
     this.inFlight?.unsubscribe();
     this.inFlight = undefined;
+    if (this.renewing) {
+      this.renewing = false;
+      const cancel = this.cancelRenew;
+      this.cancelRenew = undefined;
+      cancel?.();
+    }
   }
 
   /** Ends auto-renewal with one error event; `closeWith` closes the link (final renewal error). */
@@ -172,6 +191,19 @@ export class AutoRenewRun {
     if (lock === undefined || this.phase === 'stopped') return;
     this.phase = 'renewing';
     const startedAt = this.config.scheduler.now();
+    if (this.renewNow !== undefined) {
+      this.startedAt = startedAt;
+      this.renewing = true;
+      let cancel: () => void;
+      try {
+        cancel = this.renewNow(this.renewed);
+      } catch (err) {
+        this.renewing = false;
+        return this.failed(err);
+      }
+      if (this.renewing) this.cancelRenew = cancel;
+      return;
+    }
     let settled = false;
     const settle = (): boolean => {
       if (settled) return false;
@@ -193,6 +225,15 @@ export class AutoRenewRun {
     });
     if (settled) sub.unsubscribe();
     else this.inFlight = sub;
+  };
+
+  /** The outcome of a {@link RenewNow} renewal (ignored once cancelled). */
+  private readonly renewed = (error: unknown, until: Date | undefined): void => {
+    if (!this.renewing) return;
+    this.renewing = false;
+    this.cancelRenew = undefined;
+    if (error !== undefined) this.failed(error);
+    else this.succeeded(until as Date, this.startedAt);
   };
 
   private succeeded(until: Date, startedAt: number): void {

@@ -32,6 +32,7 @@ import {
   peekMessages,
   receiveBySequenceNumber,
   renewSessionLock,
+  sendRenewSessionLock,
   setSessionState,
   updateDisposition,
   type DispositionStatus,
@@ -130,7 +131,7 @@ export class SessionReceiver implements Session, MessageSettler {
     this.scope = { sessionId: init.sessionId, associatedLinkName: init.link.name };
     this.creditBatch = Math.max(1, Math.ceil(init.maxCredit / 4));
 
-    this.renewer = init.autoRenew === undefined ? undefined : new AutoRenewRun(init.autoRenew, ignoreEvent, reportUnhandled);
+    this.renewer = init.autoRenew === undefined ? undefined : new AutoRenewRun(init.autoRenew, ignoreEvent, reportUnhandled, this.renewNow);
     // The lock is watched from now on (a loss tears the session down with or without subscribers).
     this.lock = new SharedLockTimeline(
       resolveLockTimeline({
@@ -253,6 +254,31 @@ export class SessionReceiver implements Session, MessageSettler {
       }),
     );
   }
+
+  /**
+   * The session's own auto-renewal: `renewLock()` without Observables or a timeout of its own (a reply
+   * that never comes is bounded by the lock: its expiry tears the session down, which cancels this),
+   * retried by the auto-renewal loop itself. Falls back to `renewLock()` while the management link is
+   * not open yet.
+   */
+  private readonly renewNow = (done: (error: unknown, lockedUntil: Date | undefined) => void): (() => void) => {
+    if (this.lostError) {
+      done(this.lostError, undefined);
+      return noop;
+    }
+    const link = this.init.amqp.openManagementLink(this.init.entityPath);
+    if (link === undefined) {
+      const sub = this.renewLock().subscribe({ next: (until) => done(undefined, until), error: (err: unknown) => done(err, undefined) });
+      return () => sub.unsubscribe();
+    }
+    return sendRenewSessionLock(link, this.scope, (error, lockedUntil) => {
+      if (error === undefined && !this.lostError) {
+        this.lockedUntilValue = lockedUntil as Date;
+        this.lock.renewed(lockedUntil as Date);
+      }
+      done(error, lockedUntil);
+    });
+  };
 
   getState(options?: OperationOptions): Observable<SessionState | undefined> {
     return this.managementOperation('getState', options, (link) => getSessionState(link, this.scope)).pipe(map(decodeSessionState));
@@ -465,6 +491,7 @@ export class SessionReceiver implements Session, MessageSettler {
 
 /** The session's own auto-renewal passes states nowhere and keeps its error in `autoRenewError`. */
 function ignoreState(_state: LockState): void {}
+function noop(): void {}
 function ignoreEvent(_event: AutoRenewErrorEvent): void {}
 /** A LockHandle that throws is a bug: reported like an error nobody subscribed to (rxjs's way). */
 function reportUnhandled(error: unknown): void {
