@@ -11,6 +11,7 @@ import { openDeliveryLink } from './links/openDeliveryLink';
 import { openEntityReceiver } from './links/openEntityReceiver';
 import { openReplySender, openRequestReceiver } from './links/requestResponse';
 import { handleManagementRequest } from './management/handleManagementRequest';
+import { processMarkedLinks, trackLink } from './rhea/processMarkedLinks';
 import { receiveRawTransfers } from './rhea/receiveRawTransfers';
 import { acceptConnection } from './transport/acceptConnection';
 import { corkPerTick } from './transport/corkPerTick';
@@ -122,11 +123,18 @@ export class EmulatorServer {
       if (this.closing !== undefined) connection.close({ condition: Conditions.connectionForced, description: 'The emulator is shutting down.' });
       else this.connections.set(connection, new BrokerConnection());
     });
-    on('session_open', ({ session }) => session && receiveRawTransfers(session));
+    on('session_open', ({ session }) => {
+      if (!session) return;
+      receiveRawTransfers(session);
+      processMarkedLinks(session);
+    });
     on('session_close', ({ connection, session }) => session && this.connections.get(connection)?.releaseSession(session));
     for (const event of ['connection_close', 'connection_error', 'disconnected']) {
       on(event, ({ connection }) => this.dropConnection(connection));
     }
+    // First: a link is tracked before anything routes it (and may change its state).
+    on('sender_open', ({ sender }) => sender && trackLink(sender));
+    on('receiver_open', ({ receiver }) => receiver && trackLink(receiver));
     on('sender_open', ({ connection, sender }) => sender && this.withConnection(connection, sender, (state) => this.routeSender(sender, state)));
     on('receiver_open', ({ connection, receiver }) => receiver && this.withConnection(connection, receiver, (state) => this.routeReceiver(receiver, state)));
     // Handled so that rhea does not turn a client's detach/end error into a container 'error'.

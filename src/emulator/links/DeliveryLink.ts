@@ -1,3 +1,4 @@
+import { markLink } from '../rhea/processMarkedLinks';
 import type { Delivery, EventContext, Sender } from 'rhea';
 import type { BrokerServices } from '../BrokerServices';
 import type { BrokerConnection } from '../connection/BrokerConnection';
@@ -74,6 +75,8 @@ export class DeliveryLink implements Consumer {
       // Nothing more to send: consume the remaining credit and echo the drain (G1, G2).
       this.sent = link.credit + link.delivery_count;
       this.sender.set_drained(true);
+      // set_drained only flags the flow: this link's pass must come (see processMarkedLinks).
+      markLink(this.sender);
     }
   }
 

@@ -1,0 +1,83 @@
+import type { Connection, link as RheaLink, Session } from 'rhea';
+
+/** rhea internals (rhea 3.x): a session's links by name, its pass, its outgoing delivery buffer. */
+interface PassInternals {
+  links: Record<string, RheaLink>;
+  outgoing: { deliveries: { available(): number } };
+  _process(): void;
+}
+/** rhea links ask their connection for a processing pass with `connection._register()`. */
+interface RegisteringLink {
+  session: Session;
+  connection: Connection & { _register(): void };
+}
+
+const marks = new WeakMap<Session, Set<RheaLink>>();
+const NO_LINKS: Record<string, RheaLink> = Object.freeze({}) as Record<string, RheaLink>;
+
+/**
+ * Makes rhea's processing pass over `session` visit only the links that asked for one since the last
+ * pass (see {@link trackLink}), instead of every link: a client holding thousands of session receivers
+ * on one connection would otherwise cost a visit of each of them, and a fresh key array per session,
+ * on every frame the broker answers. When the session's outgoing buffer was full before the pass,
+ * rhea may have senders to wake up: that pass visits every link, as rhea does. Instance-level.
+ */
+export function processMarkedLinks(session: Session): void {
+  const internals = session as unknown as PassInternals;
+  const pass = internals._process;
+  let marked = new Set<RheaLink>();
+  let spare = new Set<RheaLink>();
+  marks.set(session, marked);
+  internals._process = function (this: PassInternals): void {
+    const visit = marked;
+    marked = spare;
+    spare = visit;
+    marks.set(session, marked);
+    if (this.outgoing.deliveries.available() === 0) {
+      visit.clear();
+      return pass.call(this);
+    }
+    const all = this.links;
+    let only = NO_LINKS;
+    if (visit.size > 0) {
+      only = {};
+      for (const link of visit) if (all[link.name] === link) only[link.name] = link;
+      visit.clear();
+    }
+    this.links = only;
+    try {
+      pass.call(this);
+    } finally {
+      this.links = all;
+    }
+  };
+}
+
+/**
+ * Call when rhea opened `link` (its `sender_open` / `receiver_open`): from then on the link's own
+ * requests for a pass (attach, credit, detach, settlements) mark it for its session's next pass. No-op
+ * for a link on a session without {@link processMarkedLinks}.
+ */
+export function trackLink(link: RheaLink): void {
+  const l = link as unknown as RegisteringLink;
+  if (!marks.has(l.session)) return;
+  const connection = l.connection;
+  const standIn = Object.create(connection) as RegisteringLink['connection'];
+  standIn._register = () => {
+    marks.get(l.session)?.add(link);
+    connection._register();
+  };
+  l.connection = standIn;
+  // rhea asked for the attach's pass before this call.
+  marks.get(l.session)?.add(link);
+}
+
+/**
+ * Marks `link` for its session's next pass and asks for one: for state changes rhea makes without
+ * asking (`set_drained` sets `issue_flow` and relies on a pass visiting every link).
+ */
+export function markLink(link: RheaLink): void {
+  const l = link as unknown as RegisteringLink;
+  marks.get(l.session)?.add(link);
+  l.connection._register();
+}
