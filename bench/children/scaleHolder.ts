@@ -4,8 +4,7 @@
  * argv: impl (rx|sdk), connectionString, queue, count, holdMs, prefix.
  * Reports {type:'done', accepted, lost, rssPeakMb, cpuMs, acceptMs, holdMs}.
  */
-import { holdWithRx } from '../scenarios/scaleRx';
-import { holdWithSdk } from '../scenarios/scaleSdk';
+import type { HoldResult } from '../scenarios/scaleSdk';
 
 const [impl, connectionString, queue, countText, holdText, prefix] = process.argv.slice(2);
 
@@ -15,7 +14,9 @@ const sampler = setInterval(() => {
 }, 500);
 
 async function main(): Promise<void> {
-  const run = impl === 'sdk' ? holdWithSdk : holdWithRx;
+  // Only the measured client is loaded: the other one's modules would count in this process's RSS.
+  const run: (cs: string, queue: string, count: number, holdMs: number, prefix: string) => Promise<HoldResult> =
+    impl === 'sdk' ? (await import('../scenarios/scaleSdk')).holdWithSdk : (await import('../scenarios/scaleRx')).holdWithRx;
   const result = await run(connectionString!, queue!, Number(countText), Number(holdText), prefix!);
   clearInterval(sampler);
   rssPeak = Math.max(rssPeak, process.memoryUsage().rss);
