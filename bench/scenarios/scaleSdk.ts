@@ -15,13 +15,16 @@ export interface HoldResult {
 /**
  * The official SDK: `count` acceptSession calls on one client (one connection), each with
  * `maxAutoLockRenewalDurationInMs` covering the hold. Accepting stops early (noted) if it takes
- * longer than the hold itself. Lost = receivers closed or locks past expiry at the end.
+ * longer than the hold itself; an accept that fails is counted in the note. Lost = receivers closed or
+ * locks past expiry at the end.
  */
 export async function holdWithSdk(connectionString: string, queue: string, count: number, holdMs: number, prefix: string): Promise<HoldResult> {
   const client = new ServiceBusClient(connectionString);
   const receivers: ServiceBusSessionReceiver[] = [];
   const startAccept = nowMs();
   let note: string | undefined;
+  let acceptFailures = 0;
+  let lastAcceptError: string | undefined;
   const concurrency = 50;
   let next = 0;
   const worker = async (): Promise<void> => {
@@ -31,7 +34,13 @@ export async function holdWithSdk(connectionString: string, queue: string, count
         return;
       }
       const id = `${prefix}-${next++}`;
-      receivers.push(await client.acceptSession(queue, id, { maxAutoLockRenewalDurationInMs: holdMs * 2 + 120_000 }));
+      try {
+        receivers.push(await client.acceptSession(queue, id, { maxAutoLockRenewalDurationInMs: holdMs * 2 + 120_000 }));
+      } catch (e) {
+        // As far as it goes: a refused or timed-out accept is counted, not fatal.
+        acceptFailures++;
+        lastAcceptError = String((e as Error)?.message ?? e).slice(0, 160);
+      }
     }
   };
   await Promise.all(Array.from({ length: concurrency }, worker));
@@ -42,5 +51,6 @@ export async function holdWithSdk(connectionString: string, queue: string, count
   const now = Date.now();
   const lost = receivers.filter((r) => r.isClosed || r.sessionLockedUntilUtc === undefined || r.sessionLockedUntilUtc.getTime() < now).length;
   await client.close();
+  if (acceptFailures > 0) note = `${note ? `${note}; ` : ''}${acceptFailures} accepts failed (last: ${lastAcceptError})`;
   return { accepted: receivers.length, lost, acceptMs, holdMs, cpuMs: (cpu.user + cpu.system) / 1000, ...(note ? { note } : {}) };
 }
