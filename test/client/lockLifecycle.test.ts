@@ -1,46 +1,25 @@
 import { filter, firstValueFrom, lastValueFrom, toArray } from 'rxjs';
-import { startEmulator, type EmulatorHandle } from '../../src/emulator';
 import {
   AutoLockRenewFailed,
   AutoLockRenewTimeout,
-  ServiceBusClient,
   SessionLockLostError,
   type LockLost,
   type LockState,
   type ReceivedMessage,
   type Session,
 } from '../../src';
+import { brokerAndClient } from './brokerAndClient';
 
-let broker: EmulatorHandle;
-let client: ServiceBusClient;
-const sessions: Session[] = [];
 const LOCK_MS = 1_000;
+const t = brokerAndClient({ lockDurationMs: LOCK_MS, maxDeliveryCount: 10 });
 
-beforeAll(async () => {
-  broker = await startEmulator({ port: 0, queues: [{ name: 'sq', requiresSession: true, lockDurationMs: LOCK_MS, maxDeliveryCount: 10 }] });
-});
-afterAll(async () => {
-  await broker.close();
-});
-beforeEach(() => {
-  client = new ServiceBusClient(broker.connectionString);
-});
-afterEach(async () => {
-  await Promise.all(sessions.splice(0).map((s) => s.close()));
-  await client.close();
-});
-
-async function accept(sessionId: string, options?: Parameters<ServiceBusClient['acceptSession']>[2]): Promise<Session> {
-  const s = await firstValueFrom(client.acceptSession('sq', sessionId, options));
-  sessions.push(s);
-  return s;
-}
+const accept = t.accept;
 const lost = (s: Session): Promise<LockLost> => firstValueFrom(s.lock$.pipe(filter((x): x is LockLost => x.kind === 'lost')));
-const lockedSessions = (): number => broker.stats().queues[0]?.lockedSessions ?? -1;
+const lockedSessions = (): number => t.broker.stats().queues[0]?.lockedSessions ?? -1;
 
 describe('lock life cycle', () => {
   it('without renewal the lock is lost as expired: link closed, messages$ errors, operations fail fast', async () => {
-    await lastValueFrom(client.send('sq', { body: 'e', sessionId: 'exp' }));
+    await lastValueFrom(t.client.send('sq', { body: 'e', sessionId: 'exp' }));
     const s = await accept('exp');
     const messageError = lastValueFrom(s.messages$).catch((e: unknown) => e);
     const state = await lost(s);
@@ -54,7 +33,7 @@ describe('lock life cycle', () => {
   });
 
   it('autoRenew keeps a 1 s lock alive for 5 s', async () => {
-    await lastValueFrom(client.send('sq', { body: 'keep', sessionId: 'alive' }));
+    await lastValueFrom(t.client.send('sq', { body: 'keep', sessionId: 'alive' }));
     const start = Date.now();
     const s = await accept('alive', { autoRenew: { maxDuration: 60_000 } });
     const seen: LockState[] = [];
@@ -70,7 +49,7 @@ describe('lock life cycle', () => {
   });
 
   it('budget exhausted: AutoLockRenewTimeout, lost at expiry, link closed, unsettled messages redelivered to the next holder', async () => {
-    await lastValueFrom(client.send('sq', [{ body: 'b0', sessionId: 'budget' }, { body: 'b1', sessionId: 'budget' }]));
+    await lastValueFrom(t.client.send('sq', [{ body: 'b0', sessionId: 'budget' }, { body: 'b1', sessionId: 'budget' }]));
     const s = await accept('budget', { autoRenew: { maxDuration: 1_500 } });
     const events = lastValueFrom(s.lock$.pipe(toArray()));
     const received: ReceivedMessage[] = [];
@@ -91,7 +70,7 @@ describe('lock life cycle', () => {
 
   it('a renewal the broker refuses ends auto-renew with AutoLockRenewFailed and loses the lock (renew-failed)', async () => {
     const s = await accept('refused', { autoRenew: { maxDuration: 60_000 } });
-    broker.injectFault('com.microsoft:renew-session-lock', { statusCode: 410, condition: 'com.microsoft:session-lock-lost' });
+    t.broker.injectFault('com.microsoft:renew-session-lock', { statusCode: 410, condition: 'com.microsoft:session-lock-lost' });
     const state = await lost(s);
     expect(state.reason).toBe('renew-failed');
     expect(s.autoRenewError).toBeInstanceOf(AutoLockRenewFailed);

@@ -1,35 +1,21 @@
 import { firstValueFrom, lastValueFrom, take, toArray, concatMap, map } from 'rxjs';
-import { startEmulator, type EmulatorHandle } from '../../src/emulator';
-import { ServiceBusClient, ServiceBusRxError } from '../../src';
+import { ServiceBusRxError } from '../../src';
+import { brokerAndClient } from './brokerAndClient';
 
-let broker: EmulatorHandle;
-let client: ServiceBusClient;
-
-beforeAll(async () => {
-  broker = await startEmulator({ port: 0, queues: [{ name: 'sq', requiresSession: true, lockDurationMs: 5_000 }] });
-});
-afterAll(async () => {
-  await broker.close();
-});
-beforeEach(() => {
-  client = new ServiceBusClient(broker.connectionString);
-});
-afterEach(async () => {
-  await client.close();
-});
+const t = brokerAndClient({ lockDurationMs: 5_000 });
 
 describe('send, accept a specific session, receive, complete', () => {
   it('delivers a session\'s messages in order and completes them', async () => {
     await lastValueFrom(
-      client.send('sq', [
+      t.client.send('sq', [
         { body: 'first', sessionId: 'a', messageId: 'm1', applicationProperties: { n: 1 } },
         { body: { second: true }, sessionId: 'a', messageId: 'm2' },
         { body: Buffer.from([1, 2, 3]), sessionId: 'a', messageId: 'm3' },
       ]),
     );
-    await lastValueFrom(client.send('sq', { body: 'other session', sessionId: 'b' }));
+    await lastValueFrom(t.client.send('sq', { body: 'other session', sessionId: 'b' }));
 
-    const session = await firstValueFrom(client.acceptSession('sq', 'a'));
+    const session = await firstValueFrom(t.client.acceptSession('sq', 'a'));
     expect(session.sessionId).toBe('a');
     expect(session.lockedUntil.getTime()).toBeGreaterThan(Date.now());
 
@@ -48,11 +34,11 @@ describe('send, accept a specific session, receive, complete', () => {
     expect(received.every((m) => m.sessionId === 'a' && m.deliveryCount === 0 && typeof m.lockToken === 'string')).toBe(true);
     expect(received[0]!.sequenceNumber < received[1]!.sequenceNumber).toBe(true);
     await session.close();
-    expect(broker.stats().queues[0]?.active).toBe(1);
+    expect(t.broker.stats().queues[0]?.active).toBe(1);
   });
 
   it('surfaces the broker refusing a message without a session id on a session queue', async () => {
-    const error = await lastValueFrom(client.send('sq', { body: 'no session' })).catch((e: unknown) => e);
+    const error = await lastValueFrom(t.client.send('sq', { body: 'no session' })).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ServiceBusRxError);
     expect((error as ServiceBusRxError).retryable).toBe(false);
   });

@@ -1,30 +1,10 @@
 import { filter, firstValueFrom, lastValueFrom, take, toArray } from 'rxjs';
-import { startEmulator, type EmulatorHandle } from '../../src/emulator';
-import { InvalidArgumentError, ServiceBusClient, type LockState, type Session } from '../../src';
+import { InvalidArgumentError, type LockState } from '../../src';
+import { brokerAndClient } from './brokerAndClient';
 
-let broker: EmulatorHandle;
-let client: ServiceBusClient;
-const sessions: Session[] = [];
+const t = brokerAndClient({ lockDurationMs: 3_000 });
 
-beforeAll(async () => {
-  broker = await startEmulator({ port: 0, queues: [{ name: 'sq', requiresSession: true, lockDurationMs: 3_000 }] });
-});
-afterAll(async () => {
-  await broker.close();
-});
-beforeEach(() => {
-  client = new ServiceBusClient(broker.connectionString);
-});
-afterEach(async () => {
-  await Promise.all(sessions.splice(0).map((s) => s.close()));
-  await client.close();
-});
-
-async function accept(sessionId: string): Promise<Session> {
-  const s = await firstValueFrom(client.acceptSession('sq', sessionId));
-  sessions.push(s);
-  return s;
-}
+const accept = t.accept;
 
 describe('session state', () => {
   it('round-trips strings, bytes and clearing', async () => {
