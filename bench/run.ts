@@ -2,7 +2,9 @@
  * `npm run bench`: every scenario of docs/benchmarks.md, several runs each, medians, ratios taken
  * within one run. Prints a table and writes bench/results/latest.json (+ a dated copy).
  * Env: BENCH_RUNS (default 3), BENCH_MESSAGES (default 20000), BENCH_SCALE_SESSIONS (default 10000),
- * BENCH_SCALE_HOLD_MS (default 180000; 0 skips scenario 5), BENCH_ONLY (comma list of scenario keys).
+ * BENCH_SCALE_HOLD_MS (default 180000; 0 skips scenario 5), BENCH_SCALE_CLIENTS (default
+ * `rx,rx-capped,sdk`), BENCH_ONLY (comma list of scenario keys). A partial run (BENCH_ONLY) writes
+ * bench/results/partial-<keys>.json and leaves latest.json (the full table) alone.
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -19,6 +21,9 @@ const RUNS = Number(process.env['BENCH_RUNS'] ?? 3);
 const MESSAGES = Number(process.env['BENCH_MESSAGES'] ?? 20_000);
 const SCALE_SESSIONS = Number(process.env['BENCH_SCALE_SESSIONS'] ?? 10_000);
 const SCALE_HOLD_MS = Number(process.env['BENCH_SCALE_HOLD_MS'] ?? 180_000);
+const SCALE_CLIENTS = (process.env['BENCH_SCALE_CLIENTS'] ?? 'rx,rx-capped,sdk').split(',');
+/** The V8 heap cap of the `rx-capped` scale run: the deployment setting docs/benchmarks.md discusses. */
+const CAPPED_HEAP_MB = 200;
 const ONLY = process.env['BENCH_ONLY']?.split(',');
 const want = (key: string): boolean => !ONLY || ONLY.includes(key);
 
@@ -92,14 +97,19 @@ async function oneRun(run: number): Promise<void> {
   }
 }
 
-async function scale(impl: 'rx' | 'sdk'): Promise<Record<string, unknown>> {
+/** One scale run: `rx`, `rx-capped` (the same client under `--max-old-space-size`) or `sdk`. */
+async function scale(run: string): Promise<Record<string, unknown>> {
   const broker = await startBrokerProcess();
   try {
     const script = path.join(__dirname, 'children', 'scaleHolder.js');
-    const { child } = await forkChild(script, [impl, broker.connectionString, 'bench-scale', String(SCALE_SESSIONS), String(SCALE_HOLD_MS), `scale-${impl}`]);
+    const impl = run === 'sdk' ? 'sdk' : 'rx';
+    const execArgv = run === 'rx-capped' ? [`--max-old-space-size=${CAPPED_HEAP_MB}`] : [];
+    const args = [impl, broker.connectionString, 'bench-scale', String(SCALE_SESSIONS), String(SCALE_HOLD_MS), `scale-${run}`];
+    const { child } = await forkChild(script, args, execArgv);
     const outcome = await Promise.race([nextMessage(child, 'done'), nextMessage(child, 'failed')]);
     await stopChild(child);
-    console.error(`  scale ${impl}: ${JSON.stringify(outcome)}`);
+    if (execArgv.length > 0) outcome['nodeOptions'] = execArgv.join(' ');
+    console.error(`  scale ${run}: ${JSON.stringify(outcome)}`);
     return outcome;
   } finally {
     await broker.stop();
@@ -112,8 +122,7 @@ async function main(): Promise<void> {
   const scaleResults: Record<string, unknown> = {};
   if (SCALE_HOLD_MS > 0 && want('scale')) {
     console.error(`scale: ${SCALE_SESSIONS} sessions, ${SCALE_HOLD_MS} ms`);
-    scaleResults['rx'] = await scale('rx');
-    scaleResults['sdk'] = await scale('sdk');
+    for (const run of SCALE_CLIENTS) scaleResults[run] = await scale(run);
   }
   const result = {
     date: new Date().toISOString(),
@@ -132,8 +141,12 @@ async function main(): Promise<void> {
   const dir = path.join(__dirname, '..', '..', 'bench', 'results');
   fs.mkdirSync(dir, { recursive: true });
   const json = JSON.stringify(result, null, 2) + '\n';
-  fs.writeFileSync(path.join(dir, 'latest.json'), json);
-  fs.writeFileSync(path.join(dir, `${result.date.slice(0, 10)}.json`), json);
+  if (ONLY) {
+    fs.writeFileSync(path.join(dir, `partial-${ONLY.join('-')}.json`), json);
+  } else {
+    fs.writeFileSync(path.join(dir, 'latest.json'), json);
+    fs.writeFileSync(path.join(dir, `${result.date.slice(0, 10)}.json`), json);
+  }
 }
 
 main().then(

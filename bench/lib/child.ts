@@ -4,9 +4,9 @@ import { once } from 'node:events';
 /** Messages exchanged between a benchmark parent and a forked child script. */
 export type ChildMessage = { type: string; [key: string]: unknown };
 
-/** Forks a compiled bench script and resolves once it reports `{ type: 'ready' }`. */
-export async function forkChild(script: string, args: string[] = []): Promise<{ child: ChildProcess; ready: ChildMessage }> {
-  const child = fork(script, args, { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+/** Forks a compiled bench script (with Node options `execArgv`) and resolves once it reports `{ type: 'ready' }`. */
+export async function forkChild(script: string, args: string[] = [], execArgv: string[] = []): Promise<{ child: ChildProcess; ready: ChildMessage }> {
+  const child = fork(script, args, { execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const ready = await nextMessage(child, 'ready');
   return { child, ready };
 }
