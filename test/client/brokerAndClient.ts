@@ -8,6 +8,10 @@ export interface BrokerAndClient {
   readonly broker: EmulatorHandle;
   /** The current test's client (a new one per test, closed after it). */
   readonly client: ServiceBusClient;
+  /** A second client for the current test (another connection; created on first use, closed after it). */
+  readonly other: ServiceBusClient;
+  /** Closes `session` after the test; returns it. */
+  keep(session: Session): Session;
   /** Accepts session `sessionId` of `sq` on the test's client; the session is closed after the test. */
   accept(sessionId: string, options?: AcceptSessionOptions): Promise<Session>;
 }
@@ -15,11 +19,12 @@ export interface BrokerAndClient {
 /**
  * The set-up most client tests share, registered as jest hooks: one broker for the file with a
  * session queue `sq` (`queue` adds to or overrides its options), a fresh client per test, and after
- * each test the sessions taken with `accept` closed, then the client.
+ * each test the sessions taken with `accept` or `keep` closed, then the clients.
  */
 export function brokerAndClient(queue: Omit<QueueOptions, 'name'> = {}): BrokerAndClient {
   let broker: EmulatorHandle | undefined;
   let client: ServiceBusClient | undefined;
+  let other: ServiceBusClient | undefined;
   const sessions: Session[] = [];
   beforeAll(async () => {
     broker = await startEmulator({ port: 0, queues: [{ name: 'sq', requiresSession: true, ...queue }] });
@@ -32,7 +37,8 @@ export function brokerAndClient(queue: Omit<QueueOptions, 'name'> = {}): BrokerA
   });
   afterEach(async () => {
     await Promise.all(sessions.splice(0).map((s) => s.close()));
-    await client?.close();
+    await Promise.all([client?.close(), other?.close()]);
+    other = undefined;
   });
   const bed: BrokerAndClient = {
     get broker() {
@@ -41,10 +47,15 @@ export function brokerAndClient(queue: Omit<QueueOptions, 'name'> = {}): BrokerA
     get client() {
       return client as ServiceBusClient;
     },
+    get other() {
+      return (other ??= new ServiceBusClient((broker as EmulatorHandle).connectionString));
+    },
+    keep(session) {
+      sessions.push(session);
+      return session;
+    },
     async accept(sessionId, options) {
-      const s = await firstValueFrom(bed.client.acceptSession('sq', sessionId, options));
-      sessions.push(s);
-      return s;
+      return bed.keep(await firstValueFrom(bed.client.acceptSession('sq', sessionId, options)));
     },
   };
   return bed;

@@ -1,36 +1,17 @@
 import { type AccessToken, type TokenCredential } from '@azure/core-auth';
 import { filter, firstValueFrom, lastValueFrom, take, toArray } from 'rxjs';
-import { startEmulator, type EmulatorHandle } from '../../src/emulator';
-import { ConnectionClosedError, ServiceBusClient, ServiceBusRxError, SessionLockLostError, type LockLost, type ReceivedMessage, type Session } from '../../src';
+import { startEmulator } from '../../src/emulator';
+import { ConnectionClosedError, ServiceBusClient, ServiceBusRxError, SessionLockLostError, type LockLost, type ReceivedMessage } from '../../src';
+import { brokerAndClient } from './brokerAndClient';
 
-let broker: EmulatorHandle;
-let client: ServiceBusClient;
-const sessions: Session[] = [];
+const t = brokerAndClient({ lockDurationMs: 10_000 });
 
-beforeAll(async () => {
-  broker = await startEmulator({ port: 0, queues: [{ name: 'sq', requiresSession: true, lockDurationMs: 10_000 }] });
-});
-afterAll(async () => {
-  await broker.close();
-});
-beforeEach(() => {
-  client = new ServiceBusClient(broker.connectionString);
-});
-afterEach(async () => {
-  await Promise.all(sessions.splice(0).map((s) => s.close()));
-  await client.close();
-});
-
-async function accept(sessionId: string, options?: Parameters<ServiceBusClient['acceptSession']>[2]): Promise<Session> {
-  const s = await firstValueFrom(client.acceptSession('sq', sessionId, options));
-  sessions.push(s);
-  return s;
-}
-const lockedMessages = (): number => broker.stats().queues[0]?.locked ?? -1;
+const accept = t.accept;
+const lockedMessages = (): number => t.broker.stats().queues[0]?.locked ?? -1;
 
 describe('credit-based backpressure', () => {
   it('never has more than maxCredit unsettled messages; settling gives credit back', async () => {
-    await lastValueFrom(client.send('sq', Array.from({ length: 10 }, (_, i) => ({ body: i, sessionId: 'flow' }))));
+    await lastValueFrom(t.client.send('sq', Array.from({ length: 10 }, (_, i) => ({ body: i, sessionId: 'flow' }))));
     const s = await accept('flow', { maxCredit: 4 });
     const received: ReceivedMessage[] = [];
     let arrived: () => void = () => undefined;
@@ -43,7 +24,7 @@ describe('credit-based backpressure', () => {
       arrived();
     });
     await waitFor(4);
-    // A management round trip on the same connection: any transfer the broker had sent arrives first.
+    // A management round trip on the same connection: any transfer the t.broker had sent arrives first.
     await firstValueFrom(s.getState());
     expect(received.length).toBe(4);
     expect(lockedMessages()).toBe(4);
@@ -56,7 +37,7 @@ describe('credit-based backpressure', () => {
   });
 
   it('keeps messages that arrive between subscribers for the next subscriber', async () => {
-    await lastValueFrom(client.send('sq', Array.from({ length: 3 }, (_, i) => ({ body: i, sessionId: 'gap' }))));
+    await lastValueFrom(t.client.send('sq', Array.from({ length: 3 }, (_, i) => ({ body: i, sessionId: 'gap' }))));
     const s = await accept('gap');
     const first = await firstValueFrom(s.messages$);
     const rest = await lastValueFrom(s.messages$.pipe(take(2), toArray()));
@@ -67,14 +48,14 @@ describe('credit-based backpressure', () => {
 describe('batches', () => {
   it('splits a large array into several batch transfers under max-message-size', async () => {
     const body = 'x'.repeat(2_000);
-    await lastValueFrom(client.send('sq', Array.from({ length: 300 }, (_, i) => ({ body, sessionId: 'big', messageId: `b${i}` }))));
+    await lastValueFrom(t.client.send('sq', Array.from({ length: 300 }, (_, i) => ({ body, sessionId: 'big', messageId: `b${i}` }))));
     const s = await accept('big', { maxCredit: 300 });
     const got = await lastValueFrom(s.messages$.pipe(take(300), toArray()));
     expect(got.map((m) => m.messageId)).toEqual(Array.from({ length: 300 }, (_, i) => `b${i}`));
   });
 
   it('refuses a single message larger than max-message-size', async () => {
-    const error = await lastValueFrom(client.send('sq', [{ body: 'y'.repeat(300_000), sessionId: 'huge' }, { body: 1, sessionId: 'huge' }])).catch((e: unknown) => e);
+    const error = await lastValueFrom(t.client.send('sq', [{ body: 'y'.repeat(300_000), sessionId: 'huge' }, { body: 1, sessionId: 'huge' }])).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ServiceBusRxError);
     expect((error as ServiceBusRxError).condition).toBe('amqp:link:message-size-exceeded');
   });
@@ -82,11 +63,11 @@ describe('batches', () => {
 
 describe('closing and connection loss', () => {
   it('client.close() closes every session (lost closed) and refuses later operations', async () => {
-    const s = await firstValueFrom(client.acceptSession('sq', 'cc'));
+    const s = await firstValueFrom(t.client.acceptSession('sq', 'cc'));
     const last = lastValueFrom(s.lock$);
-    await client.close();
+    await t.client.close();
     expect(await last).toMatchObject({ kind: 'lost', reason: 'closed' });
-    await expect(lastValueFrom(client.send('sq', { body: 1, sessionId: 'cc' }))).rejects.toBeInstanceOf(ConnectionClosedError);
+    await expect(lastValueFrom(t.client.send('sq', { body: 1, sessionId: 'cc' }))).rejects.toBeInstanceOf(ConnectionClosedError);
   });
 
   it('a dropped connection loses the sessions (detached) and the next operation reconnects', async () => {
@@ -101,7 +82,7 @@ describe('closing and connection loss', () => {
       expect((await lost).reason).toBe('detached');
       expect(await messagesError).toBeInstanceOf(SessionLockLostError);
       await expect(firstValueFrom(s.getState())).rejects.toBeInstanceOf(SessionLockLostError);
-      // Same port, fresh broker: the client opens a new connection on next use.
+      // Same port, fresh broker: the t.client opens a new connection on next use.
       local = await startEmulator({ port, queues: [{ name: 'sq', requiresSession: true, lockDurationMs: 10_000 }] });
       await lastValueFrom(c.send('sq', { body: 'again', sessionId: 'drop' }));
       const again = await firstValueFrom(c.acceptSession('sq', 'drop'));
@@ -126,7 +107,7 @@ describe('CBS token refresh', () => {
         return { token: `jwt-${calls}`, expiresOnTimestamp: Date.now() + 1_000 };
       },
     };
-    const c = new ServiceBusClient(`localhost:${broker.port}`, credential, { useDevelopmentEmulator: true });
+    const c = new ServiceBusClient(`localhost:${t.broker.port}`, credential, { useDevelopmentEmulator: true });
     try {
       const s = await firstValueFrom(c.acceptSession('sq', 'jwt-refresh'));
       expect(calls).toBe(1);
