@@ -32,21 +32,10 @@ const NO_LINKS: Record<string, RheaLink> = Object.freeze({}) as Record<string, R
 export function processMarkedLinks(session: Session): LinkMarker {
   const internals = session as unknown as SessionInternals;
   const pass = internals._process;
-  let marked = new Set<RheaLink>();
-  let spare = new Set<RheaLink>();
+  const marked = new Set<RheaLink>();
   internals._process = function (this: SessionInternals): void {
     const all = this.links;
-    const visit = marked;
-    // Marks made during this pass go to the next one.
-    marked = spare;
-    spare = visit;
-    let only = NO_LINKS;
-    if (visit.size > 0) {
-      only = {};
-      for (const link of visit) if (all[link.name] === link) only[link.name] = link;
-      visit.clear();
-    }
-    this.links = only;
+    this.links = visitOnly(marked, all);
     try {
       pass.call(this);
     } finally {
@@ -67,4 +56,16 @@ export function processMarkedLinks(session: Session): LinkMarker {
       marked.add(link);
     },
   };
+}
+
+/**
+ * The marked links still on the session, by name; clears the marks (those made during the pass that
+ * follows are for the next one).
+ */
+function visitOnly(marked: Set<RheaLink>, all: Record<string, RheaLink>): Record<string, RheaLink> {
+  if (marked.size === 0) return NO_LINKS;
+  const only: Record<string, RheaLink> = {};
+  for (const link of marked) if (all[link.name] === link) only[link.name] = link;
+  marked.clear();
+  return only;
 }

@@ -25,26 +25,15 @@ const NO_LINKS: Record<string, RheaLink> = Object.freeze({}) as Record<string, R
 export function processMarkedLinks(session: Session): void {
   const internals = session as unknown as PassInternals;
   const pass = internals._process;
-  let marked = new Set<RheaLink>();
-  let spare = new Set<RheaLink>();
+  const marked = new Set<RheaLink>();
   marks.set(session, marked);
   internals._process = function (this: PassInternals): void {
-    const visit = marked;
-    marked = spare;
-    spare = visit;
-    marks.set(session, marked);
     if (this.outgoing.deliveries.available() === 0) {
-      visit.clear();
+      marked.clear();
       return pass.call(this);
     }
     const all = this.links;
-    let only = NO_LINKS;
-    if (visit.size > 0) {
-      only = {};
-      for (const link of visit) if (all[link.name] === link) only[link.name] = link;
-      visit.clear();
-    }
-    this.links = only;
+    this.links = visitOnly(marked, all);
     try {
       pass.call(this);
     } finally {
@@ -60,16 +49,17 @@ export function processMarkedLinks(session: Session): void {
  */
 export function trackLink(link: RheaLink): void {
   const l = link as unknown as RegisteringLink;
-  if (!marks.has(l.session)) return;
+  const marked = marks.get(l.session);
+  if (marked === undefined) return;
   const connection = l.connection;
   const standIn = Object.create(connection) as RegisteringLink['connection'];
   standIn._register = () => {
-    marks.get(l.session)?.add(link);
+    marked.add(link);
     connection._register();
   };
   l.connection = standIn;
   // rhea asked for the attach's pass before this call.
-  marks.get(l.session)?.add(link);
+  marked.add(link);
 }
 
 /**
@@ -80,4 +70,16 @@ export function markLink(link: RheaLink): void {
   const l = link as unknown as RegisteringLink;
   marks.get(l.session)?.add(link);
   l.connection._register();
+}
+
+/**
+ * The marked links still on the session, by name; clears the marks (those made during the pass that
+ * follows are for the next one).
+ */
+function visitOnly(marked: Set<RheaLink>, all: Record<string, RheaLink>): Record<string, RheaLink> {
+  if (marked.size === 0) return NO_LINKS;
+  const only: Record<string, RheaLink> = {};
+  for (const link of marked) if (all[link.name] === link) only[link.name] = link;
+  marked.clear();
+  return only;
 }
