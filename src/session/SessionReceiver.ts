@@ -247,11 +247,7 @@ export class SessionReceiver implements Session, MessageSettler {
         (link) => renewSessionLock(link, this.scope),
       ),
     ).pipe(
-      tap((lockedUntil) => {
-        if (this.lostError) return;
-        this.lockedUntilValue = lockedUntil;
-        this.lock.renewed(lockedUntil);
-      }),
+      tap(this.renewedUntil),
     );
   }
 
@@ -272,12 +268,16 @@ export class SessionReceiver implements Session, MessageSettler {
       return () => sub.unsubscribe();
     }
     return sendRenewSessionLock(link, this.scope, (error, lockedUntil) => {
-      if (error === undefined && !this.lostError) {
-        this.lockedUntilValue = lockedUntil as Date;
-        this.lock.renewed(lockedUntil as Date);
-      }
+      if (error === undefined) this.renewedUntil(lockedUntil as Date);
       done(error, lockedUntil);
     });
+  };
+
+  /** A renewal (manual or automatic) succeeded: the new expiry, unless the lock was lost meanwhile. */
+  private readonly renewedUntil = (lockedUntil: Date): void => {
+    if (this.lostError) return;
+    this.lockedUntilValue = lockedUntil;
+    this.lock.renewed(lockedUntil);
   };
 
   getState(options?: OperationOptions): Observable<SessionState | undefined> {
