@@ -4,7 +4,6 @@
  * argv: impl (rx|sdk), connectionString, queue, count, holdMs, prefix.
  * Reports {type:'done', accepted, lost, rssPeakMb, cpuMs, acceptMs, holdMs}.
  */
-import type { HoldResult } from '../scenarios/scaleSdk';
 
 const [impl, connectionString, queue, countText, holdText, prefix] = process.argv.slice(2);
 
@@ -15,8 +14,7 @@ const sampler = setInterval(() => {
 
 async function main(): Promise<void> {
   // Only the measured client is loaded: the other one's modules would count in this process's RSS.
-  const run: (cs: string, queue: string, count: number, holdMs: number, prefix: string) => Promise<HoldResult> =
-    impl === 'sdk' ? (await import('../scenarios/scaleSdk')).holdWithSdk : (await import('../scenarios/scaleRx')).holdWithRx;
+  const run = impl === 'sdk' ? (await import('../scenarios/scaleSdk')).holdWithSdk : (await import('../scenarios/scaleRx')).holdWithRx;
   const result = await run(connectionString!, queue!, Number(countText), Number(holdText), prefix!);
   clearInterval(sampler);
   rssPeak = Math.max(rssPeak, process.memoryUsage().rss);

@@ -24,7 +24,7 @@ export interface OpenedReceiver {
 
 /**
  * Cold: on subscribe takes a place on a shared session and attaches a rhea receiver with `options`;
- * emits `{ link, close }` once the peer answered the attach, then stays open. Errors (with the
+ * emits `{ link, filter, properties, close }` once the peer answered the attach, then stays open. Errors (with the
  * translated detach / end error, or `ConnectionClosedError`) when the peer detaches the link or ends the
  * session, or the connection drops. Unsubscribing detaches the link, then gives the session place back,
  * and removes every listener this function added. An attach still unanswered is never cut short (a
