@@ -16,7 +16,7 @@ import {
 import { create_connection as createRheaConnection, type Connection as RheaConnection, type ReceiverOptions } from 'rhea';
 import { Connection, ConnectionEvents, Container, generate_uuid, type ConnectionOptions, type Receiver, type Sender } from 'rhea-promise';
 import { ConnectionClosedError, type ServiceBusRxError, type TranslateContext } from '../errors';
-import type { CbsToken, TokenProvider } from '../client/TokenProvider';
+import type { CbsToken, TokenProvider } from '../auth/TokenProvider';
 import { MessageSender } from './MessageSender';
 import { openLinks, type LinkHost, type OpenedLinks } from './openLinks';
 import { openReceiverLink, type OpenedReceiver } from './openReceiverLink';

@@ -23,9 +23,9 @@ import {
   type LockLostReason,
   type ServiceBusRxError,
 } from '../errors';
-import type { ReceiveMode } from '../client/AcceptSessionOptions';
-import type { OperationOptions } from '../client/OperationOptions';
-import type { RetryOptions } from '../client/RetryOptions';
+import type { ReceiveMode } from './AcceptSessionOptions';
+import type { OperationOptions } from '../retry/OperationOptions';
+import type { RetryOptions } from '../retry/RetryOptions';
 import type { AmqpConnection } from '../amqp/AmqpConnection';
 import {
   getSessionState,
@@ -39,13 +39,13 @@ import {
   type SessionRequestScope,
 } from '../amqp/managementOperations';
 import type { RequestResponseLink } from '../amqp/RequestResponseLink';
-import type { AutoLockRenewError, AutoRenewErrorEvent } from '../renewal/AutoLockRenewError';
-import { resolveLockTimeline } from '../renewal/LockTimelineRun';
-import { SharedLockTimeline } from '../renewal/SharedLockTimeline';
-import { AutoRenewRun, type ResolvedAutoRenew } from '../renewal/AutoRenewRun';
+import type { AutoLockRenewError, AutoRenewErrorEvent } from '../lock/AutoLockRenewError';
+import { resolveLockTimeline } from '../lock/LockTimelineRun';
+import { SharedLockTimeline } from '../lock/SharedLockTimeline';
+import { AutoRenewRun, type ResolvedAutoRenew } from '../lock/AutoRenewRun';
 import { retryWithin } from '../retry/retryWithin';
 import { validateTimeout } from '../retry/validateTimeout';
-import type { LockState } from './LockState';
+import type { LockState } from '../lock/LockState';
 import type { PeekedMessage, ReceivedMessage } from './ReceivedMessage';
 import type { PeekOptions, Session, SessionState } from './Session';
 import { PeekedSessionMessage, SessionMessage, type MessageSettler, type Settlement } from './SessionMessage';
