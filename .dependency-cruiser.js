@@ -63,6 +63,13 @@ module.exports = {
       from: { path: '^src/emulator/' },
       to: { path: '^src/', pathNot: '^src/emulator/' },
     },
+    {
+      name: 'rhea-internals-through-their-index',
+      comment: "The client's reliance on rhea internals goes through src/amqp/rhea/index.ts (its contract tests are in test/contracts/).",
+      severity: 'error',
+      from: { path: '^src/', pathNot: '^src/amqp/rhea/' },
+      to: { path: '^src/amqp/rhea/', pathNot: '^src/amqp/rhea/index\\.ts$' },
+    },
     ...upwardRules,
   ],
   options: {

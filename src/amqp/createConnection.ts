@@ -3,7 +3,7 @@ import { connect as tlsConnect, type ConnectionOptions as TlsConnectionOptions }
 import { create_connection as createRheaConnection, type Connection as RheaConnection } from 'rhea';
 import { Connection, Container, type ConnectionOptions } from 'rhea-promise';
 import type { AmqpConnectionConfig } from './AmqpConnectionConfig';
-import { corkPerTick } from './corkPerTick';
+import { corkPerTick } from './rhea';
 
 /** How long rhea-promise waits for open/begin/attach/detach replies (next-session attaches may be held 65 s). */
 const RHEA_OPERATION_TIMEOUT_SECONDS = 90;
