@@ -61,15 +61,20 @@ class SqlParser {
   // ---- actions -------------------------------------------------------------------------------
 
   statements(): SqlStatement[] {
-    const statements: SqlStatement[] = [];
-    do {
+    const statements: SqlStatement[] = [this.statement()];
+    for (;;) {
+      this.acceptSymbol(';');
+      const next = this.peek();
+      if (next.kind === 'end') return statements;
+      const keyword = this.keywordOf(next);
+      if (keyword !== 'SET' && keyword !== 'REMOVE') {
+        throw this.unexpected(next, "';', 'SET', 'REMOVE' or the end of the action");
+      }
       if (statements.length === maxSqlActionStatements) {
-        throw this.error(`A rule action holds at most ${maxSqlActionStatements} statements`, this.peek());
+        throw this.error(`A rule action holds at most ${maxSqlActionStatements} statements`, next);
       }
       statements.push(this.statement());
-      this.acceptSymbol(';');
-    } while (this.peek().kind !== 'end');
-    return statements;
+    }
   }
 
   private statement(): SqlStatement {
@@ -87,6 +92,7 @@ class SqlParser {
     if (keyword === 'REMOVE') return { kind: 'remove', target, position: start.position };
     this.expectSymbol('=');
     const value = this.expression();
+    this.requireValue(value);
     return { kind: 'set', target, value, position: start.position };
   }
 
