@@ -26,6 +26,7 @@ describe('SQL filter comparisons', () => {
     expect(matches("color <> 'red'", props)).toBe(false);
     expect(matches("color != 'blue'", props)).toBe(true);
     expect(matches('color = other', props)).toBe(true);
+    expect(matches("'red' = color AND 9 < quantity", props)).toBe(true);
     expect(matches('quantity > 9 AND quantity < 11', props)).toBe(true);
     expect(matches('price >= 2.5 AND price <= 2.5', props)).toBe(true);
     expect(matches('quantity * price = 25', props)).toBe(true);
@@ -321,5 +322,7 @@ describe('SQL filter functions', () => {
     expect(matches('color = @color AND quantity > @min AND at > @when', user, {}, { parameters })).toBe(true);
     expect(matches('@none IS NULL', user, {}, { parameters })).toBe(true);
     expect(matches('quantity < @min', user, {}, { parameters })).toBe(false);
+    expect(matches('quantity = @q', user, {}, { parameters: { q: 10 } })).toBe(true); // a key without its '@'
+    expect(matches('quantity / @half = 4', user, {}, { parameters: { '@half': 2.5 } })).toBe(true); // a double parameter
   });
 });

@@ -66,10 +66,8 @@ function compile(node: SqlNode): Compiled {
   switch (node.kind) {
     case 'constant':
       return constant(node.value, node.isDouble);
-    case 'property': {
-      const { scope, name } = node;
-      return { evaluate: (subject) => readProperty(subject, scope, name), constant: false, isDouble: false };
-    }
+    case 'property':
+      return { evaluate: propertyReader(node.scope, node.name), constant: false, isDouble: false };
     case 'function':
       return compileFunction(node);
     case 'unary': {
@@ -166,6 +164,11 @@ function compile(node: SqlNode): Compiled {
   }
 }
 
+/** Reads one property; a `null` from the subject counts as missing (NULL). */
+function propertyReader(scope: 'sys' | 'user', name: string): SqlEvaluator {
+  return scope === 'sys' ? (subject) => subject.system(name) ?? undefined : (subject) => subject.user(name) ?? undefined;
+}
+
 function compileFunction(node: Extract<SqlNode, { kind: 'function' }>): Compiled {
   if (node.name === 'newid') return { evaluate: sqlNewId, constant: false, isDouble: false };
   const argumentNode = node.args[0] as SqlNode;
@@ -178,8 +181,13 @@ function compileFunction(node: Extract<SqlNode, { kind: 'function' }>): Compiled
         argumentNode.position,
       );
     }
-    const { scope, name } = reference;
-    return { evaluate: (subject) => readProperty(subject, scope, name), constant: false, isDouble: false };
+    return { evaluate: propertyReader(reference.scope, reference.name), constant: false, isDouble: false };
+  }
+  if (argument.constant && argument.value !== undefined) {
+    throw new SqlExpressionError(
+      `property() at position ${node.position} needs a String name, not ${String(argument.value)}.`,
+      node.position,
+    );
   }
   const inner = argument.evaluate;
   return { evaluate: (subject) => sqlPropertyByName(subject, inner(subject)), constant: false, isDouble: false };

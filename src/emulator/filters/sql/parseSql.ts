@@ -11,7 +11,7 @@ import { maxSqlActionStatements, maxSqlExpressionLength, maxSqlNestingDepth } fr
 import { systemProperty } from './systemProperties';
 import { tokenizeSql } from './tokenizeSql';
 
-/** Values for `@name` parameters in an expression (Azure's `SqlRuleFilter.Parameters`), keyed with their `@`. */
+/** Values for `@name` parameters in an expression (Azure's `SqlRuleFilter.Parameters`), keyed `@name` (or `name`). */
 export type SqlParameters = Readonly<Record<string, FilterValue | null>>;
 
 const reserved = new Set(['AND', 'OR', 'NOT', 'IS', 'NULL', 'IN', 'LIKE', 'ESCAPE', 'EXISTS', 'TRUE', 'FALSE']);
@@ -325,11 +325,13 @@ class SqlParser {
   }
 
   private parameter(token: SqlToken): SqlNode {
-    const parameters = this.parameters;
-    if (parameters === undefined || !Object.prototype.hasOwnProperty.call(parameters, token.text)) {
+    const parameters = this.parameters ?? {};
+    // Keys are spelled with their '@' (as Azure's SDKs send them); a key without it is accepted too.
+    const key = [token.text, token.text.slice(1)].find((k) => Object.prototype.hasOwnProperty.call(parameters, k));
+    if (key === undefined) {
       throw new SqlExpressionError(`No value for parameter ${token.text} at position ${token.position}.`, token.position);
     }
-    const value = parameters[token.text] ?? undefined;
+    const value = parameters[key] ?? undefined;
     const isDouble = typeof value === 'number' && !Number.isInteger(value);
     return { kind: 'constant', value, isDouble, position: token.position };
   }
