@@ -138,6 +138,9 @@ describe('hostile SQL input', () => {
     expect(nots.position).toBe(4 * maxSqlNestingDepth);
     const signs = errorOf(() => compileSqlFilter('a = ' + '-'.repeat(500) + '1'));
     expect(signs.position).toBe(4 + maxSqlNestingDepth);
+    const calls = errorOf(() => compileSqlFilter('p('.repeat(300) + "'a'" + ')'.repeat(300) + ' = 1'));
+    expect(calls.position).toBe(2 * maxSqlNestingDepth);
+    expect(matches('p('.repeat(maxSqlNestingDepth - 1) + "'a'" + ')'.repeat(maxSqlNestingDepth - 1) + ' IS NULL')).toBe(true);
     const unclosed = errorOf(() => compileSqlFilter('('.repeat(1000)));
     expect(unclosed.position).toBe(maxSqlNestingDepth);
     const action = errorOf(() => compileSqlAction('SET a = ' + '('.repeat(300) + '1' + ')'.repeat(300)));

@@ -307,12 +307,14 @@ class SqlParser {
       throw new SqlExpressionError(`Unknown function '${token.text}' at position ${token.position}.`, token.position);
     }
     this.index += 2; // name and '('
+    this.enter(token);
     const args: SqlNode[] = [];
     if (!this.acceptSymbol(')')) {
       do args.push(this.expression());
       while (this.acceptSymbol(','));
       this.expectSymbol(')');
     }
+    this.depth--;
     const arity = name === 'newid' ? 0 : 1;
     if (args.length !== arity) {
       throw new SqlExpressionError(
