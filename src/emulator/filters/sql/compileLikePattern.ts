@@ -33,7 +33,9 @@ export function compileLikePattern(pattern: string, escape?: string): LikeMatche
     const c = pattern[i] as string;
     if (c === escape) {
       const next = pattern[i + 1];
-      if (next === undefined) throw new SqlEvaluationError(`The LIKE pattern '${pattern}' ends with its escape character.`);
+      if (next === undefined) {
+        throw new SqlEvaluationError(`The LIKE pattern '${pattern}' ends with its escape character.`);
+      }
       text += next;
       i++;
     } else if (c === '%') {

@@ -282,10 +282,12 @@ function compileLike(node: Extract<SqlNode, { kind: 'like' }>): Compiled {
     }
     const escapeNode = node.escape ?? node.pattern;
     if (typeof pattern.value !== 'string') {
-      throw new SqlExpressionError(`The LIKE pattern at position ${node.pattern.position} is not a string.`, node.pattern.position);
+      const at = node.pattern.position;
+      throw new SqlExpressionError(`The LIKE pattern at position ${at} is not a string.`, at);
     }
     if (escape !== undefined && typeof escape.value !== 'string') {
-      throw new SqlExpressionError(`The LIKE escape at position ${escapeNode.position} is not a string.`, escapeNode.position);
+      const at = escapeNode.position;
+      throw new SqlExpressionError(`The LIKE escape at position ${at} is not a string.`, at);
     }
     if (escape !== undefined && (escape.value as string).length !== 1) {
       throw new SqlExpressionError(

@@ -36,7 +36,10 @@ export function readProperty(subject: FilterSubject, scope: SqlScope, name: stri
   return value ?? undefined;
 }
 
-/** `property(name)` with a name computed per message. Throws {@link SqlEvaluationError} for a non-string or unknown `sys.` name. */
+/**
+ * `property(name)` with a name computed per message.
+ * Throws {@link SqlEvaluationError} for a non-string or unknown `sys.` name.
+ */
 export function sqlPropertyByName(subject: FilterSubject, name: SqlValue): SqlValue {
   if (name === undefined) return undefined;
   if (typeof name !== 'string') throw new SqlEvaluationError('property() needs a String name.');

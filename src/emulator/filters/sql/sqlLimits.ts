@@ -6,7 +6,10 @@
 /** Longest accepted filter or action text, in UTF-16 code units (Azure's limit for both: 1024). */
 export const maxSqlExpressionLength = 1024;
 
-/** Deepest accepted nesting of parentheses, function calls, `NOT` and unary signs (keeps parsing and evaluation off the stack limit). */
+/**
+ * Deepest accepted nesting of parentheses, function calls, `NOT` and unary signs (keeps parsing
+ * and evaluation well off the stack limit).
+ */
 export const maxSqlNestingDepth = 128;
 
 /** Most `SET` / `REMOVE` statements in one rule action (Azure's limit: 32). */

@@ -144,7 +144,11 @@ function doubleArithmetic(operator: '+' | '-' | '*' | '/' | '%', a: number, b: n
   }
 }
 
-function integerArithmetic(operator: '+' | '-' | '*' | '/' | '%', a: number | bigint, b: number | bigint): number | bigint {
+function integerArithmetic(
+  operator: '+' | '-' | '*' | '/' | '%',
+  a: number | bigint,
+  b: number | bigint,
+): number | bigint {
   if ((operator === '/' || operator === '%') && (b === 0 || b === 0n)) {
     throw new SqlEvaluationError(`Integer ${operator === '/' ? 'division' : 'modulo'} by zero.`);
   }
