@@ -230,6 +230,20 @@ function compileComparison(operator: ComparisonOperator, left: Compiled, right: 
       isDouble: false,
     };
   }
+  // `quantity > 10`: two JS numbers compare directly (Int64 and Double alike promote to a number).
+  if (right.constant && typeof right.value === 'number' && !left.constant) {
+    const literal = right.value;
+    const test = numberTests[operator];
+    return {
+      evaluate: (subject) => {
+        const a = l(subject);
+        if (typeof a === 'number') return test(a, literal);
+        return a === undefined ? undefined : compareValues(operator, a, literal);
+      },
+      constant: false,
+      isDouble: false,
+    };
+  }
   const evaluate: SqlEvaluator = (subject) => {
     const a = l(subject);
     if (a === undefined) return undefined;
@@ -239,6 +253,15 @@ function compileComparison(operator: ComparisonOperator, left: Compiled, right: 
   };
   return folded(evaluate, false, [left, right]);
 }
+
+const numberTests: Readonly<Record<ComparisonOperator, (a: number, b: number) => boolean>> = {
+  '=': (a, b) => a === b,
+  '<>': (a, b) => a !== b,
+  '<': (a, b) => a < b,
+  '<=': (a, b) => a <= b,
+  '>': (a, b) => a > b,
+  '>=': (a, b) => a >= b,
+};
 
 function compileIn(negated: boolean, operand: Compiled, list: readonly Compiled[]): Compiled {
   const inner = operand.evaluate;
