@@ -250,6 +250,7 @@ describe('SQL filter names, literals and keywords', () => {
     expect(matches('"Contoso & Northwind" = 6', user)).toBe(true);
     expect(matches('user.[x.y] = 7 AND user."x.y" = 7', user)).toBe(true);
     expect(matches("sys.[Label] = 'l'", {}, { Label: 'l' })).toBe(true);
+    expect(matches("[sys].Label = 'l' AND \"SYS\".[label] = 'l' AND [user].x = 1", { x: 1 }, { Label: 'l' })).toBe(true);
     expect(
       matches('"http://schemas.microsoft.com/xrm/2011/Claims/EntityLogicalName" = \'account\'', {
         'http://schemas.microsoft.com/xrm/2011/Claims/EntityLogicalName': 'account',

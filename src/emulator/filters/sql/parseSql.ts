@@ -344,7 +344,8 @@ class SqlParser {
     let scope: 'sys' | 'user' = 'user';
     let nameToken = first;
     const next = this.peek(1);
-    if (first.kind === 'word' && next.kind === 'symbol' && next.text === '.') {
+    // The scope is a name part too, so `[sys].Label` and `"user".color` are scoped names.
+    if ((first.kind === 'word' || first.kind === 'quotedName') && next.kind === 'symbol' && next.text === '.') {
       const lower = first.text.toLowerCase();
       if (lower !== 'sys' && lower !== 'user') {
         throw new SqlExpressionError(
