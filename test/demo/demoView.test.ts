@@ -3,6 +3,7 @@ import type { DemoEvent, OrderMessage } from '../../src/cli/demo/DemoEvent';
 import { DemoModel } from '../../src/cli/demo/DemoModel';
 import { formatFrame } from '../../src/cli/demo/formatFrame';
 import { parseDemoArgs, demoDefaults } from '../../src/cli/demo/parseDemoArgs';
+import { terminalWidth } from '../../src/cli/demo/terminalWidth';
 import { summarize } from '../../src/cli/demo/summarize';
 
 const order = (customer: string, index: number, of: number): OrderMessage => ({
@@ -98,6 +99,8 @@ describe('parseDemoArgs', () => {
       durationSeconds: 2.5,
     });
     expect(parseDemoArgs(['-h']).help).toBe(true);
+    expect(parseDemoArgs(['--help']).help).toBe(true);
+    expect(parseDemoArgs(['--duration=2', '--sessions=3']).durationSeconds).toBe(2);
   });
 
   it.each([
@@ -105,8 +108,20 @@ describe('parseDemoArgs', () => {
     [['--sessions', '2.5'], /expected an integer/],
     [['--messages', '1'], /invalid --messages/],
     [['--duration', 'abc'], /invalid --duration/],
-    [['--bogus'], /Unknown option '--bogus'/],
-    [['extra'], /Unexpected argument 'extra'/],
+    [['--bogus'], /^unknown option '--bogus'$/],
+    [['extra'], /^unexpected argument 'extra'$/],
+    // In the CLI's own words, not node:util parseArgs' ("argument is ambiguous", an undocumented -s).
+    [['--duration', '-1'], /^invalid --duration "-1": expected a number from 1 to 300$/],
+    [['--duration=-1'], /^invalid --duration "-1": expected a number from 1 to 300$/],
+    [['--sessions'], /^option --sessions needs a value$/],
+    [['--sessions', '--plain'], /^option --sessions needs a value$/],
+    [['-s', '3'], /^unknown option '-s'$/],
+    [['-d', '3'], /^unknown option '-d'$/],
+    [['-m', '3'], /^unknown option '-m'$/],
+    [['--plain=yes'], /^option --plain takes no value$/],
+    [['--sessions', '3', '--sessions', '4'], /^option --sessions is given twice$/],
+    [['--dur', '3'], /^unknown option '--dur'$/],
+    [['-'], /^unexpected argument '-'$/],
   ])('rejects %j with a one-line UsageError', (argv, message) => {
     let thrown: unknown;
     try {
@@ -117,5 +132,14 @@ describe('parseDemoArgs', () => {
     expect(thrown).toBeInstanceOf(UsageError);
     expect((thrown as UsageError).message).toMatch(message);
     expect((thrown as UsageError).message).not.toContain('\n');
+  });
+});
+
+describe('terminalWidth', () => {
+  it('uses the reported width, or 80 when the terminal reports none or 0 columns', () => {
+    expect(terminalWidth(132)).toBe(132);
+    expect(terminalWidth(0)).toBe(80);
+    expect(terminalWidth(undefined)).toBe(80);
+    expect(terminalWidth(Number.NaN)).toBe(80);
   });
 });

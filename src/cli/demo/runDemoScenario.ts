@@ -1,3 +1,4 @@
+import { constants } from 'node:os';
 import { asyncScheduler, filter, firstValueFrom, from, interval, lastValueFrom, map, race, shareReplay, Subject, Subscription, take, tap, timer, type Observable } from 'rxjs';
 import { ServiceBusClient } from '../../client/ServiceBusClient';
 import { startEmulator } from '../../emulator';
@@ -30,7 +31,9 @@ const INCIDENT_LINES = 8;
 /**
  * Runs the demo end to end: broker, traffic, two pool workers and the slow worker, the live view, and
  * the summary. Resolves with the exit code: 0 when every produced message was completed or
- * dead-lettered (checked against the broker too), 1 otherwise.
+ * dead-lettered (checked against the broker too), 1 otherwise; 128 + the signal number (130 for Ctrl-C)
+ * when the user stopped it — its summary then reports the messages not processed yet as still queued,
+ * and checks that the broker's queue holds exactly those.
  */
 export async function runDemoScenario(args: DemoArgs, io: DemoIo): Promise<number> {
   const scheduler = asyncScheduler;
@@ -113,6 +116,7 @@ export async function runDemoScenario(args: DemoArgs, io: DemoIo): Promise<numbe
     );
   }
   let reason: string;
+  let stoppedBy: NodeJS.Signals | undefined;
   let queueAtEnd: ReturnType<typeof broker.stats>['queues'][number] | undefined;
   try {
     // The slow worker takes the first customer before the pools start, so its lock loss (and the
@@ -137,7 +141,12 @@ export async function runDemoScenario(args: DemoArgs, io: DemoIo): Promise<numbe
       race(
         finished,
         timer(durationMs + GRACE_MS, scheduler).pipe(map(() => `not settled ${(durationMs + GRACE_MS) / 1_000} s after start`)),
-        from(stop.promise).pipe(map(() => 'stopped by the user')),
+        from(stop.promise).pipe(
+          map((signal) => {
+            stoppedBy = signal;
+            return `stopped by the user (${signal})`;
+          }),
+        ),
       ),
     );
   } catch (error) {
@@ -161,9 +170,10 @@ export async function runDemoScenario(args: DemoArgs, io: DemoIo): Promise<numbe
 
   const queue = queueAtEnd;
 
-  const summary = summarize(model, elapsed);
+  const summary = summarize(model, elapsed, { stopped: stoppedBy !== undefined });
   const deadLetteredHere = [...model.messages.values()].filter((m) => m.outcome === 'dead-lettered').length;
-  const brokerAgrees = queue !== undefined && queue.active === 0 && queue.deadLettered === deadLetteredHere;
+  // The queue must hold exactly the messages the demo did not settle (none, unless it was stopped early).
+  const brokerAgrees = queue !== undefined && queue.active === summary.unsettled && queue.deadLettered === deadLetteredHere;
   const lines = [
     '',
     ...summary.lines,
@@ -174,5 +184,6 @@ export async function runDemoScenario(args: DemoArgs, io: DemoIo): Promise<numbe
     ...warnings.map((w) => `  broker warning: ${w}`),
   ];
   io.write(`${lines.join('\n')}\n`);
+  if (stoppedBy !== undefined) return 128 + (constants.signals[stoppedBy] ?? 2);
   return summary.ok && brokerAgrees && failures.length === 0 ? 0 : 1;
 }
