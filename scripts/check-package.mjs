@@ -9,11 +9,13 @@
 //    against `servicebus-rx/emulator`, and the process exits by itself.
 // 3. The lowest rxjs of the peer range (`rxjs@7.5.0`): a CommonJS consumer type-checks, runs the quick start
 //    and the CLI demo (which uses pools, auto-renewal and settlement).
-// 4. `npm install git+file://<clone>` of the committed HEAD: `prepare` builds dist/, the library loads
+// 4. Node 22 and 24 (installed with the registry's `node` package) run the ESM and CommonJS quick starts
+//    and the CLI demo: the `engines` range (>=20) is tested, not only stated.
+// 5. `npm install git+file://<clone>` of the committed HEAD: `prepare` builds dist/, the library loads
 //    and the `servicebus-rx` CLI runs.
 //
 // Uses the npm registry; every child process has a timeout and the whole run a deadline.
-// Options: --keep (leave the temp dir for inspection), --skip-git (steps 1–3 only).
+// Options: --keep (leave the temp dir for inspection), --skip-git (no step 5).
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -28,6 +30,8 @@ const RXJS = '7.8.1';
 const RXJS_MIN = '7.5.0';
 const TYPESCRIPT = '5.9.3';
 const TYPES_NODE = '20.19.43';
+/** Node majors checked besides the one running this script (installed from the npm registry's `node` package). */
+const NODE_MAJORS = ['22', '24'];
 const npmQuiet = ['--no-audit', '--no-fund', '--loglevel=error'];
 
 const work = mkdtempSync(join(tmpdir(), 'servicebus-rx-check-'));
@@ -118,7 +122,7 @@ step('tarball contents', () => {
 });
 
 // ---------------------------------------------------------------------------------------------------
-// 2. Consumer projects
+// 2–3. Consumer projects, the last one on the lowest rxjs of the peer range
 
 /** The quick start as a CommonJS program: imports become requires, the rest runs in an async function. */
 function asCommonJs(source, { typescript }) {
@@ -176,7 +180,33 @@ for (const c of consumers) {
 }
 
 // ---------------------------------------------------------------------------------------------------
-// 3. Install from git
+// 4. The other supported Node versions (engines: >=20; this script itself runs on the 20 the suite uses)
+
+for (const major of NODE_MAJORS) {
+  if (!quickStart) break;
+  step(`Node ${major}: the ESM and CommonJS quick starts and the CLI demo`, () => {
+    const dir = join(work, `node-${major}`);
+    mkdirSync(dir);
+    writeFileSync(join(dir, 'package.json'), `${JSON.stringify({ name: `node-${major}`, version: '1.0.0', private: true }, null, 2)}\n`);
+    run('npm', ['install', `node@${major}`, ...npmQuiet], { cwd: dir });
+    const node = join(dir, 'node_modules', '.bin', 'node');
+    const version = run(node, ['--version']).trim();
+    assert(version.startsWith(`v${major}.`), `node@${major} installed ${version}`);
+    for (const c of ['esm', 'cjs']) {
+      const consumer = consumers.find((k) => k.dir === c);
+      const out = run(node, [consumer.main], { cwd: join(work, c), timeoutMs: 60_000 });
+      assert(out.includes('quick start: done'), `the ${c} quick start did not finish on ${version}:\n${out}`);
+    }
+    const cli = join(work, 'cjs', 'node_modules', 'servicebus-rx', 'dist', 'cli', 'main.js');
+    const demo = run(node, [cli, 'demo', '--duration', '2', '--sessions', '3', '--messages', '2', '--plain'], { cwd: join(work, 'cjs'), timeoutMs: 90_000 });
+    const verdict = demo.split('\n').find((l) => l.includes('nothing lost'));
+    assert(verdict, `demo summary on ${version} has no "nothing lost" line:\n${demo}`);
+    return `${version}: quick starts ran; demo: ${verdict.trim()}`;
+  });
+}
+
+// ---------------------------------------------------------------------------------------------------
+// 5. Install from git
 
 if (!args.has('--skip-git')) {
   step('npm install git+file://<clone of HEAD> (prepare builds dist/, CLI works)', () => {
