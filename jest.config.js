@@ -1,6 +1,7 @@
 /** @type {import('jest').Config} */
 module.exports = {
-  testEnvironment: 'node',
+  // jest's node environment plus a check that each test file closes its timers, sockets and children.
+  testEnvironment: '<rootDir>/test/support/LeakCheckEnvironment.js',
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
   // Type checking is done once by `npm run typecheck`; ts-jest only transpiles each file on its own
