@@ -73,6 +73,17 @@ describe('DemoModel', () => {
     expect(summary.ok).toBe(false);
     expect(summary.lines.at(-1)).toMatch(/LOST: 1 of 2 messages .*c-01\/2/);
   });
+
+  it('reports the unsettled messages of a run stopped early as still queued, not lost', () => {
+    const model = new DemoModel();
+    for (const e of lockLossRun().slice(0, 15)) model.apply(e);
+    const summary = summarize(model, 5_300, { stopped: true });
+    expect(summary).toMatchObject({ ok: true, unsettled: 1 });
+    const text = summary.lines.join('\n');
+    expect(text).toMatch(/completed 1, dead-lettered 0, still queued 1/);
+    expect(summary.lines.at(-1)).toBe('  stopped early: 1 of 2 messages not processed yet, still in the queue (not lost): c-01/2');
+    expect(text).not.toMatch(/LOST/);
+  });
 });
 
 describe('formatFrame', () => {
