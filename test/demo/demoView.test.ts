@@ -1,3 +1,5 @@
+import { NEVER, Subject, throwError } from 'rxjs';
+import { InFlight } from '../../src/cli/demo/InFlight';
 import { UsageError } from '../../src/cli/UsageError';
 import type { DemoEvent, OrderMessage } from '../../src/cli/demo/DemoEvent';
 import { DemoModel } from '../../src/cli/demo/DemoModel';
@@ -152,5 +154,21 @@ describe('terminalWidth', () => {
     expect(terminalWidth(0)).toBe(80);
     expect(terminalWidth(undefined)).toBe(80);
     expect(terminalWidth(Number.NaN)).toBe(80);
+  });
+});
+
+describe('InFlight', () => {
+  it('counts an operation from subscription until it completes, errors or is unsubscribed', () => {
+    const inFlight = new InFlight();
+    const running = new Subject<number>();
+    const done = inFlight.track(running).subscribe();
+    const failed = inFlight.track(throwError(() => new Error('refused'))).subscribe({ error: () => undefined });
+    const cancelled = inFlight.track(NEVER).subscribe();
+    expect(inFlight.count).toBe(2);
+    running.complete();
+    expect(inFlight.count).toBe(1);
+    cancelled.unsubscribe();
+    expect(inFlight.count).toBe(0);
+    expect([done.closed, failed.closed]).toEqual([true, true]);
   });
 });

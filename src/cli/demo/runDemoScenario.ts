@@ -6,6 +6,7 @@ import type { DemoArgs } from './parseDemoArgs';
 import type { DemoEvent, OrderMessage } from './DemoEvent';
 import type { DemoIo } from './DemoIo';
 import { DemoModel } from './DemoModel';
+import { InFlight } from './InFlight';
 import { formatEvent, isIncident } from './formatEvent';
 import { poolWorker, singleSessionWorker } from './orderConsumers';
 import { planOrders, seededRandom } from './orderPlan';
@@ -25,6 +26,8 @@ const SESSIONS_PER_WORKER = 3;
 const IDLE_MS = 3_000;
 /** Time allowed after the traffic window for the last messages (and the redelivery) before the run is declared failed. */
 const GRACE_MS = 30_000;
+/** At most this long, after a stop, for the sends and settlements under way to finish. */
+const STOP_GRACE_MS = 5_000;
 const RECENT_LINES = 4;
 const INCIDENT_LINES = 8;
 
@@ -80,6 +83,8 @@ export async function runDemoScenario(args: DemoArgs, io: DemoIo): Promise<numbe
   });
 
   let stopping = false;
+  const inFlight = new InFlight();
+  const track = <T>(operation$: Observable<T>): Observable<T> => inFlight.track(operation$);
   const random = seededRandom(7);
   // Simulated work per message: about 120–370 ms, shorter for big runs so that the workers' capacity
   // stays about twice the traffic rate.
@@ -92,6 +97,7 @@ export async function runDemoScenario(args: DemoArgs, io: DemoIo): Promise<numbe
     handlerMs: () => (slow ? 60_000 : Math.floor((120 + random() * 250) * workScale)),
     lockDurationMs: LOCK_MS,
     stopping: () => stopping,
+    track,
     scheduler,
   });
   const running = new Subscription();
@@ -130,7 +136,7 @@ export async function runDemoScenario(args: DemoArgs, io: DemoIo): Promise<numbe
     WORKERS.forEach((name, i) =>
       run(name, poolWorker(workerClients[i] ?? producer, QUEUE, { maxConcurrentSessions: SESSIONS_PER_WORKER, idleTimeoutMs: IDLE_MS, processing: processing(name, false) })),
     );
-    run('traffic', orderTraffic(producer, QUEUE, rest, { durationMs, alreadySent: first.length, scheduler }));
+    run('traffic', orderTraffic(producer, QUEUE, rest, { durationMs, alreadySent: first.length, scheduler, stopping: () => stopping, track }));
     running.add(
       interval(ttyView === undefined ? 1_000 : 100, scheduler).subscribe(() =>
         ttyView === undefined ? plainView?.progress(model, scheduler.now()) : ttyView.draw(model, scheduler.now(), log),
@@ -149,6 +155,13 @@ export async function runDemoScenario(args: DemoArgs, io: DemoIo): Promise<numbe
         ),
       ),
     );
+    if (stoppedBy !== undefined) {
+      // Graceful: nothing new is sent or handled from now on, and the sends and settlements under way
+      // finish, so the broker's queue holds exactly what the summary reports as still queued.
+      stopping = true;
+      const deadline = scheduler.now() + STOP_GRACE_MS;
+      await firstValueFrom(interval(10, scheduler).pipe(filter(() => inFlight.count === 0 || scheduler.now() >= deadline)));
+    }
   } catch (error) {
     reason = 'failed';
     failures.push(`demo: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`);
