@@ -15,17 +15,15 @@ import { processMarkedLinks, trackLink } from './rhea/processMarkedLinks';
 import { receiveRawTransfers } from './rhea/receiveRawTransfers';
 import { acceptConnection } from './transport/acceptConnection';
 import { corkPerTick } from './transport/corkPerTick';
-import type { FrameLimits } from './transport/FrameGuard';
+import type { ConnectionWarden } from './connection/ConnectionWarden';
+import type { BrokerLimits } from './connection/BrokerLimits';
+import { limitSession } from './rhea/limitSession';
+import { sessionInternals } from './rhea/internals';
 import { Conditions, type AmqpError } from './wire/conditions';
 
 const CBS_NODE = '$cbs';
 /** How long `close()` lets clients answer the broker's close before cutting their sockets. */
 const CLOSE_GRACE_MS = 1_000;
-/**
- * The broker's `max-frame-size` (larger transfers are split by the client) and the limit before open:
- * AMQP's 512 bytes would refuse the SDK's open frame (its user-agent alone may take 512), so 64 KiB.
- */
-const FRAME_LIMITS: FrameLimits = { beforeOpen: 65_536, afterOpen: 1_048_576 };
 
 /**
  * The AMQP side of the broker: a rhea container listening on TCP, routing each client link to its
@@ -37,11 +35,16 @@ export class EmulatorServer {
   private readonly container: Container;
   private readonly connections = new Map<Connection, BrokerConnection>();
   private readonly sockets = new Set<Socket>();
+  /** The limit enforcement of each rhea connection (from accept; sessions are put under its limits). */
+  private readonly wardens = new WeakMap<Connection, ConnectionWarden>();
   private readonly guard: Guard;
   private server: Server | undefined;
   private closing: Promise<void> | undefined;
 
-  constructor(private readonly broker: Broker) {
+  constructor(
+    private readonly broker: Broker,
+    private readonly limits: BrokerLimits,
+  ) {
     this.guard = guardWith(broker.warn);
     this.container = create_container({
       id: 'servicebus-rx-emulator',
@@ -66,8 +69,17 @@ export class EmulatorServer {
     return server.address() as AddressInfo;
   }
 
-  /** A new client socket: a rhea server connection behind a frame guard. */
+  /**
+   * A new client socket: a rhea server connection behind a frame guard and a warden, unless the broker
+   * already holds `maxConnections` (the socket is then closed at once).
+   */
   private accept(socket: Socket): void {
+    if (this.sockets.size >= this.limits.maxConnections || this.closing !== undefined) {
+      socket.on('error', () => undefined);
+      socket.destroy();
+      if (this.closing === undefined) this.broker.warn(`Refused a client connection: the broker holds ${this.limits.maxConnections} connections (limits.maxConnections).`);
+      return;
+    }
     this.sockets.add(socket);
     socket.once('close', () => this.sockets.delete(socket));
     socket.on('error', () => undefined); // rhea reports socket errors as 'disconnected'
@@ -76,8 +88,8 @@ export class EmulatorServer {
     // The frames of one processing pass leave in one write (fewer segments and wake-ups at the client).
     corkPerTick(socket);
     try {
-      const connection = this.container.create_connection({ max_frame_size: FRAME_LIMITS.afterOpen } as never);
-      acceptConnection(connection, socket, FRAME_LIMITS, this.broker.warn);
+      const connection = this.container.create_connection({ max_frame_size: this.limits.maxFrameBytes, channel_max: this.limits.channelMax } as never);
+      this.wardens.set(connection, acceptConnection(connection, socket, this.limits, this.broker));
     } catch (error: unknown) {
       this.broker.warn(`Could not accept a client connection: ${String(error)}`);
       socket.destroy();
@@ -123,8 +135,13 @@ export class EmulatorServer {
       if (this.closing !== undefined) connection.close({ condition: Conditions.connectionForced, description: 'The emulator is shutting down.' });
       else this.connections.set(connection, new BrokerConnection());
     });
-    on('session_open', ({ session }) => {
+    on('session_open', ({ connection, session }) => {
       if (!session) return;
+      const warden = this.wardens.get(connection);
+      if (warden !== undefined) {
+        limitSession(session, this.limits, warden.links, warden.violate);
+        sessionInternals(session).local.begin.handle_max = this.limits.handleMax;
+      }
       receiveRawTransfers(session);
       processMarkedLinks(session);
     });

@@ -4,6 +4,7 @@ import { asyncScheduler } from 'rxjs/internal/scheduler/async';
 import { Broker } from './Broker';
 import type { EmulatorOptions } from './config/EmulatorOptions';
 import type { EmulatorHandle } from './EmulatorHandle';
+import { resolveLimits } from './connection/BrokerLimits';
 import { EmulatorServer } from './EmulatorServer';
 import { resolveQueues } from './resolveQueues';
 
@@ -28,10 +29,11 @@ const DEFAULT_HOST = '127.0.0.1';
 export async function startEmulator(options: EmulatorOptions = {}): Promise<EmulatorHandle> {
   const warn = options.onWarning ?? ((message: string) => console.warn(message));
   const queues = await resolveQueues(options, warn);
+  const limits = resolveLimits(options.limits, options.scheduler !== undefined);
   const keyName = options.sasKeyName ?? DEFAULT_KEY_NAME;
   const key = options.sasKey ?? DEFAULT_KEY;
   const broker = new Broker(queues, { keyName, key }, options.scheduler ?? asyncScheduler, warn);
-  const server = new EmulatorServer(broker);
+  const server = new EmulatorServer(broker, limits);
   const host = options.host ?? DEFAULT_HOST;
   let port: number;
   try {
