@@ -140,6 +140,7 @@ export class EmulatorServer {
       const warden = this.wardens.get(connection);
       if (warden !== undefined) {
         limitSession(session, this.limits, warden.links, warden.violate);
+        warden.throttle(session);
         sessionInternals(session).local.begin.handle_max = this.limits.handleMax;
       }
       receiveRawTransfers(session);

@@ -2,6 +2,7 @@ import type { Socket } from 'node:net';
 import type { Connection } from 'rhea';
 import { Deadline } from '../locks/Deadline';
 import type { DeadlineHeap } from '../locks/DeadlineHeap';
+import { holdWhileBacklogged, wakeSenders } from '../rhea/backpressure';
 import type { LinkCount } from '../rhea/limitSession';
 import type { FrameGuard, HandshakeStage } from '../transport/FrameGuard';
 import type { BrokerLimits } from './BrokerLimits';
@@ -29,6 +30,11 @@ export class ConnectionWarden {
   /** Links attached on this connection (kept by the rhea layer's session limits). */
   readonly links: LinkCount = { links: 0 };
   private closing = false;
+  /** Deliveries are held back (not taken from queues) while this many bytes wait in the socket. */
+  private readonly highWater: number;
+  private held = false;
+  /** Bytes of deliveries handed to rhea since the socket's last write (not in its buffer yet). */
+  private queued = 0;
   private lastInput: number;
   private stage: HandshakeStage = 'protocol-header';
   private readonly timer: Deadline;
@@ -46,7 +52,26 @@ export class ConnectionWarden {
     this.timer = new Deadline(0, (now) => this.onTimer(now));
     this.armAfter(limits.protocolHeaderTimeoutMs);
     socket.once('close', () => this.dispose());
+    this.highWater = Math.max(65_536, Math.floor(limits.maxOutgoingBytes / 4));
+    socket.on('drain', () => this.onDrain());
     this.capOutgoing();
+  }
+
+  /**
+   * Puts `session` under backpressure: while a quarter of `maxOutgoingBytes` waits in the socket, its
+   * delivery links send nothing more (a client granting much credit for large messages is slowed to
+   * its reading pace, not disconnected); they resume when the socket drains.
+   */
+  throttle(session: import('rhea').Session): void {
+    holdWhileBacklogged(
+      session,
+      () => {
+        if (this.socket.writableLength + this.queued < this.highWater) return false;
+        this.held = true;
+        return true;
+      },
+      (bytes) => (this.queued += bytes),
+    );
   }
 
   /** True once the connection is being closed: further input is ignored. */
@@ -89,6 +114,12 @@ export class ConnectionWarden {
     if (reply !== undefined) this.socket.end(reply);
     else this.socket.end();
     this.arm(this.services.now() + CLOSE_GRACE_MS);
+  }
+
+  private onDrain(): void {
+    if (!this.held || this.closing) return;
+    this.held = false;
+    wakeSenders(this.connection);
   }
 
   /** Destroys the socket at once (an AMQP close would wait behind what the client does not read). */
@@ -134,6 +165,7 @@ export class ConnectionWarden {
     const write = socket.write;
     const cap = this.limits.maxOutgoingBytes;
     socket.write = function (this: Socket, ...args: Parameters<Socket['write']>): boolean {
+      warden.queued = 0;
       const flushed = write.apply(this, args);
       if (socket.writableLength > cap && !socket.destroyed) warden.drop(`More than ${cap} bytes are waiting for the client to read them.`);
       return flushed;
