@@ -4,7 +4,7 @@ import type { Broker } from './Broker';
 import { handleCbsRequest } from './cbs/handleCbsRequest';
 import { BrokerConnection } from './connection/BrokerConnection';
 import type { EmulatorStats } from './EmulatorHandle';
-import { audiencePath } from './entities/Namespace';
+import type { SasRight } from './config/EmulatorOptions';
 import { queueStats } from './entities/queueStats';
 import { guardWith, type Guard } from './links/guard';
 import { openDeliveryLink } from './links/openDeliveryLink';
@@ -44,6 +44,8 @@ export class EmulatorServer {
   constructor(
     private readonly broker: Broker,
     private readonly limits: BrokerLimits,
+    /** Detach links whose token lapsed (off under a caller's virtual clock; see ConnectionServices). */
+    private readonly enforceTokenExpiry = true,
   ) {
     this.guard = guardWith(broker.warn);
     this.container = create_container({
@@ -133,7 +135,7 @@ export class EmulatorServer {
     };
     on('connection_open', ({ connection }) => {
       if (this.closing !== undefined) connection.close({ condition: Conditions.connectionForced, description: 'The emulator is shutting down.' });
-      else this.connections.set(connection, new BrokerConnection());
+      else this.connections.set(connection, new BrokerConnection({ now: () => this.broker.now(), deadlines: this.broker.deadlines, enforceTokenExpiry: this.enforceTokenExpiry }, namespaceHostOf(connection)));
     });
     on('session_open', ({ connection, session }) => {
       if (!session) return;
@@ -155,8 +157,10 @@ export class EmulatorServer {
     on('receiver_open', ({ receiver }) => receiver && trackLink(receiver));
     on('sender_open', ({ connection, sender }) => sender && this.withConnection(connection, sender, (state) => this.routeSender(sender, state)));
     on('receiver_open', ({ connection, receiver }) => receiver && this.withConnection(connection, receiver, (state) => this.routeReceiver(receiver, state)));
-    // Handled so that rhea does not turn a client's detach/end error into a container 'error'.
-    for (const event of ['session_error', 'sender_error', 'receiver_error', 'sender_close', 'receiver_close']) on(event, () => undefined);
+    // A detached link no longer needs authorisation (and rhea must not turn a client's detach error into a container 'error').
+    for (const event of ['sender_error', 'sender_close']) on(event, ({ connection, sender }) => sender && this.connections.get(connection)?.untrackLink(sender));
+    for (const event of ['receiver_error', 'receiver_close']) on(event, ({ connection, receiver }) => receiver && this.connections.get(connection)?.untrackLink(receiver));
+    on('session_error', () => undefined);
     this.container.on('protocol_error', (error: unknown) => this.broker.warn(`AMQP protocol error from a client: ${String(error)}`));
     this.container.on('error', (error: unknown) => this.broker.warn(`AMQP error: ${String(error)}`));
   }
@@ -187,7 +191,7 @@ export class EmulatorServer {
   private routeSender(sender: Sender, connection: BrokerConnection): void {
     const address = sender.source?.address;
     if (address === CBS_NODE) return openReplySender(sender, CBS_NODE, connection, this.guard);
-    const entity = this.authorisedEntity(sender, address, connection);
+    const entity = this.authorisedEntity(sender, address, connection, 'Listen');
     if (entity === undefined) return;
     if (entity.management) return openReplySender(sender, String(address), connection, this.guard);
     openDeliveryLink(sender, entity.queue, connection, this.broker, this.guard);
@@ -200,30 +204,55 @@ export class EmulatorServer {
     if (address === CBS_NODE) {
       return openRequestReceiver(receiver, CBS_NODE, connection, this.guard, broker.warn, (request) => handleCbsRequest(request, broker, connection));
     }
-    const entity = this.authorisedEntity(receiver, address, connection);
+    const entity = this.authorisedEntity(receiver, address, connection, 'Send');
     if (entity === undefined) return;
     if (entity.management) {
+      const path = entityPath(String(address));
       return openRequestReceiver(receiver, String(address), connection, this.guard, broker.warn, (request) =>
-        handleManagementRequest(request, entity.queue, broker, connection),
+        handleManagementRequest(request, entity.queue, broker, connection, connection.rightsFor(path, broker.now())),
       );
     }
     openEntityReceiver(receiver, entity.queue, broker, this.guard);
   }
 
-  /** Resolves a link address; refuses the link (not found / unauthorised) and returns `undefined` otherwise. */
-  private authorisedEntity(link: Sender | Receiver, address: unknown, connection: BrokerConnection) {
+  /**
+   * Resolves a link address; refuses the link (not found / unauthorised) and returns `undefined` otherwise.
+   * An entity link needs a put-token granting `right` (Listen to receive, Send to send); a `$management`
+   * link needs any right (each operation checks its own). The link is then tracked: it is detached when
+   * its token lapses without renewal.
+   */
+  private authorisedEntity(link: Sender | Receiver, address: unknown, connection: BrokerConnection, right: SasRight) {
     const entity = typeof address === 'string' ? this.broker.namespace.resolve(address) : undefined;
     if (entity === undefined) {
       link.close({ condition: Conditions.notFound, description: `The messaging entity '${String(address)}' could not be found.` });
       return undefined;
     }
-    if (!connection.isAuthorised(audiencePath(String(address)), this.broker.now())) {
+    const path = entityPath(String(address));
+    const needed = entity.management ? undefined : right;
+    if (!connection.isAuthorised(path, this.broker.now(), needed)) {
+      const authorisedAtAll = connection.isAuthorised(path, this.broker.now());
       link.close({
         condition: Conditions.unauthorizedAccess,
-        description: `Unauthorized access to '${String(address)}': send a put-token for this entity on $cbs first.`,
+        description: authorisedAtAll
+          ? `Unauthorized access. '${right}' claim(s) are required to perform this operation on '${String(address)}'.`
+          : `Unauthorized access to '${String(address)}': send a put-token for this entity on $cbs first.`,
       });
       return undefined;
     }
+    connection.trackLink(link, path, needed);
     return entity;
   }
+}
+
+/** The entity path of a link address (`q`, `q/$management`, `sb://host/q`), lower-case, for authorisation. */
+function entityPath(address: string): string {
+  return address.replace(/^[a-z][a-z0-9+.-]*:\/\/[^/]*/i, '').replace(/^\/+|\/+$/g, '').toLowerCase();
+}
+
+/** The host a client addressed in its open (`hostname`, without port), lower-case; `localhost` when it sent none. */
+function namespaceHostOf(connection: Connection): string {
+  const hostname = (connection as unknown as { remote?: { open?: { hostname?: unknown } } }).remote?.open?.hostname;
+  if (typeof hostname !== 'string' || hostname.length === 0) return 'localhost';
+  const host = hostname.toLowerCase();
+  return host.startsWith('[') ? host.slice(0, host.indexOf(']') + 1) : host.replace(/:\d*$/, '');
 }

@@ -16,6 +16,8 @@ export interface LinkInternals {
   state: { open_requests: number; local_open: boolean };
   credit: number;
   delivery_count: number;
+  /** The handle the peer chose (`session.remove_link` frees `remote.handles[remote.handle]`). */
+  remote: { handle?: number };
   /** A receiver's delivery whose last transfer has not arrived yet (`session.js` Incoming.on_transfer). */
   _incomplete?: IncomingDelivery;
 }

@@ -30,6 +30,7 @@ const MESSAGE_SIZE_EXCEEDED = 'amqp:link:message-size-exceeded';
  * - a transfer's bytes count against `maxMessageBytes` as they arrive (on every link, `$cbs` and
  *   `$management` included): past it the delivery's bytes are dropped as they come and, once it ends,
  *   it is rejected with `amqp:link:message-size-exceeded` without reaching the link's handlers;
+ * - a link's remote handle is recorded (rhea leaves it undefined, so detached links were never freed);
  * - a transfer beyond the session's incoming window, a handle above `handleMax` or already in use, more
  *   than `maxLinksPerConnection` links and a credit above `maxLinkCredit` are violations (`violate`).
  */
@@ -67,6 +68,10 @@ export function limitSession(session: Session, limits: SessionLimits, count: Lin
     count.links++;
     links++;
     onAttach.call(this, frame);
+    // rhea 3.0.5 records `frame.handle` (undefined) as the link's remote handle, so `remove_link` never
+    // frees the handle: every attach would stay mapped (a leak, and a reused handle would look in use).
+    const link = this.remote.handles[handle];
+    if (link !== undefined) linkInternals(link).remote.handle = handle;
   };
 
   s.on_detach = function (frame: FrameOf<{ handle?: unknown }>): void {
