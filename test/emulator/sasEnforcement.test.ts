@@ -136,3 +136,16 @@ describe('SAS enforcement', () => {
     }
   });
 });
+
+describe('small protocol items (issue 10, point 7)', () => {
+  it("resolves neither 'q1/' nor 'q1//' to queue q1", async () => {
+    await withRaw(async (raw) => {
+      expect((await raw.putToken(raw.audience('q1'), token(raw.audience('q1'), 'root', 'root-key'))).statusCode).toBe(202);
+      for (const address of ['q1/', 'q1//']) {
+        const refused = await raw.sender(address);
+        expect(refused.ok === false && refused.error?.condition).toBe('amqp:not-found');
+      }
+      expect((await raw.sender('q1')).ok).toBe(true);
+    });
+  });
+});

@@ -61,7 +61,13 @@ export function limitSession(session: Session, limits: SessionLimits, count: Lin
     if (typeof handle !== 'number' || handle > limits.handleMax) {
       return violate(RESOURCE_LIMIT, `An attach used handle ${String(handle)}, above handle-max ${limits.handleMax}.`);
     }
-    if (this.remote.handles[handle] !== undefined) return violate('amqp:session:handle-in-use', `Handle ${handle} is already in use.`);
+    const previous = this.remote.handles[handle];
+    if (previous !== undefined) {
+      // A peer may reuse a handle as soon as it sent its detach (rhea clients do), before rhea's deferred
+      // removal of the old link ran: the old link must then not free the new one's handle.
+      if (previous.is_remote_open()) return violate('amqp:session:handle-in-use', `Handle ${handle} is already in use.`);
+      linkInternals(previous).remote.handle = undefined;
+    }
     if (count.links >= limits.maxLinksPerConnection) {
       return violate(RESOURCE_LIMIT, `More than ${limits.maxLinksPerConnection} links on one connection.`);
     }
