@@ -4,6 +4,7 @@
  * what the broker sends back.
  */
 import { connect as tcpConnect, type Socket } from 'node:net';
+import { message as rheaMessage } from 'rhea';
 
 // rhea's frame codec (not in its typings): encoding test frames and decoding the broker's replies.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -141,4 +142,16 @@ export class WireClient {
       }
     }
   }
+}
+
+/** Sends a put-token for `entity` (signed with the default key) on `$cbs` over link `handle`; the reply is not read. */
+export async function authoriseRaw(client: WireClient, port: number, entity: string, handle: number, token: (audience: string) => string): Promise<void> {
+  client.write(attachFrame(`cbs-${handle}`, handle, false, 'x', '$cbs'));
+  await client.frame('flow', (f) => f.fields['handle'] === handle);
+  const audience = `sb://localhost:${port}/${entity}`;
+  const request = (rheaMessage as unknown as { encode(m: object): Buffer }).encode({
+    application_properties: { operation: 'put-token', name: audience, type: 'servicebus.windows.net:sastoken' },
+    body: token(audience),
+  });
+  client.write(amqpFrame('transfer', { handle, delivery_id: handle, delivery_tag: Buffer.from([handle]), message_format: 0, settled: true }, 0, request));
 }

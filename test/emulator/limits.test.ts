@@ -9,7 +9,7 @@ import { VirtualTimeScheduler } from 'rxjs';
 import { type EmulatorHandle, type EmulatorLimits, startEmulator } from '../../src/emulator';
 import { queueDefaults } from '../../src/emulator/config';
 import { expectRoundTrip, sasToken, within } from './badInputRaw';
-import { AMQP_HEADER, WireClient, amqpFrame, attachFrame } from './hostileWire';
+import { AMQP_HEADER, WireClient, amqpFrame, attachFrame, authoriseRaw } from './hostileWire';
 
 const warnings: string[] = [];
 
@@ -24,18 +24,6 @@ async function until(check: () => boolean, what: string): Promise<void> {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
-}
-
-/** A put-token for `entity` sent on `$cbs` by a raw client (the reply is not read). */
-async function authorise(client: WireClient, port: number, entity: string, handle: number): Promise<void> {
-  client.write(attachFrame(`cbs-${handle}`, handle, false, 'x', '$cbs'));
-  await client.frame('flow', (f) => f.fields['handle'] === handle);
-  const audience = `sb://localhost:${port}/${entity}`;
-  const request = (rheaMessage as unknown as { encode(m: object): Buffer }).encode({
-    application_properties: { operation: 'put-token', name: audience, type: 'servicebus.windows.net:sastoken' },
-    body: sasToken(audience),
-  });
-  client.write(amqpFrame('transfer', { handle, delivery_id: handle, delivery_tag: Buffer.from([handle]), message_format: 0, settled: true }, 0, request));
 }
 
 describe('connection limits', () => {
@@ -154,7 +142,7 @@ describe('connection limits', () => {
         const sender = sdk.createSender('alive');
         for (let i = 0; i < 40; i++) await sender.sendMessages({ body: Buffer.alloc(200_000, 0x63), messageId: `p${i}` });
         const client = await WireClient.opened(broker.port);
-        await authorise(client, broker.port, 'alive', 0);
+        await authoriseRaw(client, broker.port, 'alive', 0, (audience) => sasToken(audience));
         client.write(attachFrame('req', 1, false, 'x', 'alive/$management'), attachFrame('reply', 2, true, 'alive/$management', 'reply'));
         await client.frame('flow', (f) => f.fields['handle'] === 1);
         client.write(amqpFrame('flow', { next_incoming_id: 0, incoming_window: 2048, next_outgoing_id: 1, outgoing_window: 10, handle: 2, delivery_count: 0, link_credit: 10 }));

@@ -104,7 +104,11 @@ export interface EmulatorLimits {
   readonly maxDecodeDepth?: number;
   /** Most AMQP values in one decoded performative or message. Default 65536. */
   readonly maxDecodeElements?: number;
-  /** Bytes the broker may have queued for a client that does not read; past it the connection is closed. Default 64 MiB. */
+  /**
+   * Bytes the broker may have queued for a client that does not read; past it the connection is closed.
+   * Deliveries pause at a quarter of it until the socket drains, so only replies (e.g. one peek of more
+   * than 16 MiB of messages) or a client that stops reading reach it. Default 16 MiB.
+   */
   readonly maxOutgoingBytes?: number;
   /** Time from accept to the client's protocol header. Default 10 s; 0 = none (each timeout below too). */
   readonly protocolHeaderTimeoutMs?: number;

@@ -16,7 +16,7 @@ export const DEFAULT_LIMITS: BrokerLimits = {
   maxLinkCredit: 100_000,
   maxDecodeDepth: 32,
   maxDecodeElements: 65_536,
-  maxOutgoingBytes: 64 * 1_048_576,
+  maxOutgoingBytes: 16 * 1_048_576,
   protocolHeaderTimeoutMs: 10_000,
   saslTimeoutMs: 10_000,
   openTimeoutMs: 10_000,
