@@ -18,7 +18,7 @@ import { corkPerTick } from './transport/corkPerTick';
 import type { ConnectionWarden } from './connection/ConnectionWarden';
 import type { BrokerLimits } from './connection/BrokerLimits';
 import { limitSession } from './rhea/limitSession';
-import { sessionInternals } from './rhea/internals';
+import { remoteOpenHostname, sessionInternals } from './rhea/internals';
 import { Conditions, type AmqpError } from './wire/conditions';
 
 const CBS_NODE = '$cbs';
@@ -251,7 +251,7 @@ function entityPath(address: string): string {
 
 /** The host a client addressed in its open (`hostname`, without port), lower-case; `localhost` when it sent none. */
 function namespaceHostOf(connection: Connection): string {
-  const hostname = (connection as unknown as { remote?: { open?: { hostname?: unknown } } }).remote?.open?.hostname;
+  const hostname = remoteOpenHostname(connection);
   if (typeof hostname !== 'string' || hostname.length === 0) return 'localhost';
   const host = hostname.toLowerCase();
   return host.startsWith('[') ? host.slice(0, host.indexOf(']') + 1) : host.replace(/:\d*$/, '');

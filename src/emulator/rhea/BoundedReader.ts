@@ -1,6 +1,6 @@
-import { types as rheaTypes } from 'rhea';
 import type { Typed } from 'rhea/typings/types';
 import { AmqpDecodeError } from './AmqpDecodeError';
+import { RheaReaderBase, type TypeDesc } from './internals';
 
 /** How deep and how large one decoded value (a frame's performative, a message) may be. */
 export interface DecodeLimits {
@@ -12,33 +12,10 @@ export interface DecodeLimits {
 
 export const DEFAULT_DECODE_LIMITS: DecodeLimits = { maxDepth: 32, maxElements: 65_536 };
 
-/** rhea's type descriptor (`types.js` TypeDesc): width of the fixed part, category 1–4. */
-interface TypeDesc {
-  readonly width: number;
-  readonly category: number;
-}
-
 const CAT_FIXED = 1;
 const CAT_VARIABLE = 2;
 const CAT_COMPOUND = 3;
 const CAT_ARRAY = 4;
-
-/** rhea's `types.Reader` (rhea 3.x `types.js`): the methods the bounded reader uses or overrides. */
-interface RheaReader {
-  position: number;
-  read(): Typed;
-  read_uint(width: number): number;
-  read_value(type: TypeDesc): Typed;
-  read_array_items(n: number, type: TypeDesc): Typed[];
-  read_n(n: number): Typed[];
-  read_size_count(width: number): { size: number; count: number };
-  read_array(type: TypeDesc): Typed;
-  read_fixed_width(type: TypeDesc): unknown;
-  read_variable_width(type: TypeDesc): unknown;
-  remaining(): number;
-}
-
-const RheaReaderBase = (rheaTypes as unknown as { Reader: new (buffer: Buffer) => RheaReader }).Reader;
 
 /**
  * rhea's decoder with bounds: every size and count must fit in the bytes left (rhea 3.0.5 trusts an

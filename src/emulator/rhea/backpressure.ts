@@ -1,10 +1,5 @@
-import type { Connection, Sender, Session } from 'rhea';
-
-/** rhea session members used here (`session.js`): the outgoing side's room check and the sender walk. */
-interface BackpressureSession {
-  outgoing: { available(): number; send(sender: unknown, tag: unknown, data: Buffer, format: unknown): unknown };
-  each_sender(action: (sender: Sender) => void, filter: (sender: Sender) => boolean): void;
-}
+import type { Connection, Session } from 'rhea';
+import { backpressureSession, dispatchingLink, localSessions } from './internals';
 
 /**
  * Makes `session` report no room for new deliveries while `backlogged()` holds (the connection's socket
@@ -14,7 +9,7 @@ interface BackpressureSession {
  * are not in the socket yet). Call {@link wakeSenders} when the backlog clears. Instance-level.
  */
 export function holdWhileBacklogged(session: Session, backlogged: () => boolean, queued: (bytes: number) => void): void {
-  const outgoing = (session as unknown as BackpressureSession).outgoing;
+  const outgoing = backpressureSession(session).outgoing;
   const { available, send } = outgoing;
   outgoing.available = function (this: unknown): number {
     return backlogged() ? 0 : available.call(this);
@@ -27,10 +22,12 @@ export function holdWhileBacklogged(session: Session, backlogged: () => boolean,
 
 /** Emits rhea's 'sendable' on every open sender of `connection` that has credit and room (as rhea does when room frees up). */
 export function wakeSenders(connection: Connection): void {
-  const sessions = (connection as unknown as { local_channel_map: Record<string, BackpressureSession> }).local_channel_map;
+  const sessions = localSessions(connection);
   for (const key in sessions) {
-    sessions[key]?.each_sender(
-      (sender) => (sender as unknown as { dispatch(event: string, context: unknown): void }).dispatch('sendable', (sender as unknown as { _context(): unknown })._context()),
+    const session = sessions[key];
+    if (session === undefined) continue;
+    backpressureSession(session).each_sender(
+      (sender) => dispatchingLink(sender).dispatch('sendable', dispatchingLink(sender)._context()),
       (sender) => sender.is_open() && sender.sendable(),
     );
   }

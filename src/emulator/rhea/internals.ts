@@ -1,4 +1,11 @@
-import type { Delivery, Sender, Session, link } from 'rhea';
+/**
+ * The ONE module of the broker that names rhea internals (rhea 3.x): every member the broker reads,
+ * wraps or steers that rhea's typings do not declare, and the casts to reach them. Each assumption is
+ * checked against the installed rhea by test/contracts/brokerRhea*.test.ts, which fails naming the
+ * member if rhea changes. Other broker modules use these accessors instead of their own casts.
+ */
+import { types as rheaTypes, type Connection, type Delivery, type EventContext, type Receiver, type Sender, type Session, type link } from 'rhea';
+import type { Typed } from 'rhea/typings/types';
 
 /** Fields of the attach frame the broker sends back (rhea keeps them in `link.local.attach`). */
 export interface LocalAttach {
@@ -114,3 +121,77 @@ export interface OpenFrame {
 }
 
 export const connectionInternals = (c: import('rhea').Connection): ConnectionInternals => c as unknown as ConnectionInternals;
+
+/** A session's processing pass and what it walks (`session.js` `_process`, `links`, outgoing buffer). */
+export interface PassInternals {
+  links: Record<string, link>;
+  outgoing: { deliveries: { available(): number } };
+  _process(): void;
+}
+
+/** rhea links ask their connection for a processing pass with `connection._register()`. */
+export interface RegisteringLink {
+  name: string;
+  session: Session;
+  connection: Connection & { _register(): void };
+}
+
+/** A session's outgoing deliveries (`session.js` CircularBuffer), slot by slot. */
+export interface OutgoingDeliveries {
+  session: {
+    outgoing: {
+      deliveries: {
+        entries: Array<{ link: unknown; settled: boolean; remote_settled: boolean } | undefined>;
+        head: number;
+        size: number;
+        capacity: number;
+      };
+    };
+  };
+}
+
+/** The session members backpressure uses: the outgoing room check, delivery hand-off and the sender walk. */
+export interface BackpressureSession {
+  outgoing: { available(): number; send(sender: unknown, tag: unknown, data: Buffer, format: unknown): unknown };
+  each_sender(action: (sender: Sender) => void, filter: (sender: Sender) => boolean): void;
+}
+
+/** A link's event dispatch (`link.js` / `endpoint` `dispatch`, `_context`). */
+export interface DispatchingLink {
+  dispatch(event: string, context: EventContext): boolean;
+  _context(extra?: object): EventContext;
+}
+
+export const passInternals = (s: Session): PassInternals => s as unknown as PassInternals;
+export const registeringLink = (l: link): RegisteringLink => l as unknown as RegisteringLink;
+export const outgoingDeliveries = (s: Sender): OutgoingDeliveries['session']['outgoing']['deliveries'] => (s as unknown as OutgoingDeliveries).session.outgoing.deliveries;
+export const backpressureSession = (s: Session): BackpressureSession => s as unknown as BackpressureSession;
+export const dispatchingLink = (l: Sender | Receiver | link): DispatchingLink => l as unknown as DispatchingLink;
+/** The sessions a connection created, by local channel (`connection.js` `local_channel_map`). */
+export const localSessions = (c: Connection): Record<string, Session> => (c as unknown as { local_channel_map: Record<string, Session> }).local_channel_map;
+/** The `hostname` of the client's open frame (`connection.remote.open`). */
+export const remoteOpenHostname = (c: Connection): unknown => (c as unknown as { remote?: { open?: { hostname?: unknown } } }).remote?.open?.hostname;
+
+/** rhea's type descriptor (`types.js` TypeDesc): width of the fixed part, category 1–4. */
+export interface TypeDesc {
+  readonly width: number;
+  readonly category: number;
+}
+
+/** rhea's `types.Reader` (rhea 3.x `types.js`): the methods the bounded reader uses or overrides. */
+export interface RheaReader {
+  position: number;
+  read(): Typed;
+  read_uint(width: number): number;
+  read_value(type: TypeDesc): Typed;
+  read_array_items(n: number, type: TypeDesc): Typed[];
+  read_n(n: number): Typed[];
+  read_size_count(width: number): { size: number; count: number };
+  read_array(type: TypeDesc): Typed;
+  read_fixed_width(type: TypeDesc): unknown;
+  read_variable_width(type: TypeDesc): unknown;
+  remaining(): number;
+}
+
+export const RheaReaderBase = (rheaTypes as unknown as { Reader: new (buffer: Buffer) => RheaReader }).Reader;
+

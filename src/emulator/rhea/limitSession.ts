@@ -1,6 +1,6 @@
 import type { Delivery, EventContext, Receiver, Session, link as RheaLink } from 'rhea';
 import { message as outcomes } from './codec';
-import { linkInternals, sessionInternals, type DeliveryRange, type FrameOf, type IncomingDelivery } from './internals';
+import { dispatchingLink, linkInternals, sessionInternals, type DeliveryRange, type FrameOf, type IncomingDelivery } from './internals';
 
 /** What one AMQP session of a client may do (see `EmulatorLimits`). */
 export interface SessionLimits {
@@ -144,7 +144,7 @@ const intercepted = new WeakSet<object>();
 function rejectDropped(receiver: Receiver): void {
   if (intercepted.has(receiver)) return;
   intercepted.add(receiver);
-  const r = receiver as unknown as { dispatch(event: string, context: EventContext): boolean };
+  const r = dispatchingLink(receiver);
   const dispatch = r.dispatch;
   r.dispatch = function (this: unknown, event: string, context: EventContext): boolean {
     const delivery = context.delivery as (Delivery & IncomingDelivery) | undefined;
