@@ -23,6 +23,8 @@ export interface CasesOptions {
   readonly lingerMs: number;
   /** First case index (to replay one case: `from` = its index, `frames` = 1). */
   readonly from?: number;
+  /** Only cases of these kinds (others are skipped, keeping every case's index). Default: all. */
+  readonly kinds?: readonly CaseKind[];
 }
 
 /**
@@ -36,6 +38,7 @@ export async function runCases(options: CasesOptions): Promise<CasesReport> {
     while (report.frames < options.frames) {
       const index = next++;
       const built = fuzzCase(caseRandom(options.seed, index), options.port);
+      if (options.kinds !== undefined && !options.kinds.includes(built.kind)) continue;
       report.cases++;
       report.frames += built.frames;
       report.byKind[built.kind]++;

@@ -11,6 +11,7 @@
  * these fails the issue-10 bar (0 crashes, 0 stalls > 1 s, RSS peak ≤ baseline + 150 MB, 0 losses).
  *
  * Usage: node build/test/fuzz/runFuzz.js [--seed N] [--frames N] [--abandoned N] [--slowloris N] [--concurrency N]
+ *   [--kinds random,mutated,bomb,abuse] [--broker-heap-mb N]
  */
 import { ServiceBusClient, type ServiceBusReceivedMessage, type ServiceBusSessionReceiver } from '@azure/service-bus';
 import { spawn } from 'node:child_process';
@@ -20,15 +21,23 @@ import { join } from 'node:path';
 import { types } from 'rhea';
 import { RawClient, sasToken } from '../emulator/badInputRaw';
 import { AMQP_HEADER, WireClient, amqpFrame, attachFrame, authoriseRaw } from '../emulator/hostileWire';
+import type { CaseKind } from './fuzzCases';
 import { runCases } from './runCases';
 
 const args = new Map<string, number>();
-for (let i = 2; i < process.argv.length; i += 2) args.set(String(process.argv[i]).replace(/^--/, ''), Number(process.argv[i + 1]));
+let kinds: CaseKind[] | undefined;
+for (let i = 2; i < process.argv.length; i += 2) {
+  const name = String(process.argv[i]).replace(/^--/, '');
+  if (name === 'kinds') kinds = String(process.argv[i + 1]).split(',') as CaseKind[];
+  else args.set(name, Number(process.argv[i + 1]));
+}
 const SEED = args.get('seed') ?? 1;
 const FRAMES = args.get('frames') ?? 100_000;
 const ABANDONED = args.get('abandoned') ?? 1_000;
 const SLOWLORIS = args.get('slowloris') ?? 100;
 const CONCURRENCY = args.get('concurrency') ?? 16;
+/** `--broker-heap-mb N`: run the broker with `--max-old-space-size=N` (V8 otherwise lets garbage grow the heap well past the live set). */
+const BROKER_HEAP_MB = args.get('broker-heap-mb');
 const SESSIONS = ['s0', 's1', 's2', 's3'];
 const RSS_BUDGET_MB = 150;
 
@@ -42,7 +51,8 @@ const log = (line: string): void => void process.stdout.write(`${line}\n`);
 async function main(): Promise<number> {
   const started = Date.now();
   const cli = join(__dirname, '..', '..', '..', 'dist', 'cli', 'main.js');
-  const child = spawn(process.execPath, [cli, 'emulator', '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const heap = BROKER_HEAP_MB === undefined ? [] : [`--max-old-space-size=${BROKER_HEAP_MB}`];
+  const child = spawn(process.execPath, [...heap, cli, 'emulator', '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
   let crashed = 0;
   let stopping = false;
   let warnings = 0;
@@ -55,7 +65,7 @@ async function main(): Promise<number> {
   child.stderr.on('data', (data: Buffer) => (warnings += data.toString().split('warning:').length - 1));
   const connectionString = await new Promise<string>((resolve) => child.stdout.once('data', (d: Buffer) => resolve(d.toString().trim())));
   const port = Number(/:(\d+);/.exec(connectionString)?.[1]);
-  log(`fuzz: seed ${SEED}, frames ≥ ${FRAMES}, abandoned ${ABANDONED}, slowloris ${SLOWLORIS}, concurrency ${CONCURRENCY}; broker pid ${child.pid} on port ${port}`);
+  log(`fuzz: seed ${SEED}, frames ≥ ${FRAMES}, abandoned ${ABANDONED}, slowloris ${SLOWLORIS}, concurrency ${CONCURRENCY}; broker pid ${child.pid} on port ${port}${heap.length ? ` (${heap[0]})` : ' (default heap)'}`);
 
   // The good client: an official-SDK sender and session receivers on session.1, running throughout.
   const sdk = new ServiceBusClient(connectionString);
@@ -134,7 +144,7 @@ async function main(): Promise<number> {
   });
 
   // 1. The fuzzed frames.
-  const cases = await runCases({ port, seed: SEED, frames: FRAMES, concurrency: CONCURRENCY, lingerMs: 30 });
+  const cases = await runCases({ port, seed: SEED, frames: FRAMES, concurrency: CONCURRENCY, lingerMs: 30, ...(kinds ? { kinds } : {}) });
   log(`RSS peak after the frames: ${peak.toFixed(1)} MB`);
   log(`frames: ${cases.frames} in ${cases.cases} connections (${(cases.bytes / 1_048_576).toFixed(1)} MB; random ${cases.byKind.random}, mutated ${cases.byKind.mutated}, bombs ${cases.byKind.bomb}, abuse ${cases.byKind.abuse}); closed by the broker: ${cases.closedByBroker}`);
 

@@ -102,7 +102,7 @@ export interface EmulatorLimits {
   readonly maxLinkCredit?: number;
   /** Deepest nesting in a decoded performative or message. Default 32. */
   readonly maxDecodeDepth?: number;
-  /** Most AMQP values in one decoded performative or message. Default 65536. */
+  /** Most AMQP values in one decoded performative or message (refused before decoding). Default 16384. */
   readonly maxDecodeElements?: number;
   /**
    * Bytes the broker may have queued for a client that does not read; past it the connection is closed.

@@ -15,7 +15,7 @@ export const DEFAULT_LIMITS: BrokerLimits = {
   maxLinksPerConnection: 20_000,
   maxLinkCredit: 100_000,
   maxDecodeDepth: 32,
-  maxDecodeElements: 65_536,
+  maxDecodeElements: 16_384,
   maxOutgoingBytes: 16 * 1_048_576,
   protocolHeaderTimeoutMs: 10_000,
   saslTimeoutMs: 10_000,

@@ -10,7 +10,7 @@ export interface DecodeLimits {
   readonly maxElements: number;
 }
 
-export const DEFAULT_DECODE_LIMITS: DecodeLimits = { maxDepth: 32, maxElements: 65_536 };
+export const DEFAULT_DECODE_LIMITS: DecodeLimits = { maxDepth: 32, maxElements: 16_384 };
 
 const CAT_FIXED = 1;
 const CAT_VARIABLE = 2;
@@ -69,13 +69,14 @@ export class BoundedReader extends RheaReaderBase {
 
   override read_n(n: number): Typed[] {
     if (n > this.remaining()) throw new AmqpDecodeError(`A count of ${n} cannot fit in the ${this.remaining()} bytes left.`);
+    if (this.elements + n > this.limits.maxElements) throw new AmqpDecodeError(`More than ${this.limits.maxElements} AMQP values in one buffer.`);
     return super.read_n(n);
   }
 
   override read_array_items(n: number, type: TypeDesc): Typed[] {
     const least = minimumBytes(type);
     if (n * least > this.remaining()) throw new AmqpDecodeError(`An array of ${n} elements cannot fit in the ${this.remaining()} bytes left.`);
-    if (least === 0 && this.elements + n > this.limits.maxElements) throw new AmqpDecodeError(`More than ${this.limits.maxElements} AMQP values in one buffer.`);
+    if (this.elements + n > this.limits.maxElements) throw new AmqpDecodeError(`More than ${this.limits.maxElements} AMQP values in one buffer.`);
     return super.read_array_items(n, type);
   }
 

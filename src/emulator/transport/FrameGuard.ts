@@ -44,8 +44,8 @@ export class FrameGuard {
   private layer: 'sasl' | 'amqp' = 'amqp';
   private readonly pending = Buffer.alloc(8);
   private pendingLength = 0;
-  /** The frame being received (size field included), when it did not arrive in one chunk. */
-  private frame: Buffer | undefined;
+  /** Copies of the parts of the frame being received, when it did not arrive in one chunk. */
+  private parts: Buffer[] = [];
   private frameLength = 0;
   private frameSize = 0;
   private amqpFrames = 0;
@@ -84,18 +84,18 @@ export class FrameGuard {
   /** Consumes bytes of the current frame (after its size field) from `chunk` at `at`; returns the new position. */
   private body(chunk: Buffer, at: number): number {
     const missing = this.frameSize - 4 - this.frameLength;
-    if (this.frame === undefined && this.frameLength === 0 && chunk.length - at >= missing) {
+    if (this.frameLength === 0 && chunk.length - at >= missing) {
       // The whole frame is in this chunk: check it in place.
       this.finish(chunk.subarray(at, at + missing));
       return at + missing;
     }
-    this.frame ??= Buffer.allocUnsafe(this.frameSize - 4);
+    // Only what arrived is kept (a frame announced as 1 MiB that never comes costs its bytes, not 1 MiB).
     const take = Math.min(missing, chunk.length - at);
-    chunk.copy(this.frame, this.frameLength, at, at + take);
+    this.parts.push(Buffer.from(chunk.subarray(at, at + take)));
     this.frameLength += take;
     if (this.frameLength === this.frameSize - 4) {
-      const frame = this.frame;
-      this.frame = undefined;
+      const frame = Buffer.concat(this.parts, this.frameLength);
+      this.parts = [];
       this.finish(frame);
     }
     return at + take;
