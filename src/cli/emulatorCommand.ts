@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { startEmulator, type SasKeyOptions } from '../emulator';
+import { sasKeysFromConfig } from '../emulator/cbs/sasKeysFromConfig';
 import { defaultQueues, isEmulatorConfigError, loadEmulatorConfigFile, type QueueOptions } from '../emulator/config';
 import { type CliIo, processIo } from './CliIo';
 import { parseEmulatorArgs } from './parseEmulatorArgs';
@@ -43,7 +44,8 @@ export async function runEmulatorCommand(argv: readonly string[], io: CliIo = pr
 
   let sasKeys: readonly SasKeyOptions[] | undefined;
   try {
-    sasKeys = args.sasKeysFile === undefined ? undefined : readKeysFile(args.sasKeysFile);
+    if (args.sasKeysFile !== undefined) sasKeys = readKeysFile(args.sasKeysFile);
+    else if (args.configFile !== undefined && args.sasKey === undefined && args.sasKeyName === undefined) sasKeys = sasKeysFromConfig(JSON.parse(readFileSync(args.configFile, 'utf8').replace(/^\uFEFF/, '')));
   } catch (e) {
     io.err(`servicebus-rx emulator: ${messageOf(e)}\n`);
     return 1;

@@ -83,3 +83,29 @@ describe('servicebus-rx emulator: keys and exposure', () => {
     expect(err).toContain('sasKeys[0].rights');
   });
 });
+
+describe('servicebus-rx emulator: keys from the config file (UserConfig.SharedAccessKeys)', () => {
+  it('uses the keys of the config file, without an unknown-property warning', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'sbrx-keys-')), 'Config.json');
+    writeFileSync(
+      file,
+      JSON.stringify({
+        UserConfig: {
+          Namespaces: [{ Name: 'ns', Queues: [{ Name: 'q', Properties: {} }] }],
+          SharedAccessKeys: [{ Name: 'cfg', Key: 'cfg-key', Rights: ['Manage'] }, { Name: 'ro', Key: 'ro-key', Rights: ['Listen'] }],
+        },
+      }),
+    );
+    const { code, err } = await runEmulator(['--config', file], async (connectionString) => {
+      expect(connectionString).toContain('SharedAccessKeyName=cfg;SharedAccessKey=cfg-key;');
+      const client = new ServiceBusClient(connectionString);
+      try {
+        await client.createSender('q').sendMessages({ body: 'from-config-key' });
+      } finally {
+        await client.close();
+      }
+    });
+    expect(code).toBe(0);
+    expect(err).not.toContain('SharedAccessKeys: unknown property');
+  });
+});

@@ -1,5 +1,6 @@
 import type { EmulatorOptions, SasKeyOptions, SasRight } from '../config/EmulatorOptions';
 import { EmulatorOptionsError } from '../EmulatorOptionsError';
+import { sasKeysFromConfig } from './sasKeysFromConfig';
 
 /** One key of the keyring, validated. */
 export interface SasKey {
@@ -19,8 +20,8 @@ export function hasRight(granted: ReadonlySet<SasRight>, needed: SasRight): bool
 
 /**
  * The broker's SAS keys by name (a namespace's shared access policies), each with its rights. Built
- * from `sasKeys`, plus `sasKeyName`/`sasKey` as a Manage key; with neither, the default
- * `RootManageSharedAccessKey` / `SAS_KEY_VALUE` with Manage.
+ * from `sasKeys` (else `UserConfig.SharedAccessKeys` of `config`), plus `sasKeyName`/`sasKey` as a
+ * Manage key; with none of these, the default `RootManageSharedAccessKey` / `SAS_KEY_VALUE` with Manage.
  */
 export class SasKeyring {
   private readonly byName = new Map<string, SasKey>();
@@ -32,11 +33,12 @@ export class SasKeyring {
   /**
    * The keyring of `options`.
    *
-   * @throws EmulatorOptionsError naming a bad key (`sasKeys[1].rights`), a duplicate name, or no key at all.
+   * @throws EmulatorOptionsError naming a bad key (`sasKeys[1].rights`) or a duplicate name;
+   *   EmulatorConfigError for a malformed `UserConfig.SharedAccessKeys` in `config`.
    */
-  static from(options: Pick<EmulatorOptions, 'sasKeys' | 'sasKeyName' | 'sasKey'>): SasKeyring {
+  static from(options: Pick<EmulatorOptions, 'sasKeys' | 'sasKeyName' | 'sasKey' | 'config'>): SasKeyring {
     const keys: SasKey[] = [];
-    const given = options.sasKeys;
+    const given = options.sasKeys ?? (options.config === undefined ? undefined : sasKeysFromConfig(options.config));
     if (given !== undefined && !Array.isArray(given)) throw new EmulatorOptionsError('sasKeys', 'must be an array of { name, key, rights }');
     (given ?? []).forEach((entry, index) => keys.push(validKey(entry, `sasKeys[${index}]`)));
     if (options.sasKeyName !== undefined || options.sasKey !== undefined || keys.length === 0) {
