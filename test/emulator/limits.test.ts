@@ -8,7 +8,7 @@ import { message as rheaMessage, types } from 'rhea';
 import { VirtualTimeScheduler } from 'rxjs';
 import { type EmulatorHandle, type EmulatorLimits, startEmulator } from '../../src/emulator';
 import { queueDefaults } from '../../src/emulator/config';
-import { expectRoundTrip, sasToken, within } from './badInputRaw';
+import { RawClient, expectRoundTrip, sasToken, within } from './badInputRaw';
 import { AMQP_HEADER, WireClient, amqpFrame, attachFrame, authoriseRaw } from './hostileWire';
 
 const warnings: string[] = [];
@@ -27,6 +27,20 @@ async function until(check: () => boolean, what: string): Promise<void> {
 }
 
 describe('connection limits', () => {
+  it('frees the handle and the link count of every detached link (rhea alone never freed remote handles)', async () => {
+    const broker = await brokerWith({ maxLinksPerConnection: 6 });
+    const raw = await RawClient.open(broker.port);
+    try {
+      // 20 put-tokens, each on a fresh request/reply link pair (detached after use): 40 links over time, 6 at most at once.
+      for (let i = 0; i < 20; i++) expect((await raw.putToken(raw.audience('alive'))).statusCode).toBe(202);
+      expect(raw.connection.is_open()).toBe(true);
+      expect(warnings.some((w) => w.includes('links on one connection') || w.includes('already in use'))).toBe(false);
+    } finally {
+      await raw.close();
+      await broker.close();
+    }
+  });
+
   describe('timeouts (virtual time)', () => {
     const clock = new VirtualTimeScheduler();
     let broker: EmulatorHandle;
