@@ -2,6 +2,7 @@ import { asyncScheduler } from 'rxjs';
 import type { Observable, SchedulerLike, Subscription } from 'rxjs';
 import { InvalidArgumentError } from '../errors/InvalidArgumentError';
 import { ServiceBusRxError } from '../errors/ServiceBusRxError';
+import { describeError, renewalLogger as log } from '../observability/logger';
 import { backoffDelay } from '../retry/backoffDelay';
 import { isRetryable } from '../retry/isRetryable';
 import { validateCount } from '../retry/validateCount';
@@ -156,6 +157,7 @@ export class AutoRenewRun {
   private end(error: AutoLockRenewError, closeWith?: unknown): void {
     this.phase = 'stopped';
     this.cancel();
+    log.warning(`auto-renew of session '${this.sessionId}' ended: ${describeError(error)}${error.cause === undefined ? '' : ` (cause: ${describeError(error.cause)})`}`);
     try {
       this.lock?.reportAutoRenewError(error);
       this.emit({ kind: 'auto-renew-error', sessionId: this.sessionId, error });

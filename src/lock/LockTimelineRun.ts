@@ -2,6 +2,7 @@ import { asyncScheduler } from 'rxjs';
 import type { SchedulerLike } from 'rxjs';
 import { InvalidArgumentError } from '../errors/InvalidArgumentError';
 import { SessionLockLostError } from '../errors/SessionLockLostError';
+import { describeError, renewalLogger as log } from '../observability/logger';
 import type { LockLostReason } from '../errors/SessionLockLostError';
 import type { LockHandle, LockState } from './LockState';
 import { validateDuration } from '../retry/validateDuration';
@@ -146,6 +147,7 @@ export class LockTimelineRun {
     this.until = next;
     this.untilMs = next.getTime();
     if (this.untilMs - now > this.config.threshold) this.expiringSent = false;
+    if (log.enabled('info')) log.info(`lock of session '${this.config.sessionId}' renewed until ${next.toISOString()}`);
     this.send('renewed', now);
     this.arm();
   }
@@ -176,6 +178,11 @@ export class LockTimelineRun {
     this.stop();
     this.lastEmittedAt = now;
     const { sessionId, lock } = this.config;
+    if (reason === 'closed') {
+      if (log.enabled('info')) log.info(`lock of session '${sessionId}' released (session closed)`);
+    } else if (log.enabled('warning')) {
+      log.warning(`lock of session '${sessionId}' lost (${reason}): ${describeError(error.cause ?? error)}`);
+    }
     this.emit({ kind: 'lost', sessionId, lockedUntil: this.until, remainingMs: Math.max(0, this.untilMs - now), lock, reason, error });
   }
 

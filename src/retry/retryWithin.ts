@@ -3,6 +3,7 @@ import type { MonoTypeOperatorFunction, SchedulerLike, Subscription } from 'rxjs
 import { InvalidArgumentError } from '../errors/InvalidArgumentError';
 import { ServiceTimeoutError } from '../errors/ServiceTimeoutError';
 import { DeadlineQueue } from '../time/DeadlineQueue';
+import { describeError, retryLogger as log } from '../observability/logger';
 import { backoffDelay } from './backoffDelay';
 import type { BackoffMode } from './backoffDelay';
 import { isRetryable } from './isRetryable';
@@ -90,6 +91,7 @@ export function retryWithin<T>(options: RetryWithinOptions = {}): MonoTypeOperat
             const retryAt = scheduler.now() + backoffDelay(retries + 1, backoff);
             if (retryAt >= end) return subscriber.error(timedOut()); // no point waiting for a retry past the end
             retries++;
+            if (log.enabled('info')) log.info(`${what} failed (attempt ${retries} of ${maxRetries + 1}), retrying in ${Math.round(retryAt - scheduler.now())} ms: ${describeError(err)}`);
             wait = deadlines.at(retryAt).subscribe(start);
           },
           complete: () => subscriber.complete(),

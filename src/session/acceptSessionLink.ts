@@ -3,6 +3,7 @@ import { generate_uuid, types, type ReceiverOptions } from 'rhea';
 import { ServiceBusRxError, ServiceTimeoutError, SessionCannotBeLockedError } from '../errors';
 import type { AmqpConnection } from '../amqp/AmqpConnection';
 import { ticksToDate } from '../amqp/dotnetTicks';
+import { sessionLogger as log } from '../observability/logger';
 import { SessionReceiver, type SessionReceiverInit } from './SessionReceiver';
 
 /** How long to wait for the broker's detach error after an attach that locked no session. */
@@ -60,6 +61,7 @@ export function acceptSessionLink(attempt: AcceptAttempt): Observable<SessionRec
       grace?.unsubscribe();
       linkSubscription?.unsubscribe();
       if (sessionId === undefined) {
+        if (log.enabled('verbose')) log.verbose(`no session of '${entityPath}' available${error === undefined ? '' : `: ${error.message}`}`);
         // Nothing to lock within the broker's wait: an empty result, not a failure.
         if (error === undefined || error instanceof ServiceTimeoutError || error instanceof SessionCannotBeLockedError) waiting?.complete();
         else waiting?.error(error);
@@ -84,6 +86,7 @@ export function acceptSessionLink(attempt: AcceptAttempt): Observable<SessionRec
         }
         const watch = linkSubscription as Subscription;
         session = new SessionReceiver({ ...settings, amqp, entityPath, sessionId: locked, lockedUntil, link, detachLink, linkSubscription: watch });
+        if (log.enabled('info')) log.info(`accepted session '${locked}' on '${entityPath}' (${settings.receiveMode}, locked until ${lockedUntil.toISOString()})`);
         const emitTo = waiting;
         waiting = undefined;
         emitTo?.next(session);
