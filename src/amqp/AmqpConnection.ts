@@ -3,6 +3,7 @@ import { Observable, ReplaySubject, switchMap, take, tap, type SchedulerLike } f
 import type { Connection as RheaConnection, ReceiverOptions } from 'rhea';
 import { ConnectionEvents, generate_uuid, type Connection } from 'rhea-promise';
 import { ConnectionClosedError, type ServiceBusRxError, type TranslateContext } from '../errors';
+import { connectionLogger as log, describeError } from '../observability/logger';
 import type { CbsToken, TokenProvider } from '../auth/TokenProvider';
 import type { AmqpConnectionConfig } from './AmqpConnectionConfig';
 import { CbsAuthorizations } from './CbsAuthorizations';
@@ -15,6 +16,7 @@ import type { RequestResponseLink } from './RequestResponseLink';
 import { shareLink } from './shareLink';
 import { SharedSessions } from './SharedSessions';
 import { toAmqpOpenError } from './toAmqpOpenError';
+import { withTlsHint } from './withTlsHint';
 import { wrapLinks } from './wrapLinks';
 
 export type { AmqpConnectionConfig } from './AmqpConnectionConfig';
@@ -46,6 +48,8 @@ export class AmqpConnection implements LinkHost {
   private readonly senders = new Map<string, Observable<MessageSender>>();
   /** Session receiver links share AMQP sessions (thousands of sessions on one connection). */
   private readonly receiverSessions: SharedSessions;
+  /** `host:port` for log lines. */
+  private readonly label: string;
 
   private constructor(
     readonly connection: Connection,
@@ -55,6 +59,7 @@ export class AmqpConnection implements LinkHost {
     tokens: TokenProvider,
     scheduler: SchedulerLike,
   ) {
+    this.label = `${config.host}:${config.port}`;
     this.lost$ = this.lostSubject.asObservable();
     this.whenLost = new Promise<void>((resolve) => (this.resolveLost = resolve));
     // Every attach in flight listens on it (rhea-promise removes its listener once the attach settles).
@@ -79,9 +84,11 @@ export class AmqpConnection implements LinkHost {
       const amqp = new AmqpConnection(connection, rheaConnection, config, tokens, scheduler);
       const abort = new AbortController();
       let opened = false;
+      log.verbose(`connecting to ${config.host}:${config.port} (${config.tls ? 'TLS' : 'plain TCP'})`);
       connection.open({ abortSignal: abort.signal }).then(
         () => {
           opened = true;
+          log.info(`connected to ${config.host}:${config.port} (${config.tls ? 'TLS' : 'plain TCP'})`);
           if (subscriber.closed) void amqp.close();
           else {
             subscriber.next(amqp);
@@ -89,8 +96,10 @@ export class AmqpConnection implements LinkHost {
           }
         },
         (err: unknown) => {
-          amqp.markLost(toAmqpOpenError(err));
-          subscriber.error(toAmqpOpenError(err));
+          const error = withTlsHint(toAmqpOpenError(err), config);
+          log.warning(`connecting to ${config.host}:${config.port} failed: ${describeError(error)}`);
+          amqp.markLost(error);
+          subscriber.error(error);
         },
       );
       return () => {
@@ -250,6 +259,7 @@ export class AmqpConnection implements LinkHost {
     if (this.isLost) return;
     this.isLost = true;
     this.lostError = error;
+    log.info(`disconnected from ${this.label}: ${describeError(error)}`);
     this.cbs.clear();
     this.lostSubject.next(error);
     const listeners = [...this.lostListeners];

@@ -8,4 +8,8 @@ export { EntityNotFoundError } from './EntityNotFoundError';
 export { MessageLockLostError } from './MessageLockLostError';
 export { InvalidArgumentError } from './InvalidArgumentError';
 export { ConnectionClosedError } from './ConnectionClosedError';
+export { EntityKindMismatchError } from './EntityKindMismatchError';
+export { SessionsNotEnabledError } from './SessionsNotEnabledError';
+export { SessionIdRequiredError } from './SessionIdRequiredError';
+export { NoSessionAvailableError } from './NoSessionAvailableError';
 export { translateAmqpError, type AmqpErrorLike, type TranslateContext } from './translateAmqpError';

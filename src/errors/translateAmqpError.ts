@@ -5,7 +5,9 @@ import { ServiceBusRxError } from './ServiceBusRxError';
 import { ServiceBusyError } from './ServiceBusyError';
 import { ServiceTimeoutError } from './ServiceTimeoutError';
 import { SessionCannotBeLockedError } from './SessionCannotBeLockedError';
+import { SessionIdRequiredError } from './SessionIdRequiredError';
 import { SessionLockLostError } from './SessionLockLostError';
+import { SessionsNotEnabledError } from './SessionsNotEnabledError';
 import { UnauthorizedError } from './UnauthorizedError';
 
 /** An AMQP error as rhea reports it (`{ condition, description }`), or a management/CBS status. */
@@ -29,6 +31,11 @@ const STATUS_TO_CONDITION: Readonly<Record<number, string>> = {
   410: 'com.microsoft:session-lock-lost',
   503: 'com.microsoft:server-busy',
 };
+
+/** "A sessionful message receiver cannot be created on an entity that does not require sessions", "… does not require sessions." */
+const SESSIONS_NOT_ENABLED = /does not (?:require|support) sessions|not session-?enabled|sessionful message receiver cannot be created/i;
+/** "The SessionId was not set on a message…", "…requires sessions to create a non-sessionful message receiver". */
+const SESSION_ID_REQUIRED = /SessionId was not set|requires sessions to create a non-sessionful|session ?id is required/i;
 
 /**
  * Translates an AMQP error condition (from a detach, a rejected disposition, a CBS or management
@@ -61,6 +68,12 @@ export function translateAmqpError(err: AmqpErrorLike, context: TranslateContext
     case 'amqp:link:detach-forced':
     case 'com.microsoft:operation-cancelled':
       return new ConnectionClosedError(description, { cause, condition, retryable: true });
+    case 'amqp:not-allowed': {
+      // Service Bus reports both entity-kind mismatches with this condition; its description says which.
+      if (SESSIONS_NOT_ENABLED.test(description)) return new SessionsNotEnabledError(description, context.entityPath, { cause, condition });
+      if (SESSION_ID_REQUIRED.test(description)) return new SessionIdRequiredError(description, context.entityPath, { cause, condition });
+      return new ServiceBusRxError(description, { cause, condition, retryable: false });
+    }
     case 'amqp:internal-error':
       return new ServiceBusRxError(description, { cause, condition, retryable: true });
     default:

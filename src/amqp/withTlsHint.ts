@@ -1,0 +1,33 @@
+import { ConnectionClosedError, type ServiceBusRxError } from '../errors';
+import type { AmqpConnectionConfig } from './AmqpConnectionConfig';
+
+/** Socket error codes / messages of a TLS handshake answered by a plain-TCP AMQP peer. */
+const TLS_MISMATCH_CODES = new Set(['EPROTO', 'ERR_SSL_WRONG_VERSION_NUMBER', 'ERR_SSL_PACKET_LENGTH_TOO_LONG', 'ECONNRESET']);
+const TLS_MISMATCH_TEXT = /wrong version number|packet length too long|before secure TLS connection|ssl3_get_record|tls_get_more_records/i;
+
+/** The hint appended to a TLS handshake failure. */
+export const TLS_TO_PLAIN_HINT =
+  'The TLS handshake failed: the endpoint may be a plain-TCP AMQP broker such as the development emulator. ' +
+  'If it is, add `UseDevelopmentEmulator=true` (lowercase `true`) to the connection string, or pass ' +
+  '`useDevelopmentEmulator: true` with a credential.';
+
+/**
+ * When a TLS connection attempt failed during the handshake in a way a plain-TCP peer causes
+ * (OpenSSL "wrong version number", a reset before the secure connection was established), returns
+ * a final (not retryable: retrying cannot fix it) `ConnectionClosedError` whose message ends with
+ * {@link TLS_TO_PLAIN_HINT}; otherwise `error` unchanged.
+ */
+export function withTlsHint(error: ServiceBusRxError, config: AmqpConnectionConfig): ServiceBusRxError {
+  if (!config.tls || !looksLikeTlsMismatch(error)) return error;
+  return new ConnectionClosedError(`${error.message} ${TLS_TO_PLAIN_HINT}`, { cause: error, retryable: false });
+}
+
+function looksLikeTlsMismatch(error: unknown): boolean {
+  for (let e: unknown = error, depth = 0; typeof e === 'object' && e !== null && depth < 5; depth++) {
+    const { code, message, cause } = e as { code?: unknown; message?: unknown; cause?: unknown };
+    if (typeof code === 'string' && TLS_MISMATCH_CODES.has(code) && (code !== 'ECONNRESET' || (typeof message === 'string' && TLS_MISMATCH_TEXT.test(message)))) return true;
+    if (typeof message === 'string' && TLS_MISMATCH_TEXT.test(message)) return true;
+    e = cause;
+  }
+  return false;
+}
