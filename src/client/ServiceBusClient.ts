@@ -1,6 +1,6 @@
 import { isNamedKeyCredential, isSASCredential, isTokenCredential, type NamedKeyCredential, type SASCredential, type TokenCredential } from '@azure/core-auth';
-import { asyncScheduler, catchError, defer, EMPTY, map, switchMap, take, throwError, type Observable, type SchedulerLike } from 'rxjs';
-import { ConnectionClosedError, InvalidArgumentError, ServiceTimeoutError } from '../errors';
+import { asyncScheduler, catchError, concatWith, defer, EMPTY, map, switchMap, take, tap, throwError, type Observable, type SchedulerLike } from 'rxjs';
+import { ConnectionClosedError, InvalidArgumentError, NoSessionAvailableError, ServiceTimeoutError } from '../errors';
 import { ConnectionContext } from '../amqp/ConnectionContext';
 import type { AmqpConnectionConfig } from '../amqp/AmqpConnection';
 import { sessionPool } from '../pool/sessionPool';
@@ -11,9 +11,10 @@ import { validateCount } from '../retry/validateCount';
 import { validateDuration } from '../retry/validateDuration';
 import { validateTimeout } from '../retry/validateTimeout';
 import { acceptSessionLink } from '../session/acceptSessionLink';
+import { resolveStateCodec } from '../session/sessionStateCodec';
 import type { Session } from '../session/Session';
 import type { SessionReceiver } from '../session/SessionReceiver';
-import type { AcceptSessionOptions, ReceiveMode } from '../session/AcceptSessionOptions';
+import type { AcceptNextSessionOptions, AcceptSessionOptions, ReceiveMode } from '../session/AcceptSessionOptions';
 import { encodeOutgoingMessage } from './encodeOutgoingMessage';
 import type { OperationOptions } from '../retry/OperationOptions';
 import type { OutgoingMessage } from './OutgoingMessage';
@@ -161,21 +162,30 @@ export class ServiceBusClient {
 
   /**
    * Cold: on subscribe asks the broker for the next available session of `queue` (one with messages
-   * and no lock holder) and emits it once, then completes. COMPLETES WITHOUT EMITTING when none
-   * becomes available within `options.timeout` (default 60 s; sent to the broker as
-   * `com.microsoft:timeout`) — that is not an error. Other failures as for {@link acceptSession}.
+   * and no lock holder) and emits it once, then completes. When none becomes available within
+   * `options.timeout` (default 60 s; sent to the broker as `com.microsoft:timeout`) it COMPLETES
+   * WITHOUT EMITTING — not an error — or, with `options.ifNone: 'error'`, errors with
+   * `NoSessionAvailableError`. Other failures as for {@link acceptSession}.
    * @throws InvalidArgumentError for a bad queue name or option.
    */
-  acceptNextSession(queue: string, options?: AcceptSessionOptions): Observable<Session> {
+  acceptNextSession(queue: string, options?: AcceptNextSessionOptions): Observable<Session> {
     const entityPath = this.validateQueue(queue);
     const settings = this.sessionSettings(options);
     const wait = validateTimeout('options.timeout', options?.timeout) ?? DEFAULT_NEXT_SESSION_TIMEOUT_MS;
-    return this.accept(entityPath, undefined, settings, wait).pipe(
-      retryWithin({ ...this.retry, timeout: wait + NEXT_SESSION_GRACE_MS, scheduler: this.scheduler, operation: `acceptNextSession('${entityPath}')` }),
-      // The broker normally answers "none" itself; if it does not, running out of the client-side bound
-      // without any failure (no cause) means the same. A timeout after transient failures stays an error.
-      catchError((err: unknown) => (err instanceof ServiceTimeoutError && err.cause === undefined ? EMPTY : throwError(() => err))),
-    );
+    const ifNone = options?.ifNone ?? 'complete';
+    if (ifNone !== 'complete' && ifNone !== 'error') throw new InvalidArgumentError('options.ifNone', "must be 'complete' or 'error'", ifNone);
+    const none$ = ifNone === 'complete' ? EMPTY : throwError(() => new NoSessionAvailableError(entityPath, wait));
+    return defer(() => {
+      let accepted = false;
+      return this.accept(entityPath, undefined, settings, wait).pipe(
+        retryWithin({ ...this.retry, timeout: wait + NEXT_SESSION_GRACE_MS, scheduler: this.scheduler, operation: `acceptNextSession('${entityPath}')` }),
+        // The broker normally answers "none" itself; if it does not, running out of the client-side bound
+        // without any failure (no cause) means the same. A timeout after transient failures stays an error.
+        catchError((err: unknown) => (err instanceof ServiceTimeoutError && err.cause === undefined ? EMPTY : throwError(() => err))),
+        tap(() => (accepted = true)),
+        concatWith(defer(() => (accepted ? EMPTY : none$))),
+      );
+    });
   }
 
   /**
@@ -269,6 +279,7 @@ export class ServiceBusClient {
     }
     const tickPeriod = validateDuration('options.tickPeriod', options?.tickPeriod, { allowZero: true, allowInfinity: true }) ?? this.tickPeriod;
     const expiringSoonThreshold = validateDuration('options.expiringSoonThreshold', options?.expiringSoonThreshold, { allowZero: true }) ?? this.expiringSoonThreshold;
+    const idleTimeout = validateDuration('options.idleTimeout', options?.idleTimeout, {});
     const renew = options?.autoRenew;
     if (renew !== undefined && renew !== false && (typeof renew !== 'object' || renew === null)) {
       throw new InvalidArgumentError('options.autoRenew', 'must be AutoRenewOptions or false', renew);
@@ -276,6 +287,8 @@ export class ServiceBusClient {
     return {
       receiveMode,
       maxCredit,
+      idleTimeout,
+      stateCodec: resolveStateCodec('options.stateCodec', options?.stateCodec),
       scheduler: this.scheduler,
       retry: this.retry,
       tickPeriod,

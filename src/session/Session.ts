@@ -5,11 +5,9 @@ import type { AutoLockRenewError } from '../lock/AutoLockRenewError';
 import type { LockHandle, LockState } from '../lock/LockState';
 import type { PeekedMessage, ReceivedMessage } from './ReceivedMessage';
 
-/**
- * Session state as this client sees it. Stored so the official JS SDK reads the same value: a string
- * travels as its JSON text (`"abc"` → the 5 bytes `"abc"`), bytes as they are. See `Session.setState`.
- */
-export type SessionState = string | Uint8Array;
+import type { SessionState } from './SessionState';
+
+export type { SessionState } from './SessionState';
 
 /** Options of `Session.peek`. */
 export interface PeekOptions extends OperationOptions {

@@ -1,9 +1,17 @@
-import { Observable, Subject, type Subscriber } from 'rxjs';
+import { Observable, Subject, type SchedulerLike, type Subscriber, type Subscription } from 'rxjs';
 import type { AmqpError, EventContext, Message, Receiver } from 'rhea';
 import { translateAmqpError, type SessionLockLostError } from '../errors';
 import type { ReceivedMessage } from './ReceivedMessage';
 import { SessionMessage, type MessageSettler, type Settlement } from './SessionMessage';
 import { settlementOutcome } from './settlementOutcome';
+import { DeadlineQueue } from '../time/DeadlineQueue';
+import { sessionLogger as log } from '../observability/logger';
+
+/** `messages$` completes after this long without activity (see `AcceptSessionOptions.idleTimeout`). */
+export interface IdleTimeout {
+  readonly ms: number;
+  readonly scheduler: SchedulerLike;
+}
 
 /**
  * The message side of one session's receive link: `messages$` (multicast; kept while nobody
@@ -28,6 +36,8 @@ export class SessionMessageFlow {
   private stopped = false;
   private failedWith: SessionLockLostError | undefined;
   private whenSettled: (() => void) | undefined;
+  /** Last message emitted, settlement sent or subscription (scheduler time); kept only with an idle timeout. */
+  private activityAt = 0;
 
   constructor(
     private readonly link: Receiver,
@@ -36,11 +46,12 @@ export class SessionMessageFlow {
     private readonly sessionId: string,
     private readonly entityPath: string,
     private readonly peekLock: boolean,
+    private readonly idle?: IdleTimeout,
   ) {
     this.creditBatch = Math.max(1, Math.ceil(maxCredit / 4));
     link.on('message', this.onMessage);
     link.on('settled', this.onSettled);
-    this.messages$ = new Observable<ReceivedMessage>((subscriber) => {
+    const messages$ = new Observable<ReceivedMessage>((subscriber) => {
       if (this.failedWith) {
         if (this.failedWith.reason === 'closed') subscriber.complete();
         else subscriber.error(this.failedWith);
@@ -53,6 +64,35 @@ export class SessionMessageFlow {
         link.add_credit(maxCredit);
       }
       return sub;
+    });
+    this.messages$ = idle === undefined ? messages$ : this.untilIdle(messages$, idle);
+  }
+
+  /**
+   * `messages$` that completes once `idle.ms` pass with no message emitted and no settlement in
+   * flight or owed (peekLock messages not yet settled count as activity). One deadline at a time on
+   * the shared `DeadlineQueue`, re-armed only when it fires (no per-message timer work).
+   */
+  private untilIdle(messages$: Observable<ReceivedMessage>, idle: IdleTimeout): Observable<ReceivedMessage> {
+    const deadlines = DeadlineQueue.shared(idle.scheduler);
+    return new Observable<ReceivedMessage>((subscriber) => {
+      let check: Subscription | undefined;
+      const arm = (at: number): void => {
+        check = deadlines.at(at).subscribe(() => {
+          const now = idle.scheduler.now();
+          if (this.unsettled > 0 || (this.pendingSettles?.size ?? 0) > 0) return arm(now + idle.ms);
+          if (now - this.activityAt < idle.ms) return arm(this.activityAt + idle.ms);
+          if (log.enabled('info')) log.info(`messages$ of session '${this.sessionId}' on '${this.entityPath}' completed: idle for ${idle.ms} ms`);
+          subscriber.complete();
+        });
+      };
+      this.activityAt = idle.scheduler.now();
+      const sub = messages$.subscribe(subscriber);
+      if (!subscriber.closed) arm(this.activityAt + idle.ms);
+      return () => {
+        check?.unsubscribe();
+        sub.unsubscribe();
+      };
     });
   }
 
@@ -76,6 +116,7 @@ export class SessionMessageFlow {
     message.pending = subscriber;
     (this.pendingSettles ??= new Map()).set(delivery.id, message);
     delivery.update(false, settlementOutcome(settlement));
+    if (this.idle !== undefined) this.activityAt = this.idle.scheduler.now();
     this.unsettled--;
     this.returnCredit(1);
   }
@@ -115,6 +156,7 @@ export class SessionMessageFlow {
   };
 
   private deliver(message: SessionMessage): void {
+    if (this.idle !== undefined) this.activityAt = this.idle.scheduler.now();
     this.messageSubject.next(message);
     if (!this.peekLock) this.returnCredit(1);
   }

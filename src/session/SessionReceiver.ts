@@ -18,7 +18,7 @@ import type { MessageSettler, SessionMessage, Settlement } from './SessionMessag
 import { SessionMessageFlow } from './SessionMessageFlow';
 import { DEFAULT_OPERATION_TIMEOUT_MS, SessionManagement } from './SessionManagement';
 import { SessionStateStream } from './SessionStateStream';
-import { decodeSessionState, encodeSessionState } from './sessionStateCodec';
+import type { ResolvedStateCodec } from './sessionStateCodec';
 
 /** Everything a session receiver is built from (internal; produced by `acceptSessionLink`). */
 export interface SessionReceiverInit {
@@ -33,6 +33,10 @@ export interface SessionReceiverInit {
   /** Stops watching the link for failures when unsubscribed (owned by the session from now on). */
   readonly linkSubscription: Subscription;
   readonly maxCredit: number;
+  /** How session state is stored and read. */
+  readonly stateCodec: ResolvedStateCodec;
+  /** `messages$` completes after this many ms without activity; undefined = never. */
+  readonly idleTimeout: number | undefined;
   readonly scheduler: SchedulerLike;
   readonly retry: RetryOptions;
   readonly tickPeriod: number | undefined;
@@ -101,7 +105,8 @@ export class SessionReceiver implements Session, MessageSettler {
     );
     this.lock$ = this.lock.lock$;
 
-    this.flow = new SessionMessageFlow(init.link, init.maxCredit, this, init.sessionId, init.entityPath, peekLock);
+    const idle = init.idleTimeout === undefined ? undefined : { ms: init.idleTimeout, scheduler: init.scheduler };
+    this.flow = new SessionMessageFlow(init.link, init.maxCredit, this, init.sessionId, init.entityPath, peekLock, idle);
     this.messages$ = this.flow.messages$;
   }
 
@@ -207,12 +212,15 @@ export class SessionReceiver implements Session, MessageSettler {
   };
 
   getState(options?: OperationOptions): Observable<SessionState | undefined> {
-    return this.management.getState(options).pipe(map(decodeSessionState));
+    const codec = this.init.stateCodec;
+    return this.management.getState(options).pipe(map((bytes) => codec.decode(bytes)));
   }
 
   setState(state: SessionState | null, options?: OperationOptions): Observable<void> {
-    const bytes = encodeSessionState(state);
-    const decoded = state === null ? undefined : state;
+    const codec = this.init.stateCodec;
+    const bytes = codec.encode(state);
+    // What a read returns for these bytes (with 'utf8', bytes that are valid UTF-8 read as a string).
+    const decoded = codec.decode(bytes);
     return this.management.setState(bytes, options).pipe(tap(() => this.stateStream?.changed(decoded)));
   }
 

@@ -1,5 +1,5 @@
 import { InvalidArgumentError } from '../errors';
-import type { SessionState } from './Session';
+import type { SessionState } from './SessionState';
 
 /** Largest session state accepted at the call (Service Bus standard tier: 256 KiB). */
 export const MAX_SESSION_STATE_BYTES = 256 * 1024;
@@ -49,4 +49,83 @@ function startsWithQuote(bytes: Buffer): boolean {
     return c === 0x22;
   }
   return false;
+}
+
+/** A custom session-state codec: how a state becomes the stored bytes and back. */
+export interface SessionStateCodec {
+  /** The bytes to store for `state` (`null`, which clears the state, never reaches it). */
+  encode(state: SessionState): Uint8Array;
+  /** The state for stored bytes (an unset state, which reads as `undefined`, never reaches it). */
+  decode(bytes: Uint8Array): SessionState;
+}
+
+/**
+ * How session state is stored (`AcceptSessionOptions.stateCodec`):
+ * - `'json'` (default): the official JS SDK's rule (strings as JSON text; see {@link encodeSessionState});
+ * - `'utf8'`: Python's and .NET's rule — a string is stored as its raw UTF-8 bytes, bytes as they
+ *   are; stored bytes that are valid UTF-8 read back as a string, others as a `Uint8Array`;
+ * - a {@link SessionStateCodec} of your own.
+ */
+export type SessionStateEncoding = 'json' | 'utf8' | SessionStateCodec;
+
+/** A resolved codec (internal): `null` clears, absent reads as `undefined`, size checked. */
+export interface ResolvedStateCodec {
+  encode(state: unknown): Buffer | null;
+  decode(bytes: Buffer | null): SessionState | undefined;
+}
+
+const JSON_CODEC: ResolvedStateCodec = { encode: encodeSessionState, decode: decodeSessionState };
+const UTF8_DECODER = new TextDecoder('utf-8', { fatal: true });
+
+const UTF8_CODEC: ResolvedStateCodec = {
+  encode(state) {
+    if (state === null) return null;
+    if (typeof state === 'string') return checkSize(Buffer.from(state, 'utf8'));
+    if (state instanceof Uint8Array) return checkSize(asBuffer(state));
+    throw new InvalidArgumentError('state', 'must be a string, a Uint8Array, or null to clear', state);
+  },
+  decode(bytes) {
+    if (bytes === null) return undefined;
+    try {
+      return UTF8_DECODER.decode(bytes);
+    } catch {
+      return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    }
+  },
+};
+
+/**
+ * Resolves `AcceptSessionOptions.stateCodec` (default `'json'`).
+ * @throws InvalidArgumentError naming `name` for anything else.
+ */
+export function resolveStateCodec(name: string, option: unknown): ResolvedStateCodec {
+  if (option === undefined || option === 'json') return JSON_CODEC;
+  if (option === 'utf8') return UTF8_CODEC;
+  if (typeof option !== 'object' || option === null || typeof (option as SessionStateCodec).encode !== 'function' || typeof (option as SessionStateCodec).decode !== 'function') {
+    throw new InvalidArgumentError(name, "must be 'json', 'utf8' or an object with encode(state) and decode(bytes)", option);
+  }
+  const custom = option as SessionStateCodec;
+  return {
+    encode(state) {
+      if (state === null) return null;
+      if (typeof state !== 'string' && !(state instanceof Uint8Array)) {
+        throw new InvalidArgumentError('state', 'must be a string, a Uint8Array, or null to clear', state);
+      }
+      const bytes: unknown = custom.encode(state);
+      if (!(bytes instanceof Uint8Array)) throw new InvalidArgumentError(`${name}.encode(state)`, 'must return a Uint8Array', bytes);
+      return checkSize(asBuffer(bytes));
+    },
+    decode(bytes) {
+      return bytes === null ? undefined : custom.decode(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+    },
+  };
+}
+
+function asBuffer(bytes: Uint8Array): Buffer {
+  return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
+
+function checkSize(bytes: Buffer): Buffer {
+  if (bytes.length > MAX_SESSION_STATE_BYTES) throw new InvalidArgumentError('state', `must encode to at most ${MAX_SESSION_STATE_BYTES} bytes`, bytes.length);
+  return bytes;
 }
