@@ -1,5 +1,5 @@
 import { startEmulator } from '../emulator';
-import { defaultQueues, isEmulatorConfigError, loadEmulatorConfigFile, type QueueOptions } from '../emulator/config';
+import { defaultQueues, isEmulatorConfigError, loadEmulatorConfigFile, type EmulatorEntities } from '../emulator/config';
 import { type CliIo, processIo } from './CliIo';
 import { parseEmulatorArgs } from './parseEmulatorArgs';
 import { UsageError } from './UsageError';
@@ -30,9 +30,9 @@ export async function runEmulatorCommand(argv: readonly string[], io: CliIo = pr
   const stop = io.nextStopSignal();
   const warn = (message: string): void => io.err(`servicebus-rx emulator: warning: ${message}\n`);
 
-  let queues: readonly QueueOptions[];
+  let entities: EmulatorEntities;
   try {
-    queues = args.configFile === undefined ? defaultQueues : loadEmulatorConfigFile(args.configFile, warn);
+    entities = args.configFile === undefined ? { queues: defaultQueues, topics: [] } : loadEmulatorConfigFile(args.configFile, warn);
   } catch (e) {
     if (!isEmulatorConfigError(e)) throw e;
     io.err(`servicebus-rx emulator: ${e.message}\n`);
@@ -41,14 +41,14 @@ export async function runEmulatorCommand(argv: readonly string[], io: CliIo = pr
 
   let handle;
   try {
-    handle = await startEmulator({ port: args.port, host: args.host, queues, onWarning: warn });
+    handle = await startEmulator({ port: args.port, host: args.host, queues: entities.queues, topics: entities.topics, onWarning: warn });
   } catch (e) {
     io.err(`servicebus-rx emulator: cannot start on ${args.host}:${args.port}: ${messageOf(e)}\n`);
     return 1;
   }
 
   io.out(`${handle.connectionString}\n`);
-  io.err(`servicebus-rx emulator: listening on ${args.host}:${handle.port}; queues: ${describeQueues(queues)}\n`);
+  io.err(`servicebus-rx emulator: listening on ${args.host}:${handle.port}; ${describeEntities(entities)}\n`);
 
   const signal = await stop;
   io.err(`servicebus-rx emulator: ${signal} received, closing\n`);
@@ -61,9 +61,11 @@ export async function runEmulatorCommand(argv: readonly string[], io: CliIo = pr
   return 0;
 }
 
-function describeQueues(queues: readonly QueueOptions[]): string {
-  if (queues.length === 0) return '(none)';
-  return queues.map((q) => (q.requiresSession === true ? `${q.name} (sessions)` : q.name)).join(', ');
+function describeEntities({ queues, topics }: EmulatorEntities): string {
+  const queueList = queues.length === 0 ? '(none)' : queues.map((q) => (q.requiresSession === true ? `${q.name} (sessions)` : q.name)).join(', ');
+  if (topics.length === 0) return `queues: ${queueList}`;
+  const topicList = topics.map((t) => `${t.name} (${(t.subscriptions ?? []).map((s) => s.name).join(', ')})`).join(', ');
+  return `queues: ${queueList}; topics: ${topicList}`;
 }
 
 function messageOf(e: unknown): string {

@@ -1,8 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { SchedulerLike } from 'rxjs';
 import type { BrokerServices } from './BrokerServices';
-import { Namespace } from './entities/Namespace';
-import type { ResolvedQueueOptions } from './entities/ResolvedQueueOptions';
+import { Namespace, type NamespaceEntities } from './entities/Namespace';
 import { FaultInjector } from './FaultInjector';
 import { DeadlineHeap } from './locks/DeadlineHeap';
 import { LockTokens } from './wire/lockToken';
@@ -13,7 +12,10 @@ export interface SasKey {
   readonly key: string;
 }
 
-/** The broker's state independent of any connection: queues, clock, deadlines, lock tokens, faults. */
+/**
+ * The broker's state independent of any connection: entities, clock, deadlines, lock tokens, faults.
+ * @throws EntityOptionsError / EntityAlreadyExistsError when `entities` are invalid (see `Namespace.createAll`).
+ */
 export class Broker implements BrokerServices {
   readonly deadlines: DeadlineHeap;
   readonly lockTokens = new LockTokens();
@@ -21,14 +23,20 @@ export class Broker implements BrokerServices {
   readonly namespace: Namespace;
 
   constructor(
-    queues: readonly ResolvedQueueOptions[],
+    entities: NamespaceEntities,
     readonly sasKey: SasKey,
     private readonly scheduler: SchedulerLike,
     /** Reports failures that have no client to go to (a throwing handler, a socket error). */
     readonly warn: (message: string) => void,
   ) {
     this.deadlines = new DeadlineHeap(scheduler, (error) => warn(`Broker deadline failed: ${describe(error)}`));
-    this.namespace = new Namespace(queues, this);
+    this.namespace = new Namespace(this);
+    try {
+      this.namespace.createAll(entities);
+    } catch (error: unknown) {
+      this.deadlines.close();
+      throw error;
+    }
   }
 
   private readonly messageIdPrefix = randomBytes(8).toString('hex');

@@ -172,6 +172,10 @@ export class EmulatorServer {
     const entity = this.authorisedEntity(sender, address, connection);
     if (entity === undefined) return;
     if (entity.management) return openReplySender(sender, String(address), connection, this.guard);
+    if (entity.queue === undefined) {
+      sender.close({ condition: Conditions.notAllowed, description: topicReceiveRefusal(String(address)) });
+      return;
+    }
     openDeliveryLink(sender, entity.queue, connection, this.broker, this.guard);
   }
 
@@ -186,10 +190,14 @@ export class EmulatorServer {
     if (entity === undefined) return;
     if (entity.management) {
       return openRequestReceiver(receiver, String(address), connection, this.guard, broker.warn, (request) =>
-        handleManagementRequest(request, entity.queue, broker, connection),
+        handleManagementRequest(request, entity, broker, connection),
       );
     }
-    openEntityReceiver(receiver, entity.queue, broker, this.guard);
+    if (entity.sink === undefined) {
+      receiver.close({ condition: Conditions.notAllowed, description: `Messages cannot be sent to '${String(address)}': send to a queue or a topic.` });
+      return;
+    }
+    openEntityReceiver(receiver, entity.sink, broker, this.guard);
   }
 
   /** Resolves a link address; refuses the link (not found / unauthorised) and returns `undefined` otherwise. */
@@ -208,4 +216,9 @@ export class EmulatorServer {
     }
     return entity;
   }
+}
+
+/** Service Bus refuses receivers on a topic: messages are received from its subscriptions. */
+function topicReceiveRefusal(address: string): string {
+  return `Cannot create a message receiver on the topic '${address}': receive from one of its subscriptions ('${address}/Subscriptions/<name>').`;
 }

@@ -1,7 +1,7 @@
 import type { Message } from 'rhea';
 import type { Broker } from '../Broker';
 import { describe } from '../Broker';
-import type { Queue } from '../entities/Queue';
+import type { ResolvedEntity } from '../entities/Namespace';
 import { types } from '../rhea/codec';
 import { Conditions } from '../wire/conditions';
 import { asRecord, asString } from '../wire/values';
@@ -13,17 +13,19 @@ import { operations } from './operations';
  * the reply: `statusCode` (AMQP int), `statusDescription`, and on failure `errorCondition` (symbol); the
  * body is always a map. Unknown operations → 501 `amqp:not-implemented`.
  */
-export function handleManagementRequest(request: Message, queue: Queue, broker: Broker, owner: object): Message {
+export function handleManagementRequest(request: Message, entity: ResolvedEntity, broker: Broker, owner: object): Message {
   const properties = asRecord(request.application_properties) ?? {};
   const operation = asString(properties['operation']);
   if (operation === undefined) return errorReply(400, Conditions.argumentError, "The request has no 'operation' application property.");
   const fault = broker.faults.take(operation);
   if (fault !== undefined) return errorReply(fault.statusCode, fault.condition, fault.description ?? `Injected fault for ${operation}.`);
+  if ((entity.queue ?? entity.sink)?.deleted === true) return errorReply(404, Conditions.notFound, 'The messaging entity was deleted.');
   const run = operations.get(operation);
   if (run === undefined) return errorReply(501, Conditions.notImplemented, `The operation '${operation}' is not implemented by the emulator.`);
   try {
     const result = run({
-      queue,
+      queue: entity.queue,
+      sink: entity.sink,
       services: broker,
       owner,
       body: asRecord(request.body) ?? {},
