@@ -5,7 +5,7 @@ import { handleCbsRequest } from './cbs/handleCbsRequest';
 import { BrokerConnection } from './connection/BrokerConnection';
 import type { EmulatorStats } from './EmulatorHandle';
 import { audiencePath } from './entities/Namespace';
-import { queueStats } from './entities/queueStats';
+import { namespaceStats } from './entities/queueStats';
 import { guardWith, type Guard } from './links/guard';
 import { openDeliveryLink } from './links/openDeliveryLink';
 import { openEntityReceiver } from './links/openEntityReceiver';
@@ -85,7 +85,7 @@ export class EmulatorServer {
   }
 
   stats(): EmulatorStats {
-    return { connections: this.connections.size, queues: this.broker.namespace.queues.map(queueStats) };
+    return { connections: this.connections.size, ...namespaceStats(this.broker.namespace) };
   }
 
   /** Stops listening, detaches every entity link, closes every connection. Idempotent. */

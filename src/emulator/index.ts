@@ -3,7 +3,7 @@
  * for tests and demos. The official `@azure/service-bus` SDK works against it unmodified.
  */
 export { startEmulator } from './startEmulator';
-export type { EmulatorHandle, EmulatorStats, QueueStats, InjectedFault } from './EmulatorHandle';
+export type { EmulatorHandle, EmulatorStats, QueueStats, TopicStats, InjectedFault } from './EmulatorHandle';
 export { EmulatorOptionsError } from './EmulatorOptionsError';
 export type { EmulatorOptions, QueueOptions } from './config/EmulatorOptions';
 export type { EmulatorEntities } from './config/EmulatorEntities';

@@ -28,6 +28,8 @@ export interface ResolvedEntity {
   readonly sink: MessageSink | undefined;
   /** The topic, when the address names a topic itself. */
   readonly topic: Topic | undefined;
+  /** The subscription, when the address names one (not its dead-letter queue). */
+  readonly subscription?: Subscription | undefined;
   /** True for the entity's `$management` node. */
   readonly management: boolean;
 }
@@ -41,7 +43,7 @@ export interface NamespaceEntities {
 const DEAD_LETTER_SUFFIX = '/$deadletterqueue';
 const MANAGEMENT_SUFFIX = '/$management';
 const SUBSCRIPTIONS_SEGMENT = '/subscriptions/';
-const gone = (path: string): AmqpError => ({ condition: Conditions.notFound, description: `The messaging entity '${path}' was deleted.` });
+const gone = (path: string): AmqpError => ({ condition: Conditions.notFound, description: `The messaging entity '${path}' could not be found: it was deleted.` });
 
 /**
  * The broker's entities: queues, topics, their subscriptions and rules, found by name case-insensitively,
@@ -134,9 +136,11 @@ export class Namespace implements ForwardingRouter {
     if (deadLetter) path = path.slice(0, -DEAD_LETTER_SUFFIX.length);
     const split = path.indexOf(SUBSCRIPTIONS_SEGMENT);
     let queue: Queue | undefined;
+    let subscription: Subscription | undefined;
     if (split > 0) {
       const topic = this.topicMap.get(path.slice(0, split));
-      queue = topic?.subscriptions.get(path.slice(split + SUBSCRIPTIONS_SEGMENT.length))?.queue;
+      subscription = topic?.subscriptions.get(path.slice(split + SUBSCRIPTIONS_SEGMENT.length));
+      queue = subscription?.queue;
     } else {
       queue = this.queueMap.get(path);
       if (queue === undefined && !deadLetter) {
@@ -146,7 +150,7 @@ export class Namespace implements ForwardingRouter {
     }
     if (queue === undefined) return undefined;
     if (deadLetter) return { queue: queue.deadLetterQueue ?? queue, sink: undefined, topic: undefined, management };
-    return { queue, sink: split > 0 ? undefined : queue, topic: undefined, management };
+    return { queue, sink: split > 0 ? undefined : queue, topic: undefined, subscription, management };
   }
 
   // ------------------------------------------------------------------ queues

@@ -32,7 +32,7 @@ export function openEntityReceiver(receiver: Receiver, sink: MessageSink, servic
       if (delivery === undefined) return;
       const format = messageFormatOf((context as { format?: number }).format);
       if (sink.deleted) {
-        const error = { condition: Conditions.notFound, description: `The messaging entity '${sink.name}' was deleted.` };
+        const error = { condition: Conditions.notFound, description: `The messaging entity '${sink.name}' could not be found: it was deleted.` };
         settle(delivery, error);
         receiver.close(error);
         return;

@@ -2,6 +2,7 @@ import type { BrokerServices } from '../BrokerServices';
 import type { MessageSession } from '../entities/MessageSession';
 import type { MessageSink } from '../entities/MessageSink';
 import type { Queue } from '../entities/Queue';
+import type { Subscription } from '../entities/Subscription';
 import { Conditions } from '../wire/conditions';
 import { asArray, asString, longToNumber } from '../wire/values';
 import { ManagementError } from './ManagementError';
@@ -10,6 +11,8 @@ import { ManagementError } from './ManagementError';
 export interface OperationContext {
   /** The queue, subscription or dead-letter queue addressed; `undefined` for a topic (see {@link queueOf}). */
   readonly queue: Queue | undefined;
+  /** The subscription addressed (for the rule operations); `undefined` for anything else. */
+  readonly subscription?: Subscription | undefined;
   /** The queue or topic addressed, for scheduling; `undefined` for a subscription or dead-letter queue (see {@link sinkOf}). */
   readonly sink: MessageSink | undefined;
   readonly services: BrokerServices;
@@ -43,6 +46,12 @@ export function queueOf(context: OperationContext): Queue {
 export function sinkOf(context: OperationContext): MessageSink {
   if (context.sink === undefined) throw new ManagementError(400, Conditions.notAllowed, 'Messages can only be scheduled on a queue or a topic.');
   return context.sink;
+}
+
+/** The subscription addressed; 400 `amqp:not-allowed` for any other entity. */
+export function subscriptionOf(context: OperationContext): Subscription {
+  if (context.subscription === undefined) throw new ManagementError(400, Conditions.notAllowed, 'Rules exist only on subscriptions (<topic>/Subscriptions/<name>).');
+  return context.subscription;
 }
 
 /** The body's `session-id`, or `undefined` when absent. */

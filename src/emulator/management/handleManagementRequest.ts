@@ -19,13 +19,14 @@ export function handleManagementRequest(request: Message, entity: ResolvedEntity
   if (operation === undefined) return errorReply(400, Conditions.argumentError, "The request has no 'operation' application property.");
   const fault = broker.faults.take(operation);
   if (fault !== undefined) return errorReply(fault.statusCode, fault.condition, fault.description ?? `Injected fault for ${operation}.`);
-  if ((entity.queue ?? entity.sink)?.deleted === true) return errorReply(404, Conditions.notFound, 'The messaging entity was deleted.');
+  if ((entity.queue ?? entity.sink)?.deleted === true) return errorReply(404, Conditions.notFound, 'The messaging entity could not be found: it was deleted.');
   const run = operations.get(operation);
   if (run === undefined) return errorReply(501, Conditions.notImplemented, `The operation '${operation}' is not implemented by the emulator.`);
   try {
     const result = run({
       queue: entity.queue,
       sink: entity.sink,
+      subscription: entity.subscription,
       services: broker,
       owner,
       body: asRecord(request.body) ?? {},
