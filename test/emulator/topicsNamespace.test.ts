@@ -4,6 +4,7 @@ import { EntityAlreadyExistsError } from '../../src/emulator/entities/EntityAlre
 import { EntityNotFoundError } from '../../src/emulator/entities/EntityNotFoundError';
 import { EntityOptionsError } from '../../src/emulator/entities/EntityOptionsError';
 import type { NamespaceEntities } from '../../src/emulator/entities/Namespace';
+import { EmulatorOptionsError, startEmulator } from '../../src/emulator';
 
 function namespaceOf(entities: NamespaceEntities = {}) {
   return new Broker(entities, { keyName: 'k', key: 'v' }, new VirtualTimeScheduler(), () => undefined).namespace;
@@ -105,5 +106,14 @@ describe('Namespace: the runtime entity API', () => {
       option: 'queues[0].forwardTo',
     });
     expect(thrown(() => namespaceOf({ queues: [{ name: 'q' }, { name: 'Q' }] }))).toBeInstanceOf(EntityOptionsError);
+  });
+
+  it('startEmulator({ topics }) refuses bad options with EmulatorOptionsError naming the path', async () => {
+    const bad = startEmulator({ topics: [{ name: 't', subscriptions: [{ name: 's', lockDurationMs: 0 }] }] });
+    await expect(bad).rejects.toBeInstanceOf(EmulatorOptionsError);
+    await expect(startEmulator({ topics: [{ name: 't', subscriptions: [{ name: 's', lockDurationMs: 0 }] }] })).rejects.toMatchObject({
+      option: 'topics[0].subscriptions[0].lockDurationMs',
+    });
+    await expect(startEmulator({ queues: [{ name: 'q', forwardTo: 'nowhere' }] })).rejects.toMatchObject({ option: 'queues[0].forwardTo' });
   });
 });
