@@ -111,9 +111,11 @@ describe('Subscription.select: rules choose and change a copy', () => {
     const subscription = new Subscription('s', 't', store, rules);
     const copy = subscription.select(
       content,
-      () => {
-        views++;
-        return view(content);
+      {
+        get: () => {
+          views++;
+          return view(content);
+        },
       },
       (v) => new EditableMessage(v),
     );

@@ -53,21 +53,21 @@ export class Subscription {
    * This subscription's copy of a message sent to the topic, or `undefined` when no rule matches. Any
    * matching rule selects the message (one copy however many match); the actions of all matching rules are
    * applied to the copy in rule order. Without actions the copy is the topic's content itself (immutable,
-   * shared); `view` (the decoded message, shared by the fan-out) is asked for only when a rule needs it.
+   * shared); `view.get()` (the decoded message, shared by the fan-out) is called only when a rule needs it.
    */
-  select(content: MessageContent, view: () => MessageView, edit: (view: MessageView) => EditableMessage): MessageContent | undefined {
+  select(content: MessageContent, view: { get(): MessageView }, edit: (view: MessageView) => EditableMessage): MessageContent | undefined {
     if (this.acceptsAll) return content;
     let matched = false;
     let actions: RuleAction[] | undefined;
     for (const rule of this.ruleMap.values()) {
-      if (!rule.filter.matches(view())) continue;
+      if (!rule.filter.matches(view.get())) continue;
       matched = true;
       if (rule.action !== undefined) (actions ??= []).push(rule.action);
       else if (!this.hasActions) break;
     }
     if (!matched) return undefined;
     if (actions === undefined) return content;
-    const copy = edit(view());
+    const copy = edit(view.get());
     for (const action of actions) action.apply(copy);
     return copy.toContent();
   }

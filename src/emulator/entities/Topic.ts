@@ -1,6 +1,7 @@
 import type { BrokerServices } from '../BrokerServices';
 import { EditableMessage } from '../filters/EditableMessage';
-import { MessageView } from '../filters/MessageView';
+import { LazyMessageView } from '../filters/LazyMessageView';
+import type { MessageView } from '../filters/MessageView';
 import { Deadline } from '../locks/Deadline';
 import { Conditions, type AmqpError } from '../wire/conditions';
 import type { MessageContent } from '../wire/MessageContent';
@@ -27,6 +28,9 @@ export class Topic implements MessageSink {
   /** Scheduled messages waiting for their time, by the topic's sequence number. */
   private readonly scheduled = new Map<number, Deadline>();
   private removedFromNamespace = false;
+  /** The message being fanned out, decoded on first use (one object reused: no allocation per message). */
+  private readonly view = new LazyMessageView();
+  private fanningOut = false;
 
   constructor(
     options: ResolvedTopicOptions,
@@ -139,10 +143,20 @@ export class Topic implements MessageSink {
         : content.scheduledEnqueueTimeMs === undefined
           ? content
           : { ...content, scheduledEnqueueTimeMs: undefined };
-    let view: MessageView | undefined;
-    const viewOf = (): MessageView => (view ??= new MessageView(routed, { sequenceNumber, enqueuedAt: now }));
+    // A fan-out that re-enters this topic (dead letters forwarded back to it) gets its own view.
+    const view = (this.fanningOut ? new LazyMessageView() : this.view).reset(routed, sequenceNumber, now);
+    const outer = this.fanningOut;
+    this.fanningOut = true;
+    try {
+      this.deliverCopies(routed, view, now);
+    } finally {
+      this.fanningOut = outer;
+    }
+  }
+
+  private deliverCopies(routed: MessageContent, view: LazyMessageView, now: number): void {
     for (const subscription of this.subscriptions.values()) {
-      const copy = subscription.select(routed, viewOf, edit);
+      const copy = subscription.select(routed, view, edit);
       if (copy === undefined) continue;
       const refusal = subscription.queue.refusal(copy);
       // A rule action may remove the session id: such a copy cannot be received; it is dead-lettered.
