@@ -136,9 +136,11 @@ describe('official SDK: topics and subscriptions', () => {
     expect((await drain('sessions', 'plain', 3)).map((m) => m.sessionId)).toEqual(['A', 'B', 'A']);
   });
 
-  it('refuses a message without session id when a subscription requires sessions', async () => {
-    const error = await errorOf(harness.client().createSender('sessions').sendMessages({ body: 'no session' }));
-    expect(error.message).toMatch(/SessionId/);
+  it('dead-letters the copy of a message without session id in a session subscription (as Service Bus does)', async () => {
+    await harness.client().createSender('sessions').sendMessages({ body: 'no session' });
+    const [dead] = await drain('sessions', 'ss', 1, { deadLetter: true });
+    expect(dead).toMatchObject({ body: 'no session', deadLetterReason: 'Session id is null.', deadLetterSource: 'sessions/Subscriptions/ss' });
+    expect((await drain('sessions', 'plain', 1)).map((m) => m.body)).toEqual(['no session']);
   });
 
   it('dead-letters on a subscription (explicitly and past MaxDeliveryCount), defers and renews locks', async () => {

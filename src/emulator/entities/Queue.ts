@@ -320,12 +320,12 @@ export class Queue implements SessionHost, MessageSink {
     target.acceptDeadLettered(message, this.name, details, now);
   }
 
-  /** A message that this queue refuses (see {@link refusal}) goes straight to its dead-letter queue. */
-  deadLetterRefused(content: MessageContent, refusal: AmqpError, now: number): void {
-    const target = this.deadLetterQueue;
-    if (target === undefined) return;
-    const source = new StoredMessage(++this.lastSequenceNumber, content, now, Number.POSITIVE_INFINITY);
-    target.acceptDeadLettered(source, this.name, { reason: refusal.condition, description: refusal.description }, now);
+  /**
+   * A message that cannot be enqueued here goes straight to the dead-letter queue (or where
+   * `forwardDeadLetteredMessagesTo` says), e.g. a topic's copy without session id in a session subscription.
+   */
+  deadLetterUnaccepted(content: MessageContent, details: DeadLetterDetails, now: number): void {
+    this.deadLetter(new StoredMessage(++this.lastSequenceNumber, content, now, Number.POSITIVE_INFINITY), details, now);
   }
 
   /** A lock ended without settlement (expiry, link or connection gone): delivery count + 1, redeliver. */

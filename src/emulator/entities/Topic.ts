@@ -9,10 +9,17 @@ import { withMessageId } from '../wire/withMessageId';
 import { MAX_SESSION_ID_LENGTH } from '../links/intakeError';
 import { DuplicateDetector } from './DuplicateDetector';
 import type { MessageSink } from './MessageSink';
+import type { DeadLetterDetails } from './Queue';
 import type { ResolvedTopicOptions } from './ResolvedQueueOptions';
 import type { Subscription } from './Subscription';
 
 const edit = (view: MessageView): EditableMessage => new EditableMessage(view);
+
+/** Service Bus's reason and description for a copy without session id in a session subscription. */
+const NO_SESSION_ID: DeadLetterDetails = {
+  reason: 'Session id is null.',
+  description: "Session enabled entity doesn't allow a message whose session identifier is null.",
+};
 
 /**
  * A topic: takes messages (with duplicate detection and scheduling) and copies each, when it becomes
@@ -73,23 +80,11 @@ export class Topic implements MessageSink {
     for (const subscription of this.subscriptions.values()) subscription.queue.close(error);
   }
 
-  /**
-   * A message without a session id is refused when any subscription requires sessions (this broker's
-   * choice: the copy could never be received there).
-   */
+  /** A session id over 128 characters is refused; a missing one is not (see the fan-out). */
   refusal(content: MessageContent): AmqpError | undefined {
     const id = content.sessionId;
     if (id !== undefined && id.length > MAX_SESSION_ID_LENGTH) {
       return { condition: Conditions.argumentError, description: `The session id must be 1 to ${MAX_SESSION_ID_LENGTH} characters long; got ${id.length}.` };
-    }
-    if (id !== undefined && id.length > 0) return undefined;
-    for (const subscription of this.subscriptions.values()) {
-      if (subscription.queue.requiresSession) {
-        return {
-          condition: Conditions.notAllowed,
-          description: `The SessionId was not set on a message, and it cannot be sent to the topic '${this.name}': its subscription '${subscription.name}' requires sessions.`,
-        };
-      }
     }
     return undefined;
   }
@@ -158,10 +153,12 @@ export class Topic implements MessageSink {
     for (const subscription of this.subscriptions.values()) {
       const copy = subscription.select(routed, view, edit);
       if (copy === undefined) continue;
-      const refusal = subscription.queue.refusal(copy);
-      // A rule action may remove the session id: such a copy cannot be received; it is dead-lettered.
-      if (refusal !== undefined) subscription.queue.deadLetterRefused(copy, refusal, now);
-      else subscription.queue.enqueue(copy, now);
+      // As in Service Bus: a copy without session id for a session subscription is dead-lettered there.
+      if (subscription.queue.requiresSession && (copy.sessionId === undefined || copy.sessionId === '')) {
+        subscription.queue.deadLetterUnaccepted(copy, NO_SESSION_ID, now);
+      } else {
+        subscription.queue.enqueue(copy, now);
+      }
     }
   }
 }
