@@ -65,9 +65,8 @@ export function parseRuleConfig(value: unknown, path: string, subscription: stri
   } catch (error: unknown) {
     if (!(error instanceof EntityOptionsError)) throw error;
     const at = error.option.startsWith('action') ? actionPath : error.option.startsWith('filter.sqlExpression') ? expressionPath : propertiesField.path;
-    const position = (error.cause as { position?: unknown } | undefined)?.position;
-    const where = typeof position === 'number' ? ` at position ${position}` : '';
-    throw new EmulatorConfigError(at, `rule '${name}'${where}: ${error.problem}`, { cause: error });
+    // For SQL the problem names the position in the expression (see compileRule).
+    throw new EmulatorConfigError(at, `rule '${name}': ${error.problem}`, { cause: error });
   }
   return { options, namePath: nameField.path };
 }
