@@ -83,6 +83,17 @@ describe('EditableMessage: rule actions on one subscription copy', () => {
     expect(decode(sample).application_properties?.['color']).toBe('red');
   });
 
+  it('sets and removes sys.TimeToLive (the header ttl, in ms)', () => {
+    const copy = new EditableMessage(view(sample));
+    copy.setSystem('TimeToLive', 5_000);
+    expect(copy.system('timeToLive')).toBe(5_000);
+    const content = copy.toContent();
+    expect([content.timeToLiveMs, content.header.ttl?.value]).toEqual([5_000, 5_000]);
+    const cleared = new EditableMessage(view(content));
+    cleared.removeSystem('TimeToLive');
+    expect(cleared.toContent().timeToLiveMs).toBeUndefined();
+  });
+
   it('adds a properties section to a message that has none', () => {
     const copy = new EditableMessage(view(encode({ body: 'x' })));
     copy.setSystem('CorrelationId', 'new');

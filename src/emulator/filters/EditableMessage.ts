@@ -6,6 +6,9 @@ import { PROPERTY_INDEX, type MessageView } from './MessageView';
 import type { FilterValue, MutableFilterSubject } from './RuleFilter';
 
 const SYMBOL_FIELDS = new Set([6]); // content-type is an AMQP symbol
+const TIME_TO_LIVE = 'timetolive';
+/** `header.ttl` is an AMQP uint (ms). */
+const MAX_UINT = 0xffff_ffff;
 const PROPERTIES_LENGTH = 13;
 
 /**
@@ -13,17 +16,21 @@ const PROPERTIES_LENGTH = 13;
  * then to the shared {@link MessageView}; {@link toContent} re-encodes the properties and
  * application-properties sections only when something changed (the body is never touched).
  * `SET`/`REMOVE` of a system property applies to the properties a sender may set (MessageId, To,
- * Label/Subject, ReplyTo, CorrelationId, ContentType, SessionId, ReplyToSessionId); others are ignored.
+ * Label/Subject, ReplyTo, CorrelationId, ContentType, SessionId, ReplyToSessionId) and to `TimeToLive`
+ * (ms, the AMQP header's ttl); others are ignored.
  */
 export class EditableMessage implements MutableFilterSubject {
   /** Properties-list index → new value (`null` = removed). */
   private readonly systemChanges = new Map<number, Typed | null>();
   /** Application property → new value (`null` = removed). */
   private readonly userChanges = new Map<string, Typed | null>();
+  /** `sys.TimeToLive` in ms when an action set it (`null` = removed). */
+  private timeToLive: number | null | undefined = undefined;
 
   constructor(private readonly view: MessageView) {}
 
   system(name: string): FilterValue | undefined {
+    if (this.timeToLive !== undefined && name.toLowerCase() === TIME_TO_LIVE) return this.timeToLive ?? undefined;
     const index = PROPERTY_INDEX[name.toLowerCase()];
     if (index !== undefined && this.systemChanges.has(index)) return toFilterValue(this.systemChanges.get(index));
     return this.view.system(name);
@@ -34,6 +41,12 @@ export class EditableMessage implements MutableFilterSubject {
   }
 
   setSystem(name: string, value: FilterValue | undefined): void {
+    if (name.toLowerCase() === TIME_TO_LIVE) {
+      const ms = typeof value === 'bigint' ? Number(value) : value;
+      if (ms === undefined) this.timeToLive = null;
+      else if (typeof ms === 'number' && Number.isFinite(ms) && ms > 0) this.timeToLive = Math.min(Math.round(ms), MAX_UINT);
+      return;
+    }
     const index = PROPERTY_INDEX[name.toLowerCase()];
     if (index === undefined) return;
     if (value === undefined) {
@@ -58,7 +71,7 @@ export class EditableMessage implements MutableFilterSubject {
   /** The copy's content: the original when nothing changed, else re-encoded properties / application-properties. */
   toContent(): MessageContent {
     const original = this.view.content;
-    if (this.systemChanges.size === 0 && this.userChanges.size === 0) return original;
+    if (this.systemChanges.size === 0 && this.userChanges.size === 0 && this.timeToLive === undefined) return original;
     const bare = original.bare;
     const { propertiesEnd, applicationEnd } = this.view.sectionBounds();
     let propertiesBytes = bare.subarray(0, propertiesEnd);
@@ -86,8 +99,12 @@ export class EditableMessage implements MutableFilterSubject {
       for (const [key, value] of entries) items.push(types.wrap_string(key), value);
       applicationBytes = items.length === 0 ? Buffer.alloc(0) : encode(types.described(types.wrap_ulong(Section.applicationProperties), types.Map32(items)) as Typed);
     }
+    const ttl = this.timeToLive;
     return {
       ...original,
+      ...(ttl === undefined
+        ? {}
+        : { header: { ...original.header, ttl: ttl === null ? null : types.wrap_uint(ttl) }, timeToLiveMs: ttl === null ? undefined : ttl }),
       bare: Buffer.concat([propertiesBytes, applicationBytes, bare.subarray(applicationEnd)]),
       sessionId,
       messageId: messageIdValue,
