@@ -147,6 +147,27 @@ describe('parseEmulatorConfig: topics, subscriptions and rules', () => {
     }
   });
 
+  it('compiles SQL filters and actions at load, naming the rule and the position of a bad expression', () => {
+    const sqlRule = (filter: string, action?: string) =>
+      variant((c) => {
+        c.UserConfig.Namespaces[0]!.Topics[0]!.Subscriptions[0]!.Rules![0] = {
+          Name: 'big',
+          Properties: { FilterType: 'Sql', SqlFilter: { SqlExpression: filter }, ...(action === undefined ? {} : { Action: { SqlExpression: action } }) },
+        } as never;
+      });
+    const { topics } = parseEmulatorConfig(sqlRule("amount > 1000 AND sys.Label LIKE 'order%'", "SET priority = 'high'"), () => undefined);
+    expect(topics[0]?.subscriptions?.[0]?.rules).toEqual([
+      { name: 'big', filter: { type: 'sql', sqlExpression: "amount > 1000 AND sys.Label LIKE 'order%'" }, action: { sqlExpression: "SET priority = 'high'" } },
+    ]);
+
+    const filterError = configError(sqlRule('amount > > 1000'));
+    expect(filterError.field).toBe(`${T}.Subscriptions[0].Rules[0].Properties.SqlFilter.SqlExpression`);
+    expect(filterError.message).toMatch(/rule 'big'.*position \d+/);
+    const actionError = configError(sqlRule('1=1', 'SET = 2'));
+    expect(actionError.field).toBe(`${T}.Subscriptions[0].Rules[0].Properties.Action.SqlExpression`);
+    expect(actionError.message).toMatch(/rule 'big'.*position \d+/);
+  });
+
   it.each([
     ['a missing forwarding target', (c: typeof officialTopics) => (c.UserConfig.Namespaces[0]!.Queues[0]!.Properties.ForwardTo = 'nowhere'), 'UserConfig.Namespaces[0].Queues[0].Properties.ForwardTo', /'nowhere' is not a queue or topic/],
     [

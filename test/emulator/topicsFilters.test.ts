@@ -1,6 +1,6 @@
 import { message as rheaMessage, types } from 'rhea';
 import { DuplicateDetector } from '../../src/emulator/entities/DuplicateDetector';
-import { forwardingProblem } from '../../src/emulator/entities/forwardingProblem';
+import { forwardingProblem } from '../../src/emulator/config/forwardingProblem';
 import { Subscription } from '../../src/emulator/entities/Subscription';
 import type { Queue } from '../../src/emulator/entities/Queue';
 import { compileRule } from '../../src/emulator/filters/compileRule';
@@ -8,7 +8,7 @@ import { CorrelationFilter } from '../../src/emulator/filters/CorrelationFilter'
 import { EditableMessage } from '../../src/emulator/filters/EditableMessage';
 import { MessageView } from '../../src/emulator/filters/MessageView';
 import type { RuleAction } from '../../src/emulator/filters/RuleFilter';
-import { Rule } from '../../src/emulator/entities/Rule';
+import { Rule } from '../../src/emulator/filters/Rule';
 import { ConstantFilter } from '../../src/emulator/filters/constantFilter';
 import { parseMessage } from '../../src/emulator/wire/parseMessage';
 import type { MessageContent } from '../../src/emulator/wire/MessageContent';
@@ -136,7 +136,7 @@ describe('Subscription.select: rules choose and change a copy', () => {
     new Rule({ name, filter: { type: 'correlation', properties } }, new CorrelationFilter({ properties }), action);
 
   it('takes every message unchanged through $Default without decoding it', () => {
-    const { copy, views } = selectFrom([compileRule({ name: '$Default' }, 't/Subscriptions/s')]);
+    const { copy, views } = selectFrom([compileRule({ name: '$Default' })]);
     expect(copy).toBe(sample);
     expect(views).toBe(0);
   });

@@ -81,6 +81,15 @@ describe('Namespace: the runtime entity API', () => {
     expect(thrown(() => ns.createSubscription('t', { name: 'x', rules: [{ name: 'ok' }, { name: 'bad', filter: { type: 'correlation' } }] }))).toMatchObject({
       option: 'rules[1].filter',
     });
+    expect(thrown(() => ns.createRule('t', 's', { name: 'sql', filter: { type: 'sql', sqlExpression: 'a = ' } }))).toMatchObject({
+      name: 'EntityOptionsError',
+      entityPath: 't/Subscriptions/s/Rules/sql',
+      option: 'filter.sqlExpression',
+      problem: expect.stringMatching(/position \d+/),
+      cause: expect.objectContaining({ name: 'SqlExpressionError' }),
+    });
+    expect(thrown(() => ns.createRule('t', 's', { name: 'act', action: { sqlExpression: 'REMOVE' } }))).toMatchObject({ option: 'action.sqlExpression' });
+    expect(ns.createRule('t', 's', { name: 'ok-sql', filter: { type: 'sql', sqlExpression: "color = 'red'" }, action: { sqlExpression: 'SET seen = 1' } }).action).toBeDefined();
   });
 
   it('checks forwarding: the target must exist and forwarding must not loop', () => {

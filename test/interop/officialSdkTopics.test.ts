@@ -42,6 +42,20 @@ describe('official SDK: topics and subscriptions', () => {
         { name: 'fwd-topic', subscriptions: [{ name: 'onward', forwardTo: 'fwd-dst' }, { name: 'kept' }] },
         { name: 'chain', subscriptions: [{ name: 'end' }] },
         { name: 'ruled', subscriptions: [{ name: 's', rules: [{ name: 'never', filter: { type: 'false' } }] }] },
+        {
+          name: 'sql',
+          subscriptions: [
+            { name: 'all' },
+            { name: 'big', rules: [{ name: 'big', filter: { type: 'sql', sqlExpression: 'amount > 1000' } }] },
+            {
+              name: 'tagged',
+              rules: [
+                { name: 'eu', filter: { type: 'sql', sqlExpression: "region = 'eu'" }, action: { sqlExpression: "SET tier = 'gold'; SET sys.Label = 'eu-order'" } },
+                { name: 'vip', filter: { type: 'correlation', subject: 'vip' }, action: { sqlExpression: 'SET vip = TRUE' } },
+              ],
+            },
+          ],
+        },
       ],
     });
   });
@@ -242,5 +256,40 @@ describe('official SDK: topics and subscriptions', () => {
     await sender.sendMessages([{ body: 'red', subject: 'paint', applicationProperties: { color: 'red' } }, { body: 'blue', subject: 'paint', applicationProperties: { color: 'blue' } }]);
     expect((await drain('ruled', 's', 1)).map((m) => m.body)).toEqual(['blue']);
     expect(subscriptionStats('ruled', 's')).toMatchObject({ active: 0 });
+  });
+
+  it('SQL filters select and SQL rule actions change only that subscription\'s copy (every matching rule\'s action)', async () => {
+    await harness.client().createSender('sql').sendMessages([
+      { body: 'small', subject: 'order', applicationProperties: { amount: 10, region: 'us' } },
+      { body: 'big-eu', subject: 'order', applicationProperties: { amount: 5000, region: 'eu' } },
+      { body: 'vip-eu', subject: 'vip', applicationProperties: { amount: 1, region: 'eu' } },
+    ]);
+    expect((await drain('sql', 'big', 1)).map((m) => m.body)).toEqual(['big-eu']);
+    const tagged = await drain('sql', 'tagged', 2);
+    expect(tagged.map((m) => [m.body, m.subject, m.applicationProperties])).toEqual([
+      ['big-eu', 'eu-order', { amount: 5000, region: 'eu', tier: 'gold' }],
+      ['vip-eu', 'eu-order', { amount: 1, region: 'eu', tier: 'gold', vip: true }],
+    ]);
+    const untouched = await drain('sql', 'all', 3);
+    expect(untouched.map((m) => [m.subject, m.applicationProperties?.['tier']])).toEqual([
+      ['order', undefined],
+      ['order', undefined],
+      ['vip', undefined],
+    ]);
+    expect(subscriptionStats('sql', 'big')).toMatchObject({ active: 0 });
+  });
+
+  it('adds SQL rules (filter and action) through the rule manager and refuses one that does not parse', async () => {
+    const rules = harness.client().createRuleManager('ruled', 's');
+    await rules.createRule('sql', { sqlExpression: "color = 'green' AND size > 2" }, { sqlExpression: 'SET checked = TRUE' });
+    const listed = [];
+    for await (const rule of rules.listRules()) listed.push(rule);
+    expect(listed.find((rule) => rule.name === 'sql')).toMatchObject({ filter: { sqlExpression: "color = 'green' AND size > 2" }, action: { sqlExpression: 'SET checked = TRUE' } });
+    const error = await errorOf(rules.createRule('broken', { sqlExpression: 'color = = 1' }));
+    expect(error.message).toMatch(/position/);
+    await harness.client().createSender('ruled').sendMessages({ body: 'g', applicationProperties: { color: 'green', size: 3 } });
+    const [copy] = await drain('ruled', 's', 1);
+    expect(copy?.applicationProperties).toEqual({ color: 'green', size: 3, checked: true });
+    await rules.deleteRule('sql');
   });
 });

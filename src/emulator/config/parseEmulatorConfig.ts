@@ -1,6 +1,6 @@
-import { forwardingProblem } from '../entities/forwardingProblem';
 import { arrayAt, entityNameAt, fields, objectAt, propertiesOf, required, stringAt, storeProperties, duplicateDetection, type Parsed, type Warn } from './configFields';
 import { EmulatorConfigError } from './EmulatorConfigError';
+import { forwardingProblem } from './forwardingProblem';
 import type { EmulatorEntities } from './EmulatorEntities';
 import type { QueueOptions } from './EmulatorOptions';
 import { parseTopicConfig, type ParsedTopic } from './parseTopicConfig';

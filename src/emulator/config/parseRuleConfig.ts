@@ -1,5 +1,5 @@
-import { EntityOptionsError } from '../entities/EntityOptionsError';
 import { compileRule } from '../filters/compileRule';
+import { RuleCompileError } from '../filters/RuleCompileError';
 import { describe, fields, objectAt, required, stringAt, type Field, type Warn } from './configFields';
 import { EmulatorConfigError } from './EmulatorConfigError';
 import type { CorrelationFilterOptions, RuleOptions } from './TopicOptions';
@@ -26,7 +26,7 @@ const SQL_KEYS = ['SqlExpression'] as const;
  * position).
  * @throws EmulatorConfigError
  */
-export function parseRuleConfig(value: unknown, path: string, subscription: string, warn: Warn): { options: RuleOptions; namePath: string } {
+export function parseRuleConfig(value: unknown, path: string, warn: Warn): { options: RuleOptions; namePath: string } {
   const rule = fields(objectAt(value, path), path, RULE_KEYS, warn);
   const nameField = required(rule, 'Name', path);
   const name = stringAt(nameField);
@@ -61,9 +61,9 @@ export function parseRuleConfig(value: unknown, path: string, subscription: stri
   }
   const options: RuleOptions = { name, filter, ...(action === undefined ? {} : { action }) };
   try {
-    compileRule(options, subscription);
+    compileRule(options);
   } catch (error: unknown) {
-    if (!(error instanceof EntityOptionsError)) throw error;
+    if (!(error instanceof RuleCompileError)) throw error;
     const at = error.option.startsWith('action') ? actionPath : error.option.startsWith('filter.sqlExpression') ? expressionPath : propertiesField.path;
     // For SQL the problem names the position in the expression (see compileRule).
     throw new EmulatorConfigError(at, `rule '${name}': ${error.problem}`, { cause: error });

@@ -78,7 +78,7 @@ function parseSubscription(value: unknown, path: string, warn: Warn): Parsed<Sub
   const seen = new Map<string, string>();
   if (rulesField !== undefined) {
     arrayAt(rulesField.value, rulesField.path).forEach((ruleValue, r) => {
-      const rule = parseRuleConfig(ruleValue, `${rulesField.path}[${r}]`, `${name}`, warn);
+      const rule = parseRuleConfig(ruleValue, `${rulesField.path}[${r}]`, warn);
       const key = rule.options.name.toLowerCase();
       const first = seen.get(key);
       if (first !== undefined) throw new EmulatorConfigError(rule.namePath, `duplicate rule name '${rule.options.name}' (first defined at ${first})`);

@@ -1,12 +1,14 @@
 import type { BrokerServices } from '../BrokerServices';
 import type { QueueOptions } from '../config/EmulatorOptions';
+import { forwardingProblem, type ForwardingGraph } from '../config/forwardingProblem';
 import type { RuleOptions, SubscriptionOptions, TopicOptions } from '../config/TopicOptions';
 import { compileRule } from '../filters/compileRule';
+import { DEFAULT_RULE_NAME, type Rule } from '../filters/Rule';
+import { RuleCompileError } from '../filters/RuleCompileError';
 import { Conditions, type AmqpError } from '../wire/conditions';
 import { EntityAlreadyExistsError } from './EntityAlreadyExistsError';
 import { EntityNotFoundError } from './EntityNotFoundError';
 import { EntityOptionsError } from './EntityOptionsError';
-import { forwardingProblem, type ForwardingGraph } from './forwardingProblem';
 import type { ForwardingRouter, MessageSink } from './MessageSink';
 import { Queue } from './Queue';
 import {
@@ -16,7 +18,6 @@ import {
   subscriptionPath,
   type ResolvedQueueOptions,
 } from './ResolvedQueueOptions';
-import { DEFAULT_RULE_NAME, type Rule } from './Rule';
 import { Subscription } from './Subscription';
 import { Topic } from './Topic';
 
@@ -297,7 +298,7 @@ export class Namespace implements ForwardingRouter {
   /** Adds a rule; it applies to messages sent from now on. @throws EntityNotFoundError, EntityAlreadyExistsError, EntityOptionsError (bad filter or action) */
   createRule(topic: string, subscription: string, options: RuleOptions): Rule {
     const owner = this.getSubscription(topic, subscription);
-    const rule = compileRule(options, owner.queue.name);
+    const rule = compiled(options, `${owner.queue.name}/Rules/${String(options?.name)}`);
     if (owner.rule(rule.name) !== undefined) throw new EntityAlreadyExistsError(`${owner.queue.name}/Rules/${rule.name}`, 'rule');
     owner.setRule(rule);
     return rule;
@@ -307,7 +308,7 @@ export class Namespace implements ForwardingRouter {
   updateRule(topic: string, subscription: string, name: string, options: Omit<RuleOptions, 'name'>): Rule {
     const owner = this.getSubscription(topic, subscription);
     const current = this.getRule(topic, subscription, name);
-    const rule = compileRule({ ...options, name: current.name }, owner.queue.name);
+    const rule = compiled({ ...options, name: current.name }, `${owner.queue.name}/Rules/${current.name}`);
     owner.setRule(rule);
     return rule;
   }
@@ -340,7 +341,7 @@ export class Namespace implements ForwardingRouter {
     const list = options.rules ?? [];
     if (!Array.isArray(list)) throw new EntityOptionsError(resolved.name, 'rules', 'must be an array of rule options');
     const rules = (list.length === 0 ? [{ name: DEFAULT_RULE_NAME, filter: { type: 'true' } } as const] : list).map((rule, index) =>
-      compileRule(rule, resolved.name, list.length === 0 ? '' : `rules[${index}]`),
+      prefixed(`rules[${index}]`, () => compiled(rule, resolved.name)),
     );
     const names = new Set<string>();
     for (const [index, rule] of rules.entries()) {
@@ -422,6 +423,16 @@ function fromResolved(options: ResolvedQueueOptions): Omit<QueueOptions, 'name'>
     ...(options.forwardTo === undefined ? {} : { forwardTo: options.forwardTo }),
     ...(options.forwardDeadLetteredMessagesTo === undefined ? {} : { forwardDeadLetteredMessagesTo: options.forwardDeadLetteredMessagesTo }),
   };
+}
+
+/** Compiles a rule; a problem becomes an EntityOptionsError for `entityPath`. */
+function compiled(options: RuleOptions, entityPath: string): Rule {
+  try {
+    return compileRule(options);
+  } catch (error: unknown) {
+    if (error instanceof RuleCompileError) throw new EntityOptionsError(entityPath, error.option, error.problem, { cause: error.cause ?? error });
+    throw error;
+  }
 }
 
 /** Runs `resolve`, prefixing the option path of an EntityOptionsError with `at`. */

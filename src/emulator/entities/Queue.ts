@@ -1,5 +1,4 @@
 import type { BrokerServices } from '../BrokerServices';
-import { intakeError } from '../links/intakeError';
 import { Deadline } from '../locks/Deadline';
 import { withApplicationProperties } from '../wire/applicationProperties';
 import type { AmqpError } from '../wire/conditions';
@@ -7,6 +6,7 @@ import type { MessageContent } from '../wire/MessageContent';
 import { withMessageId } from '../wire/withMessageId';
 import type { Consumer } from './Consumer';
 import { DuplicateDetector } from './DuplicateDetector';
+import { intakeError } from './intakeError';
 import type { ForwardingRouter, MessageSink } from './MessageSink';
 import type { MessageSession } from './MessageSession';
 import type { ResolvedQueueOptions } from './ResolvedQueueOptions';

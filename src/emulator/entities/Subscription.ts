@@ -3,7 +3,7 @@ import type { MessageView } from '../filters/MessageView';
 import type { RuleAction } from '../filters/RuleFilter';
 import type { MessageContent } from '../wire/MessageContent';
 import type { Queue } from './Queue';
-import type { Rule } from './Rule';
+import type { Rule } from '../filters/Rule';
 
 /**
  * One subscription of a topic: a {@link Queue} (sessions, locks, DLQ, TTL, forwarding: everything a queue

@@ -1,4 +1,4 @@
-import type { CorrelationFilterOptions } from '../config/TopicOptions';
+import type { CorrelationFilterOptions } from './RuleOptions';
 import { sameFilterValue } from './filterValues';
 import type { FilterSubject, FilterValue, RuleFilter } from './RuleFilter';
 

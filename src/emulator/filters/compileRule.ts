@@ -1,23 +1,22 @@
-import type { RuleFilterOptions, RuleOptions } from '../config/TopicOptions';
-import { EntityOptionsError } from '../entities/EntityOptionsError';
-import { Rule } from '../entities/Rule';
 import { ConstantFilter } from './constantFilter';
 import { CorrelationFilter } from './CorrelationFilter';
+import { Rule } from './Rule';
+import { RuleCompileError } from './RuleCompileError';
 import type { RuleAction, RuleFilter } from './RuleFilter';
+import type { RuleFilterOptions, RuleOptions } from './RuleOptions';
+import { compileSqlAction, compileSqlFilter } from './sql';
+import { SqlExpressionError } from './SqlExpressionError';
 
 const TRUE: RuleFilterOptions = { type: 'true' };
 
 /**
- * Compiles a rule's filter and action.
- * @param entityPath - the subscription, for errors.
- * @param at - the rule's option path for errors (`rules[2]`; `''` when the rule is the options object itself).
- * @throws EntityOptionsError naming the option (e.g. `rules[2].filter.sqlExpression`) and, for SQL, the
- *   position of the problem in the expression.
+ * Compiles a rule's filter (correlation, SQL, true, false; default true) and its SQL action.
+ * @throws RuleCompileError naming the option (e.g. `filter.sqlExpression`) and, for SQL, the position of
+ *   the problem in the expression.
  */
-export function compileRule(options: RuleOptions, entityPath: string, at = ''): Rule {
-  const prefix = at === '' ? '' : `${at}.`;
+export function compileRule(options: RuleOptions): Rule {
   const fail = (option: string, problem: string, cause?: unknown): never => {
-    throw new EntityOptionsError(entityPath, `${prefix}${option}`, problem, cause === undefined ? undefined : { cause });
+    throw new RuleCompileError(option, problem, cause === undefined ? undefined : { cause });
   };
   if (typeof options?.name !== 'string' || options.name.trim() === '' || options.name.includes('/')) {
     fail('name', "a rule name must be a non-empty string without '/'");
@@ -66,11 +65,26 @@ function compileFilter(options: RuleFilterOptions, fail: Fail): RuleFilter {
 
 function compileSql(expression: unknown, fail: Fail): RuleFilter {
   if (typeof expression !== 'string' || expression.trim() === '') return fail('filter.sqlExpression', 'must be a non-empty SQL expression');
-  return fail('filter.sqlExpression', 'SQL filters are not supported yet');
+  try {
+    return compileSqlFilter(expression);
+  } catch (error: unknown) {
+    return failSql('filter.sqlExpression', error, fail);
+  }
 }
 
 function compileAction(expression: string, fail: Fail): RuleAction {
-  return fail('action.sqlExpression', `SQL rule actions are not supported yet (${expression.length} characters given)`);
+  try {
+    return compileSqlAction(expression);
+  } catch (error: unknown) {
+    return failSql('action.sqlExpression', error, fail);
+  }
+}
+
+/** A SQL compile error as a rule problem that names the position (once). */
+function failSql(option: string, error: unknown, fail: Fail): never {
+  if (!(error instanceof SqlExpressionError)) throw error;
+  const message = /position \d+/.test(error.message) ? error.message : `${error.message} (at position ${error.position})`;
+  return fail(option, `does not compile: ${message}`, error);
 }
 
 function isFilterValue(value: unknown): boolean {

@@ -1,7 +1,7 @@
-import type { CorrelationFilterOptions, RuleFilterOptions, RuleOptions } from '../../config/TopicOptions';
-import { EntityOptionsError } from '../../entities/EntityOptionsError';
 import { compileRule } from '../../filters/compileRule';
+import { RuleCompileError } from '../../filters/RuleCompileError';
 import type { FilterValue } from '../../filters/RuleFilter';
+import type { CorrelationFilterOptions, RuleFilterOptions, RuleOptions } from '../../filters/RuleOptions';
 import { Conditions } from '../../wire/conditions';
 import { asRecord, asString } from '../../wire/values';
 import { ManagementError } from '../ManagementError';
@@ -38,9 +38,9 @@ export const addRule: Operation = (context) => {
   const action = asString(asRecord(description['sql-rule-action'])?.['expression']);
   const options: RuleOptions = { name, filter: filterOf(description), ...(action === undefined ? {} : { action: { sqlExpression: action } }) };
   try {
-    subscription.setRule(compileRule(options, subscription.queue.name));
+    subscription.setRule(compileRule(options));
   } catch (error: unknown) {
-    if (error instanceof EntityOptionsError) throw new ManagementError(400, Conditions.argumentError, error.message);
+    if (error instanceof RuleCompileError) throw new ManagementError(400, Conditions.argumentError, `Rule '${name}': ${error.problem}`);
     throw error;
   }
   return { body: {} };

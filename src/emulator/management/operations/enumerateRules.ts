@@ -1,4 +1,4 @@
-import type { Rule } from '../../entities/Rule';
+import type { Rule } from '../../filters/Rule';
 import { fromFilterValue } from '../../filters/filterValues';
 import { types, type Typed } from '../../rhea/codec';
 import { longToNumber } from '../../wire/values';

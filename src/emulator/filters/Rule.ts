@@ -1,6 +1,6 @@
-import type { RuleOptions } from '../config/TopicOptions';
-import { ConstantFilter } from '../filters/constantFilter';
-import type { RuleAction, RuleFilter } from '../filters/RuleFilter';
+import { ConstantFilter } from './constantFilter';
+import type { RuleAction, RuleFilter } from './RuleFilter';
+import type { RuleOptions } from './RuleOptions';
 
 /** The rule every subscription created without rules gets: `$Default`, true filter, no action. */
 export const DEFAULT_RULE_NAME = '$Default';
