@@ -5,7 +5,7 @@
 export { startEmulator } from './startEmulator';
 export type { EmulatorHandle, EmulatorStats, QueueStats, TopicStats, InjectedFault } from './EmulatorHandle';
 export { EmulatorOptionsError } from './EmulatorOptionsError';
-export type { EmulatorOptions, QueueOptions } from './config/EmulatorOptions';
+export type { EmulatorOptions, QueueOptions, EmulatorLimits, SasKeyOptions, SasRight, JwtGrant, JwtValidator } from './config/EmulatorOptions';
 export type { EmulatorEntities } from './config/EmulatorEntities';
 export type { TopicOptions, SubscriptionOptions, RuleOptions, RuleFilterOptions, CorrelationFilterOptions } from './config/TopicOptions';
 export { NamespaceError, isNamespaceError } from './entities/NamespaceError';

@@ -2,16 +2,16 @@
 // broker needs only this clock (`rxjs/internal/*` is part of rxjs 7's package exports).
 import { asyncScheduler } from 'rxjs/internal/scheduler/async';
 import { Broker } from './Broker';
+import { SasKeyring } from './cbs/SasKeyring';
 import type { EmulatorOptions } from './config/EmulatorOptions';
 import type { EmulatorHandle } from './EmulatorHandle';
+import { resolveLimits } from './transport/BrokerLimits';
 import { EmulatorServer } from './EmulatorServer';
 import { EntityOptionsError } from './entities/EntityOptionsError';
 import { NamespaceError } from './entities/NamespaceError';
 import { EmulatorOptionsError } from './EmulatorOptionsError';
 import { resolveEntities } from './resolveEntities';
 
-const DEFAULT_KEY_NAME = 'RootManageSharedAccessKey';
-const DEFAULT_KEY = 'SAS_KEY_VALUE';
 const DEFAULT_HOST = '127.0.0.1';
 
 /**
@@ -31,17 +31,18 @@ const DEFAULT_HOST = '127.0.0.1';
 export async function startEmulator(options: EmulatorOptions = {}): Promise<EmulatorHandle> {
   const warn = options.onWarning ?? ((message: string) => console.warn(message));
   const entities = await resolveEntities(options, warn);
-  const keyName = options.sasKeyName ?? DEFAULT_KEY_NAME;
-  const key = options.sasKey ?? DEFAULT_KEY;
+  const limits = resolveLimits(options.limits, options.scheduler !== undefined);
+  const sasKeys = SasKeyring.from(options);
+  const { name: keyName, key } = sasKeys.primary;
   let broker: Broker;
   try {
-    broker = new Broker(entities, { keyName, key }, options.scheduler ?? asyncScheduler, warn);
+    broker = new Broker(entities, sasKeys, options.scheduler ?? asyncScheduler, warn, options.validateJwt);
   } catch (error: unknown) {
     if (error instanceof EntityOptionsError) throw new EmulatorOptionsError(error.option, error.problem, { cause: error });
     if (error instanceof NamespaceError) throw new EmulatorOptionsError('', error.message, { cause: error });
     throw error;
   }
-  const server = new EmulatorServer(broker);
+  const server = new EmulatorServer(broker, limits, options.scheduler === undefined);
   const host = options.host ?? DEFAULT_HOST;
   let port: number;
   try {

@@ -1,6 +1,8 @@
 import { ServiceBusClient } from '@azure/service-bus';
 import { VirtualTimeScheduler } from 'rxjs';
 import { Broker } from '../../src/emulator/Broker';
+import { SasKeyring } from '../../src/emulator/cbs/SasKeyring';
+import { resolveLimits } from '../../src/emulator/transport/BrokerLimits';
 import { EmulatorServer } from '../../src/emulator/EmulatorServer';
 import { errorOf, SdkHarness } from './sdkHarness';
 
@@ -78,9 +80,10 @@ describe('emulator topics: entities changed at runtime, seen over AMQP', () => {
   let client: ServiceBusClient;
 
   beforeAll(async () => {
-    const key = { keyName: 'RootManageSharedAccessKey', key: 'SAS_KEY_VALUE' };
-    broker = new Broker({ topics: [{ name: 't', subscriptions: [{ name: 'old' }] }] }, key, new VirtualTimeScheduler(), () => undefined);
-    server = new EmulatorServer(broker);
+    const keys = SasKeyring.from({});
+    const key = { keyName: keys.primary.name, key: keys.primary.key };
+    broker = new Broker({ topics: [{ name: 't', subscriptions: [{ name: 'old' }] }] }, keys, new VirtualTimeScheduler(), () => undefined);
+    server = new EmulatorServer(broker, resolveLimits(undefined, true), false);
     const { port } = await server.listen(0, '127.0.0.1');
     client = new ServiceBusClient(`Endpoint=sb://localhost:${port};SharedAccessKeyName=${key.keyName};SharedAccessKey=${key.key};UseDevelopmentEmulator=true;`, {
       retryOptions: { maxRetries: 0 },

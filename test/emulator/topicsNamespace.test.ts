@@ -1,5 +1,6 @@
 import { VirtualTimeScheduler } from 'rxjs';
 import { Broker } from '../../src/emulator/Broker';
+import { SasKeyring } from '../../src/emulator/cbs/SasKeyring';
 import { EntityAlreadyExistsError } from '../../src/emulator/entities/EntityAlreadyExistsError';
 import { EntityNotFoundError } from '../../src/emulator/entities/EntityNotFoundError';
 import { EntityOptionsError } from '../../src/emulator/entities/EntityOptionsError';
@@ -7,7 +8,7 @@ import type { NamespaceEntities } from '../../src/emulator/entities/Namespace';
 import { EmulatorOptionsError, startEmulator } from '../../src/emulator';
 
 function namespaceOf(entities: NamespaceEntities = {}) {
-  return new Broker(entities, { keyName: 'k', key: 'v' }, new VirtualTimeScheduler(), () => undefined).namespace;
+  return new Broker(entities, SasKeyring.from({}), new VirtualTimeScheduler(), () => undefined).namespace;
 }
 
 function thrown(run: () => unknown): unknown {

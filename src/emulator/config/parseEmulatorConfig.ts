@@ -6,7 +6,8 @@ import type { QueueOptions } from './EmulatorOptions';
 import { parseTopicConfig, type ParsedTopic } from './parseTopicConfig';
 
 const ROOT_KEYS = ['UserConfig', '$schema'] as const;
-const USER_CONFIG_KEYS = ['Namespaces', 'Logging'] as const;
+// SharedAccessKeys: this broker's extension (read by cbs/sasKeysFromConfig), not in the official schema.
+const USER_CONFIG_KEYS = ['Namespaces', 'Logging', 'SharedAccessKeys'] as const;
 const LOGGING_KEYS = ['Type'] as const;
 const NAMESPACE_KEYS = ['Name', 'Queues', 'Topics'] as const;
 const QUEUE_KEYS = ['Name', 'Properties'] as const;

@@ -127,10 +127,11 @@ export class Namespace implements ForwardingRouter {
   /**
    * Resolves a link address: `<queue>`, `<topic>`, `<topic>/Subscriptions/<name>`, each but the topic
    * optionally followed by `/$DeadLetterQueue`, any of them followed by `/$management` (all
-   * case-insensitive). Returns `undefined` for anything else.
+   * case-insensitive), optionally after one `/`. Returns `undefined` for anything else (`q/` and `q//`
+   * name no entity, as in Service Bus).
    */
   resolve(address: string): ResolvedEntity | undefined {
-    let path = address.replace(/^\/+|\/+$/g, '').toLowerCase();
+    let path = (address.startsWith('/') ? address.slice(1) : address).toLowerCase();
     const management = path.endsWith(MANAGEMENT_SUFFIX);
     if (management) path = path.slice(0, -MANAGEMENT_SUFFIX.length);
     const deadLetter = path.endsWith(DEAD_LETTER_SUFFIX);

@@ -83,8 +83,9 @@ export class Topic implements MessageSink {
   /** A session id over 128 characters is refused; a missing one is not (see the fan-out). */
   refusal(content: MessageContent): AmqpError | undefined {
     const id = content.sessionId;
-    if (id !== undefined && id.length > MAX_SESSION_ID_LENGTH) {
-      return { condition: Conditions.argumentError, description: `The session id must be 1 to ${MAX_SESSION_ID_LENGTH} characters long; got ${id.length}.` };
+    const characters = id === undefined ? 0 : [...id].length; // characters (code points), not UTF-16 units
+    if (characters > MAX_SESSION_ID_LENGTH) {
+      return { condition: Conditions.argumentError, description: `The session id must be 1 to ${MAX_SESSION_ID_LENGTH} characters long; got ${characters}.` };
     }
     return undefined;
   }
