@@ -8,7 +8,8 @@ export { ServiceBusClient } from './client/ServiceBusClient';
 export type { ServiceBusClientOptions } from './client/ServiceBusClientOptions';
 export type { RetryOptions } from './retry/RetryOptions';
 export type { OperationOptions } from './retry/OperationOptions';
-export type { AcceptSessionOptions, ReceiveMode } from './session/AcceptSessionOptions';
+export type { AcceptSessionOptions, AcceptNextSessionOptions, ReceiveMode } from './session/AcceptSessionOptions';
+export type { SessionStateCodec, SessionStateEncoding } from './session/sessionStateCodec';
 export type { OutgoingMessage } from './client/OutgoingMessage';
 
 /* Sessions and messages */
@@ -47,5 +48,12 @@ export {
   MessageLockLostError,
   InvalidArgumentError,
   ConnectionClosedError,
+  EntityKindMismatchError,
+  SessionsNotEnabledError,
+  SessionIdRequiredError,
+  NoSessionAvailableError,
   type LockLostReason,
 } from './errors';
+
+/* Diagnostics: `AZURE_LOG_LEVEL=info` or `setLogLevel('info')`; lines go to stderr unless `AzureLogger.log` is replaced */
+export { setLogLevel, getLogLevel, AzureLogger, type AzureLogLevel } from '@azure/logger';

@@ -125,6 +125,7 @@ export class AutoRenewRun {
       this.sessionId = state.sessionId;
       this.budgetEnd = this.config.scheduler.now() + this.config.maxDuration;
       this.expiry = until;
+      if (log.enabled('info')) log.info(`auto-renew of session '${state.sessionId}' started (for up to ${this.config.maxDuration} ms; lock held until ${state.lockedUntil.toISOString()})`);
       this.plan();
     } else if ((state.kind === 'held' || state.kind === 'renewed') && until > this.expiry) {
       this.expiry = until;

@@ -1,4 +1,5 @@
 import { EMPTY, Observable, defer, from, merge, mergeMap, of, repeat, take, throwError, timer, catchError, defaultIfEmpty } from 'rxjs';
+import { describeError, poolLogger as log } from '../observability/logger';
 import { InvalidArgumentError, isServiceBusRxError } from '../errors';
 import type { LockState } from '../lock/LockState';
 import { backoffDelay } from '../retry/backoffDelay';
@@ -107,6 +108,7 @@ export function sessionPool<S extends PoolableSession, A = unknown>(
         defaultIfEmpty(undefined),
         catchError((error: unknown) => {
           const kind = classify(error);
+          if (kind !== 'unavailable' && log.enabled('warning')) log.warning(`pool on '${queue}': accepting a session failed (${kind}): ${describeError(error)}`);
           if (kind === 'final' || (kind === 'transient' && ++errors > backoff.maxRetries)) return throwError(() => error);
           return of(undefined);
         }),
@@ -117,6 +119,7 @@ export function sessionPool<S extends PoolableSession, A = unknown>(
           }
           misses = 0;
           errors = 0;
+          if (log.enabled('verbose')) log.verbose(`pool on '${queue}': holding session '${session.sessionId}'`);
           return hold(session, (closed) => {
             if (closed && untilClosed) done = true;
           });
@@ -151,7 +154,8 @@ function classifyAcceptFailure(error: unknown): AcceptFailure {
 
 /** As `classifyAcceptFailure`; a broker timeout while waiting for the next session also means "none available". */
 function classifyNextSessionFailure(error: unknown): AcceptFailure {
-  return nameOf(error) === 'ServiceTimeoutError' ? 'unavailable' : classifyAcceptFailure(error);
+  const name = nameOf(error);
+  return name === 'ServiceTimeoutError' || name === 'NoSessionAvailableError' ? 'unavailable' : classifyAcceptFailure(error);
 }
 
 function nameOf(error: unknown): unknown {
