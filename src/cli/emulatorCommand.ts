@@ -1,4 +1,6 @@
 import { readFileSync } from 'node:fs';
+import { formatWithOptions } from 'node:util';
+import { AzureLogger, setLogLevel } from '@azure/logger';
 import { hostname } from 'node:os';
 import { startEmulator, type SasKeyOptions } from '../emulator';
 import { sasKeysFromConfig } from '../emulator/cbs/sasKeysFromConfig';
@@ -27,6 +29,11 @@ export async function runEmulatorCommand(argv: readonly string[], io: CliIo = pr
   if (args.help) {
     io.out(emulatorUsage);
     return 0;
+  }
+  if (args.verbose) {
+    // The broker's own lines (`azure:servicebus-rx:emulator:…`) on stderr; the CLI owns this process.
+    AzureLogger.log = (...parts: unknown[]) => io.err(`${formatWithOptions({ colors: false }, ...parts)}\n`);
+    setLogLevel('verbose');
   }
 
   // Listen for the stop signals before anything slow happens: a signal during start-up still stops cleanly.

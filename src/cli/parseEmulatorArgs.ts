@@ -1,5 +1,4 @@
-import { parseArgs } from 'node:util';
-
+import { parseOptions } from './parseOptions';
 import { UsageError } from './UsageError';
 import { emulatorUsage } from './usage';
 
@@ -17,6 +16,8 @@ export interface EmulatorArgs {
   readonly sasKey: string | undefined;
   /** `--sas-keys-file`: a JSON file of named keys with rights, when given. */
   readonly sasKeysFile: string | undefined;
+  /** `--verbose`: log connections, links, sessions and settlements to stderr. */
+  readonly verbose: boolean;
 }
 
 /** Default port of the CLI (the AMQP port; the SDK's default for `UseDevelopmentEmulator=true`). */
@@ -25,49 +26,50 @@ export const defaultCliPort = 5672;
 export const defaultCliHost = '127.0.0.1';
 
 /**
- * Parses the arguments after `emulator` (`--port N`, `--host H`, `--config FILE`, `--sas-key-name NAME`,
- * `--sas-key KEY`, `--sas-keys-file FILE`, `--help`; `--opt=value` works too).
- * @throws UsageError (one-line message) for an unknown option, a positional argument, a missing value,
- *   a port that is not an integer from 0 to 65535, an empty value, or `--sas-keys-file` together with
- *   `--sas-key` / `--sas-key-name`.
+ * Parses the arguments after `emulator` (`--port N` / `-p N`, `--host H`, `--config FILE` / `-c FILE`,
+ * `--sas-key-name NAME`, `--sas-key KEY`, `--sas-keys-file FILE`, `--verbose`, `--help` / `-h`;
+ * `--opt=value` works too), with every error in the CLI's own words (see `parseOptions`).
+ * @throws UsageError (one-line message) for an unknown option, a positional argument, an option given
+ *   twice, a missing value, a port that is not an integer from 0 to 65535, an empty value, or
+ *   `--sas-keys-file` together with `--sas-key` / `--sas-key-name`.
  */
 export function parseEmulatorArgs(argv: readonly string[]): EmulatorArgs {
-  let values: { port?: string; host?: string; config?: string; help?: boolean; 'sas-key'?: string; 'sas-key-name'?: string; 'sas-keys-file'?: string };
-  try {
-    ({ values } = parseArgs({
-      args: [...argv],
-      options: {
-        port: { type: 'string', short: 'p' },
-        host: { type: 'string' },
-        config: { type: 'string', short: 'c' },
-        'sas-key': { type: 'string' },
-        'sas-key-name': { type: 'string' },
-        'sas-keys-file': { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-      strict: true,
-      allowPositionals: false,
-    }));
-  } catch (cause) {
-    throw new UsageError(firstSentence(cause), emulatorUsage);
-  }
+  const values = parseOptions(
+    argv,
+    {
+      port: { kind: 'value', short: 'p' },
+      host: { kind: 'value' },
+      config: { kind: 'value', short: 'c' },
+      'sas-key': { kind: 'value' },
+      'sas-key-name': { kind: 'value' },
+      'sas-keys-file': { kind: 'value' },
+      verbose: { kind: 'flag' },
+      help: { kind: 'flag', short: 'h' },
+    },
+    emulatorUsage,
+  );
+  const text = (v: string | true | undefined): string | undefined => (typeof v === 'string' ? v : undefined);
   const none = { sasKeyName: undefined, sasKey: undefined, sasKeysFile: undefined };
-  if (values.help === true) return { help: true, port: defaultCliPort, host: defaultCliHost, configFile: undefined, ...none };
-  const optional = (option: string, text: string | undefined): string | undefined => (text === undefined ? undefined : nonEmpty(option, text));
+  const verbose = values.verbose === true;
+  if (values.help === true) return { help: true, port: defaultCliPort, host: defaultCliHost, configFile: undefined, verbose, ...none };
+  const optional = (option: string, value: string | true | undefined): string | undefined => (text(value) === undefined ? undefined : nonEmpty(option, text(value) as string));
   const sasKeysFile = optional('--sas-keys-file', values['sas-keys-file']);
   const sasKeyName = optional('--sas-key-name', values['sas-key-name']);
   const sasKey = optional('--sas-key', values['sas-key']);
   if (sasKeysFile !== undefined && (sasKey !== undefined || sasKeyName !== undefined)) {
     throw new UsageError("option '--sas-keys-file' cannot be combined with '--sas-key' or '--sas-key-name'", emulatorUsage);
   }
+  const port = text(values.port);
+  const host = text(values.host);
   return {
     help: false,
-    port: values.port === undefined ? defaultCliPort : parsePort(values.port),
-    host: values.host === undefined ? defaultCliHost : nonEmpty('--host', values.host),
+    port: port === undefined ? defaultCliPort : parsePort(port),
+    host: host === undefined ? defaultCliHost : nonEmpty('--host', host),
     configFile: optional('--config', values.config),
     sasKeyName,
     sasKey,
     sasKeysFile,
+    verbose,
   };
 }
 
@@ -82,12 +84,4 @@ function parsePort(text: string): number {
 function nonEmpty(option: string, text: string): string {
   if (text.trim() === '') throw new UsageError(`option '${option}' needs a non-empty value`, emulatorUsage);
   return text;
-}
-
-/** node:util parseArgs messages can span lines and carry advice; keep the first sentence. */
-function firstSentence(cause: unknown): string {
-  const message = String((cause as { message?: unknown } | null)?.message ?? cause);
-  const line = message.split('\n')[0] ?? message;
-  const end = line.indexOf('. ');
-  return end === -1 ? line.replace(/\.$/, '') : line.slice(0, end);
 }

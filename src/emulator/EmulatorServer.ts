@@ -1,4 +1,5 @@
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
+import { emulatorLogger as log } from './emulatorLogger';
 import { create_container, type Connection, type Container, type EventContext, type Receiver, type Sender } from 'rhea';
 import type { Broker } from './Broker';
 import { handleCbsRequest } from './cbs/handleCbsRequest';
@@ -134,6 +135,7 @@ export class EmulatorServer {
       this.container.on(event, this.guard(handler));
     };
     on('connection_open', ({ connection }) => {
+      if (log.info.enabled) log.info(`connection '${connection.container_id}' opened (${connectionPeer(connection)})`);
       if (this.closing !== undefined) connection.close({ condition: Conditions.connectionForced, description: 'The emulator is shutting down.' });
       else this.connections.set(connection, new BrokerConnection({ now: () => this.broker.now(), deadlines: this.broker.deadlines, enforceTokenExpiry: this.enforceTokenExpiry }, namespaceHostOf(connection)));
     });
@@ -150,11 +152,23 @@ export class EmulatorServer {
     });
     on('session_close', ({ connection, session }) => session && this.connections.get(connection)?.releaseSession(session));
     for (const event of ['connection_close', 'connection_error', 'disconnected']) {
-      on(event, ({ connection }) => this.dropConnection(connection));
+      on(event, ({ connection }) => {
+        if (log.info.enabled && this.connections.has(connection)) log.info(`connection '${connection.container_id}' closed (${event})`);
+        this.dropConnection(connection);
+      });
     }
     // First: a link is tracked before anything routes it (and may change its state).
     on('sender_open', ({ sender }) => sender && trackLink(sender));
     on('receiver_open', ({ receiver }) => receiver && trackLink(receiver));
+    // Diagnostics (verbose): links attached and detached.
+    on('sender_open', ({ connection, sender }) => sender && log.verbose.enabled && log.verbose(`link '${sender.name}' attached on '${connection.container_id}': broker sends from '${sender.source?.address ?? ''}'`));
+    on('receiver_open', ({ connection, receiver }) => receiver && log.verbose.enabled && log.verbose(`link '${receiver.name}' attached on '${connection.container_id}': broker receives for '${receiver.target?.address ?? ''}'`));
+    for (const event of ['sender_close', 'receiver_close', 'sender_error', 'receiver_error']) {
+      on(event, (context) => {
+        const link = context.sender ?? context.receiver;
+        if (link && log.verbose.enabled) log.verbose(`link '${link.name}' detached (${event})${link.error ? `: ${describeAmqpError(link.error)}` : ''}`);
+      });
+    }
     on('sender_open', ({ connection, sender }) => sender && this.withConnection(connection, sender, (state) => this.routeSender(sender, state)));
     on('receiver_open', ({ connection, receiver }) => receiver && this.withConnection(connection, receiver, (state) => this.routeReceiver(receiver, state)));
     // A detached link no longer needs authorisation (and rhea must not turn a client's detach error into a container 'error').
@@ -268,4 +282,15 @@ function namespaceHostOf(connection: Connection): string {
   if (typeof hostname !== 'string' || hostname.length === 0) return 'localhost';
   const host = hostname.toLowerCase();
   return host.startsWith('[') ? host.slice(0, host.indexOf(']') + 1) : host.replace(/:\d*$/, '');
+}
+
+/** `host:port` of the peer, for log lines. */
+function connectionPeer(connection: Connection): string {
+  const socket = (connection as unknown as { socket?: { remoteAddress?: string; remotePort?: number } }).socket;
+  return socket?.remoteAddress === undefined ? 'unknown peer' : `${socket.remoteAddress}:${socket.remotePort ?? ''}`;
+}
+
+function describeAmqpError(error: unknown): string {
+  const e = error as { condition?: unknown; description?: unknown };
+  return `${String(e.condition ?? 'error')}${typeof e.description === 'string' ? ` ${e.description}` : ''}`;
 }

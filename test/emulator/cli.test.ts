@@ -115,6 +115,43 @@ describe('servicebus-rx emulator', () => {
     expect(run.stderr).toMatch(/listening on 127\.0\.0\.1:\d+; queues: queue\.1, session\.1 \(sessions\), orders \(sessions\)/);
   });
 
+  it('--verbose logs connections, links, sessions and settlements to stderr (stdout keeps its one line)', async () => {
+    const run = cli(['emulator', '--port', '0', '--verbose']);
+    const line = await firstLine(run);
+    expect(line).toMatch(CONNECTION_STRING);
+    const client = new ServiceBusClient(line, { retryOptions: { maxRetries: 0, timeoutInMs: 15_000 } });
+    try {
+      await client.createSender('session.1').sendMessages({ body: 'verbose', sessionId: 'v-1' });
+      const receiver = await client.acceptSession('session.1', 'v-1');
+      const [m] = await receiver.receiveMessages(1, { maxWaitTimeInMs: 15_000 });
+      if (m) await receiver.completeMessage(m);
+      await receiver.close();
+    } finally {
+      await client.close();
+    }
+    run.child.kill('SIGTERM');
+    expect(await guard(run.exited, 'exit after SIGTERM')).toEqual({ code: 0, signal: null });
+    expect(run.stdout).toBe(`${line}\n`);
+    expect(run.stderr).toMatch(/^azure:servicebus-rx:emulator:info connection '.+' opened \(.+\)$/m);
+    expect(run.stderr).toMatch(/^azure:servicebus-rx:emulator:verbose link '.+' attached on '.+': broker sends from 'session\.1'$/m);
+    expect(run.stderr).toMatch(/^azure:servicebus-rx:emulator:info session 'v-1' of 'session\.1' locked by link '.+' until \d{4}-/m);
+    expect(run.stderr).toMatch(/^azure:servicebus-rx:emulator:verbose message \d+ of 'session\.1' \(session 'v-1'\) settled: accepted$/m);
+    expect(run.stderr).toMatch(/^azure:servicebus-rx:emulator:verbose link '.+' detached/m);
+    expect(run.stderr).toMatch(/^azure:servicebus-rx:emulator:info connection '.+' closed/m);
+  });
+
+  it('says bad command lines in its own words: no "ambiguous", no undocumented short flag', async () => {
+    for (const [args, message] of [
+      [['--po', '1'], "unknown option '--po'"],
+      [['-v'], "unknown option '-v'"],
+      [['--port', '1', '--port=2'], 'option --port is given twice'],
+    ] as const) {
+      const { code, stdout, stderr } = await complete(['emulator', ...args]);
+      expect({ code, stdout }).toEqual({ code: 2, stdout: '' });
+      expect(stderr.split('\n')[0]).toBe(`servicebus-rx emulator: ${message}`);
+    }
+  });
+
   it('serves the queues of --config, reports unknown properties on stderr, and exits 0 on SIGINT', async () => {
     const file = join(dir, 'Config.json');
     writeFileSync(

@@ -14,7 +14,7 @@ async function run(argv: string[]): Promise<{ code: number; out: string; err: st
 
 describe('parseEmulatorArgs', () => {
   it('defaults to 127.0.0.1:5672 with the default queues', () => {
-    expect(parseEmulatorArgs([])).toEqual({ help: false, port: 5672, host: '127.0.0.1', configFile: undefined, sasKeyName: undefined, sasKey: undefined, sasKeysFile: undefined });
+    expect(parseEmulatorArgs([])).toEqual({ help: false, port: 5672, host: '127.0.0.1', configFile: undefined, sasKeyName: undefined, sasKey: undefined, sasKeysFile: undefined, verbose: false });
   });
 
   it('reads --port, --host and --config, in both spellings', () => {
@@ -26,8 +26,14 @@ describe('parseEmulatorArgs', () => {
       sasKeyName: undefined,
       sasKey: undefined,
       sasKeysFile: undefined,
+      verbose: false,
     });
     expect(parseEmulatorArgs(['--port=65535', '--config=x.json'])).toMatchObject({ port: 65535, configFile: 'x.json' });
+  });
+
+  it('reads --verbose and the documented short forms -p, -c, -h', () => {
+    expect(parseEmulatorArgs(['--verbose', '-p', '0', '-c', 'c.json'])).toMatchObject({ verbose: true, port: 0, configFile: 'c.json' });
+    expect(parseEmulatorArgs(['-h'])).toMatchObject({ help: true });
   });
 
   it('reads --sas-key-name / --sas-key and --sas-keys-file', () => {
@@ -43,10 +49,16 @@ describe('parseEmulatorArgs', () => {
     [['--port='], /invalid --port ""/],
     [['--port'], /--port/],
     [['--host', ''], /'--host' needs a non-empty value/],
-    [['--frobnicate'], /Unknown option '--frobnicate'/],
-    [['extra'], /Unexpected argument 'extra'/],
+    [['--frobnicate'], /^unknown option '--frobnicate'$/],
+    [['extra'], /^unexpected argument 'extra'$/],
     [['--sas-key', ''], /'--sas-key' needs a non-empty value/],
     [['--sas-keys-file', 'k.json', '--sas-key', 'x'], /cannot be combined/],
+    // Prefixes and undeclared short forms are not options (node:util would say "argument is ambiguous").
+    [['--po', '1'], /^unknown option '--po'$/],
+    [['-x'], /^unknown option '-x'$/],
+    [['-v'], /^unknown option '-v'$/],
+    [['--port', '1', '--port', '2'], /^option --port is given twice$/],
+    [['--verbose=yes'], /^option --verbose takes no value$/],
   ])('rejects %j with a one-line UsageError', (argv, message) => {
     let caught: unknown;
     try {

@@ -1,4 +1,5 @@
 import { markLink } from '../rhea/processMarkedLinks';
+import { emulatorLogger as log } from '../emulatorLogger';
 import type { Delivery, EventContext, Sender } from 'rhea';
 import type { BrokerServices } from '../BrokerServices';
 import type { BrokerConnection } from '../connection/BrokerConnection';
@@ -106,6 +107,7 @@ export class DeliveryLink implements Consumer {
       return;
     }
     this.unsettled.delete(delivery.id);
+    if (log.verbose.enabled) log.verbose(`message ${message.sequenceNumber} of '${this.queue.name}'${this.session === undefined ? '' : ` (session '${this.session.id}')`} settled: ${event}`);
     const now = this.services.now();
     const state = asRecord(delivery.remote_state) ?? {};
     switch (event) {

@@ -1,4 +1,5 @@
 import type { Sender } from 'rhea';
+import { emulatorLogger as log } from '../emulatorLogger';
 import type { BrokerServices } from '../BrokerServices';
 import type { BrokerConnection } from '../connection/BrokerConnection';
 import type { MessageSession } from '../entities/MessageSession';
@@ -96,6 +97,7 @@ export function openDeliveryLink(sender: Sender, queue: Queue, connection: Broke
 /** Completes a session attach: echo the session id, announce the lock expiry. */
 function bind(link: DeliveryLink, session: MessageSession): void {
   link.session = session;
+  if (log.info.enabled) log.info(`session '${session.id}' of '${link.queue.name}' locked by link '${link.sender.name}' until ${new Date(session.lockedUntil).toISOString()}`);
   answer(link.sender, { [SESSION_FILTER]: session.id });
   linkInternals(link.sender).local.attach.properties = { [LOCKED_UNTIL]: ticksLong(session.lockedUntil) };
 }
@@ -106,6 +108,7 @@ function answer(sender: Sender, filter: Record<string, unknown> | undefined): vo
 }
 
 function refuse(sender: Sender, error: AmqpError): void {
+  if (log.verbose.enabled) log.verbose(`link '${sender.name}' refused: ${String(error.condition)} ${error.description ?? ''}`);
   sender.close(error);
 }
 
