@@ -80,7 +80,7 @@ export class AmqpConnection implements LinkHost {
    */
   static open(config: AmqpConnectionConfig, tokens: TokenProvider, scheduler: SchedulerLike): Observable<AmqpConnection> {
     return new Observable<AmqpConnection>((subscriber) => {
-      const { connection, rheaConnection } = createConnection(config);
+      const { connection, rheaConnection, tls } = createConnection(config);
       const amqp = new AmqpConnection(connection, rheaConnection, config, tokens, scheduler);
       const abort = new AbortController();
       let opened = false;
@@ -96,7 +96,9 @@ export class AmqpConnection implements LinkHost {
           }
         },
         (err: unknown) => {
-          const error = withTlsHint(toAmqpOpenError(err), config);
+          // rhea-promise rejects with a bare "Failed to connect": whether TCP connected but TLS never did
+          // comes from the socket itself (see createConnection).
+          const error = withTlsHint(toAmqpOpenError(err), config, tls);
           log.warning(`connecting to ${config.host}:${config.port} failed: ${describeError(error)}`);
           amqp.markLost(error);
           subscriber.error(error);

@@ -13,6 +13,15 @@ export interface CreatedConnection {
   readonly connection: Connection;
   /** rhea's object: session receiver links are attached on it directly (see openReceiverLink). */
   readonly rheaConnection: RheaConnection;
+  /** TLS only: how far the socket got (a TCP connection whose handshake never completed hints at a plain-TCP peer). */
+  readonly tls: TlsProgress;
+}
+
+/** How far a TLS socket got. */
+export interface TlsProgress {
+  tcpConnected: boolean;
+  secured: boolean;
+  error: Error | undefined;
 }
 
 /**
@@ -20,6 +29,7 @@ export interface CreatedConnection {
  * idle timeout, and a socket that writes each processing pass's frames at once (`corkPerTick`).
  */
 export function createConnection(config: AmqpConnectionConfig): CreatedConnection {
+  const tls: TlsProgress = { tcpConnected: false, secured: false, error: undefined };
   const options = {
     host: config.host,
     hostname: config.host,
@@ -41,6 +51,11 @@ export function createConnection(config: AmqpConnectionConfig): CreatedConnectio
     options,
     connect: (port: number, host: string, tlsOptions: TlsConnectionOptions, onConnect: () => void): Socket => {
       const socket = config.tls ? tlsConnect(port, host, tlsOptions, onConnect) : tcpConnect(port, host, onConnect);
+      if (config.tls) {
+        socket.once('connect', () => (tls.tcpConnected = true));
+        socket.once('secureConnect', () => (tls.secured = true));
+        socket.once('error', (e) => (tls.error ??= e));
+      }
       corkPerTick(socket);
       return socket;
     },
@@ -53,5 +68,5 @@ export function createConnection(config: AmqpConnectionConfig): CreatedConnectio
     container: Container.copyFromContainerInstance(rheaConnection.container),
     operationTimeoutInSeconds: RHEA_OPERATION_TIMEOUT_SECONDS,
   });
-  return { connection, rheaConnection };
+  return { connection, rheaConnection, tls };
 }

@@ -1,5 +1,6 @@
 import { ConnectionClosedError, type ServiceBusRxError } from '../errors';
 import type { AmqpConnectionConfig } from './AmqpConnectionConfig';
+import type { TlsProgress } from './createConnection';
 
 /** Socket error codes / messages of a TLS handshake answered by a plain-TCP AMQP peer. */
 const TLS_MISMATCH_CODES = new Set(['EPROTO', 'ERR_SSL_WRONG_VERSION_NUMBER', 'ERR_SSL_PACKET_LENGTH_TOO_LONG', 'ECONNRESET']);
@@ -12,13 +13,16 @@ export const TLS_TO_PLAIN_HINT =
   '`useDevelopmentEmulator: true` with a credential.';
 
 /**
- * When a TLS connection attempt failed during the handshake in a way a plain-TCP peer causes
- * (OpenSSL "wrong version number", a reset before the secure connection was established), returns
- * a final (not retryable: retrying cannot fix it) `ConnectionClosedError` whose message ends with
- * {@link TLS_TO_PLAIN_HINT}; otherwise `error` unchanged.
+ * When a TLS connection attempt failed during the handshake — TCP connected but TLS never completed
+ * (`progress`), or OpenSSL's "wrong version number" / a reset before the secure connection was
+ * established — as a plain-TCP peer causes, returns a final (not retryable: retrying cannot fix it)
+ * `ConnectionClosedError` whose message ends with {@link TLS_TO_PLAIN_HINT}; otherwise `error` unchanged.
  */
-export function withTlsHint(error: ServiceBusRxError, config: AmqpConnectionConfig): ServiceBusRxError {
-  if (!config.tls || !looksLikeTlsMismatch(error)) return error;
+export function withTlsHint(error: ServiceBusRxError, config: AmqpConnectionConfig, progress?: TlsProgress): ServiceBusRxError {
+  if (!config.tls) return error;
+  // A certificate error also stops a handshake, but names itself: no hint then.
+  const handshakeFailed = progress !== undefined && progress.tcpConnected && !progress.secured && (progress.error === undefined || looksLikeTlsMismatch(progress.error));
+  if (!handshakeFailed && !looksLikeTlsMismatch(error) && !looksLikeTlsMismatch(progress?.error)) return error;
   return new ConnectionClosedError(`${error.message} ${TLS_TO_PLAIN_HINT}`, { cause: error, retryable: false });
 }
 
