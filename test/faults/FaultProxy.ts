@@ -26,6 +26,8 @@ export interface FaultProxy {
   readonly flows: number;
   /** Flows accepted since start. */
   readonly accepted: number;
+  /** Every flow closed so far: when it opened and closed (wall-clock ms) and which side ended it first. */
+  readonly closedFlows: readonly ClosedFlow[];
   /** `connectionString` with its endpoint's port replaced by the proxy's. */
   connectionString(connectionString: string): string;
   /** Points new flows at another broker (a restarted one); existing flows are left alone. */
@@ -36,6 +38,16 @@ export interface FaultProxy {
   latency(ms: number): void;
   heal(): void;
   close(): Promise<void>;
+}
+
+/** A flow that has ended (see {@link FaultProxy.closedFlows}). */
+export interface ClosedFlow {
+  readonly opened: number;
+  readonly closed: number;
+  /** `client` / `broker`: that peer closed or reset its socket; `proxy`: a fault or `close()` ended it. */
+  readonly by: 'client' | 'broker' | 'proxy';
+  /** Whether the flow was blackholed when it ended. */
+  readonly blackholed: boolean;
 }
 
 /** One direction of a flow: chunks waiting for their delivery time, written in order. */
@@ -85,6 +97,8 @@ class Pipe {
 class Flow {
   /** Blackholed: bytes are dropped both ways, for ever. */
   dead = false;
+  private readonly opened = Date.now();
+  private ended = false;
   private readonly up: Pipe;
   private readonly down: Pipe;
 
@@ -97,11 +111,10 @@ class Flow {
     this.down = new Pipe(client, this);
     client.on('data', (chunk: Buffer) => this.up.push(chunk));
     broker.on('data', (chunk: Buffer) => this.down.push(chunk));
-    const end = (): void => this.destroy();
-    for (const s of [client, broker]) {
-      s.on('error', end);
-      s.on('close', end);
-    }
+    client.on('error', () => this.end('client'));
+    client.on('close', () => this.end('client'));
+    broker.on('error', () => this.end('broker'));
+    broker.on('close', () => this.end('broker'));
   }
 
   blackhole(): void {
@@ -111,19 +124,26 @@ class Flow {
   }
 
   destroy(): void {
+    this.end('proxy');
+  }
+
+  reset(): void {
+    if (!this.ended) {
+      this.client.resetAndDestroy();
+      this.broker.resetAndDestroy();
+    }
+    this.end('proxy');
+  }
+
+  private end(by: ClosedFlow['by']): void {
+    if (this.ended) return;
+    this.ended = true;
     this.up.dispose();
     this.down.dispose();
     this.client.destroy();
     this.broker.destroy();
     this.proxy.flows.delete(this);
-  }
-
-  reset(): void {
-    this.up.dispose();
-    this.down.dispose();
-    this.client.resetAndDestroy();
-    this.broker.resetAndDestroy();
-    this.proxy.flows.delete(this);
+    this.proxy.closed.push({ opened: this.opened, closed: Date.now(), by, blackholed: this.dead });
   }
 }
 
@@ -133,11 +153,12 @@ interface ProxyState {
   blackholed: boolean;
   accepted: number;
   readonly flows: Set<Flow>;
+  readonly closed: ClosedFlow[];
 }
 
 /** Starts a {@link FaultProxy} in front of `target`; resolves once it listens. */
 export async function startFaultProxy(target: ProxyTarget): Promise<FaultProxy> {
-  const state: ProxyState = { target, delayMs: 0, blackholed: false, accepted: 0, flows: new Set() };
+  const state: ProxyState = { target, delayMs: 0, blackholed: false, accepted: 0, flows: new Set(), closed: [] };
   const server: Server = createServer({ noDelay: true }, (client) => {
     state.accepted++;
     // Bytes the client sends before the broker side is connected are queued by the broker socket.
@@ -164,6 +185,9 @@ export async function startFaultProxy(target: ProxyTarget): Promise<FaultProxy> 
     },
     get accepted() {
       return state.accepted;
+    },
+    get closedFlows() {
+      return state.closed;
     },
     connectionString: (cs) => cs.replace(/(Endpoint=sb:\/\/[^:;/]+):\d+/i, `$1:${port}`),
     retarget(next) {
