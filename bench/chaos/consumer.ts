@@ -43,7 +43,9 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
 }
 
 /** The handler: work (abortable), a side effect if still allowed, then complete. */
-async function handle(session: Session, message: ReceivedMessage, owner: string, signal: AbortSignal): Promise<void> {
+async function handle(session: Session, message: ReceivedMessage, owner: string): Promise<void> {
+  // Aborted when the lock is lost (a margin before the broker's expiry) or the session closes.
+  const { signal } = message;
   const body = message.body as ChaosBody;
   const at = { s: session.sessionId, o: owner, id: body.id };
   log({ e: 'start', ...at });
@@ -96,15 +98,12 @@ const pool = client
     mergeMap((session) => {
       const owner = `${name}:${++accepted}`;
       log({ e: 'accept', s: session.sessionId, o: owner });
-      const lockSignal = new AbortController();
       session.lock$.subscribe((state) => {
-        if (state.kind === 'lost') {
-          lockSignal.abort();
-          log({ e: 'lost', s: session.sessionId, o: owner, reason: state.reason });
-        }
+        if (state.kind === 'lost') log({ e: 'lost', s: session.sessionId, o: owner, reason: state.reason });
       });
       return session.messages$.pipe(
-        concatMap((message) => from(handle(session, message, owner, (message as { signal?: AbortSignal }).signal ?? lockSignal.signal))),
+        // The documented handler form: an async handler given the message's signal.
+        concatMap((message) => from(handle(session, message, owner))),
         // A lost lock ends this session's work; the pool accepts another.
         catchError(() => EMPTY),
       );

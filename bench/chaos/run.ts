@@ -100,10 +100,10 @@ async function until(condition: () => boolean, ms: number): Promise<boolean> {
   return true;
 }
 
-/** Handler work per message (ms): 20–60, fixed by position; the slow scenario adds handlers longer than the lock. */
+/** Handler work per message (ms): 60–140, fixed by position; the slow scenario adds handlers longer than the lock. */
 function workOf(key: Key, session: number, index: number): number {
   if (key === 'slow' && index === 0 && session % 3 === 0) return LOCK_MS + 2_000;
-  return 20 + ((session * 7 + index * 13) % 41);
+  return 60 + ((session * 7 + index * 13) % 81);
 }
 
 async function send(rig: Rig, key: Key): Promise<Set<string>> {
@@ -120,7 +120,7 @@ async function send(rig: Rig, key: Key): Promise<Set<string>> {
   return ids;
 }
 
-async function restartBroker(rig: Rig): Promise<Window> {
+async function restartBroker(rig: Rig): Promise<Window[]> {
   const start = wallMs();
   // A crash, not a graceful stop: the broker's sockets are reset under the clients.
   process.kill(rig.broker.pid, 'SIGKILL');
@@ -129,26 +129,29 @@ async function restartBroker(rig: Rig): Promise<Window> {
   rig.broker = await startBrokerProcess(path.join(ROOT, 'bench', 'chaos', 'config.json'));
   rig.producer = new ServiceBusClient(rig.broker.connectionString);
   for (const proxy of [rig.proxies.A, rig.proxies.B]) proxy.retarget({ host: '127.0.0.1', port: rig.broker.port });
-  return { start, end: wallMs(), hit: 'both' };
+  return [{ start, end: wallMs(), hit: 'both' }];
 }
 
-async function inject(rig: Rig, key: Key): Promise<Window> {
+/** Applies the scenario's fault; returns its windows (one per cut). */
+async function inject(rig: Rig, key: Key): Promise<Window[]> {
   const { A, B } = rig.proxies;
   switch (key) {
     case 'cut': {
-      const start = wallMs();
+      const windows: Window[] = [];
       for (let i = 0; i < 3; i++) {
-        if (i > 0) await sleep(1_000);
+        if (i > 0) await sleep(1_500);
+        const at = wallMs();
         A.cut();
+        windows.push({ start: at, end: at, hit: 'A' });
       }
-      return { start, end: wallMs(), hit: 'A' };
+      return windows;
     }
     case 'blackhole': {
       const start = wallMs();
       A.blackhole();
       await sleep(LOCK_MS + 6_000);
       A.heal();
-      return { start, end: wallMs(), hit: 'A' };
+      return [{ start, end: wallMs(), hit: 'A' }];
     }
     case 'latency': {
       const start = wallMs();
@@ -157,7 +160,7 @@ async function inject(rig: Rig, key: Key): Promise<Window> {
       await sleep(6_000);
       A.heal();
       B.heal();
-      return { start, end: wallMs(), hit: 'both' };
+      return [{ start, end: wallMs(), hit: 'both' }];
     }
     case 'stall': {
       const ms = LOCK_MS + 2_000;
@@ -169,27 +172,27 @@ async function inject(rig: Rig, key: Key): Promise<Window> {
       }, ms + 10_000);
       const wake = rig.log.events.slice(asked).find((e) => e.e === 'wake');
       const end = wake?.t ?? wallMs();
-      return { start: end - ms, end, hit: 'A' };
+      return [{ start: end - ms, end, hit: 'A' }];
     }
     case 'slow':
     case 'restart':
-      return { start: wallMs(), end: wallMs(), hit: 'both' };
+      return [];
   }
 }
 
 async function runScenario(rig: Rig, key: Key): Promise<Result> {
   const from = rig.log.events.length;
-  let window: Window | undefined;
-  if (key === 'restart') window = await restartBroker(rig);
+  let windows: Window[] | undefined;
+  if (key === 'restart') windows = await restartBroker(rig);
   const ids = await send(rig, key);
   const mine = (): ChaosEvent[] => rig.log.events.slice(from).filter((e) => e.s !== undefined && e.s.startsWith(`${key}-`));
   const done = (): Set<string> => new Set(mine().filter((e) => e.e === 'done').map((e) => e.id as string));
-  if (window === undefined) {
+  if (windows === undefined) {
     await until(() => {
       rig.log.poll();
       return done().size >= ids.size * 0.15;
     }, 20_000);
-    window = await inject(rig, key);
+    windows = await inject(rig, key);
   }
   await until(() => {
     rig.log.poll();
@@ -197,10 +200,10 @@ async function runScenario(rig: Rig, key: Key): Promise<Result> {
   }, DRAIN_MS);
   await sleep(500);
   rig.log.poll();
-  return measure(rig, key, ids, mine(), window);
+  return measure(rig, key, ids, mine(), windows);
 }
 
-function measure(rig: Rig, key: Key, ids: Set<string>, events: ChaosEvent[], w: Window): Result {
+function measure(rig: Rig, key: Key, ids: Set<string>, events: ChaosEvent[], windows: Window[]): Result {
   const doneEvents = events.filter((e) => e.e === 'done');
   const doneIds = new Set(doneEvents.map((e) => e.id as string));
   const unknownIds = new Set(events.filter((e) => e.e === 'settle-failed' && e.err === UNKNOWN).map((e) => e.id as string));
@@ -242,13 +245,13 @@ function measure(rig: Rig, key: Key, ids: Set<string>, events: ChaosEvent[], w: 
       const mineAt = firstStart.get(e.o as string) ?? -Infinity;
       for (const [o, at] of firstStart) if (o !== e.o && at > mineAt && e.t > at) oldOwnerAfterNew++;
     }
-    // Recovery of a session the fault interrupted (held by the hit process, work left at the fault's end).
-    const hitProcess = (e: ChaosEvent): boolean => w.hit === 'both' || e.p === 'A';
-    const lastStartBefore = [...list].reverse().find((e) => e.e === 'start' && e.t <= w.start);
-    const outstandingAtEnd = list.some((e) => e.e === 'start' && !list.some((d) => d.e === 'done' && d.id === e.id && d.t <= w.end)) || key === 'restart';
-    if (key === 'restart' || (lastStartBefore !== undefined && hitProcess(lastStartBefore) && outstandingAtEnd)) {
-      const next = list.find((e) => e.e === 'done' && e.t > w.start);
-      if (next !== undefined) recovery = Math.max(recovery, Math.max(0, next.t - w.end));
+  }
+
+  // Recovery: from the end of each fault until every process it hit completes a message again.
+  for (const w of windows) {
+    for (const p of w.hit === 'both' ? ['A', 'B'] : ['A']) {
+      const back = doneEvents.find((e) => e.p === p && e.t > w.end);
+      recovery = Math.max(recovery, back === undefined ? Infinity : back.t - w.end);
     }
   }
 
@@ -257,12 +260,16 @@ function measure(rig: Rig, key: Key, ids: Set<string>, events: ChaosEvent[], w: 
 
   let closedAfterLockLossMs: number | undefined;
   if (key === 'blackhole') {
+    const w = windows[0] as Window;
     const firstLoss = events.find((e) => e.e === 'lost' && e.p === 'A' && e.t >= w.start && e.reason !== 'closed')?.t;
-    const closes = rig.proxies.A.closedFlows.filter((f) => f.blackholed && f.by === 'client' && f.closed >= w.start);
+    // The connection A had when the blackhole began (later attempts during it are dropped too, but count from their own start).
+    const closes = rig.proxies.A.closedFlows.filter((f) => f.blackholed && f.by === 'client' && f.opened < w.start);
     if (firstLoss !== undefined && closes.length > 0) closedAfterLockLossMs = Math.max(...closes.map((f) => f.closed - firstLoss));
   }
 
-  const lastDone = Math.max(...doneEvents.map((e) => e.t), w.end);
+  const faultEnd = Math.max(...windows.map((w) => w.end), -Infinity);
+  const faultStart = Math.min(...windows.map((w) => w.start), Infinity);
+  const lastDone = Math.max(...doneEvents.map((e) => e.t));
   return {
     scenario: key,
     sent: ids.size,
@@ -275,9 +282,14 @@ function measure(rig: Rig, key: Key, ids: Set<string>, events: ChaosEvent[], w: 
     locksLost: events.filter((e) => e.e === 'lost' && e.reason !== 'closed').length,
     recoveryMs: Math.round(recovery),
     ...(closedAfterLockLossMs === undefined ? {} : { closedAfterLockLossMs: Math.round(closedAfterLockLossMs) }),
-    faultMs: Math.round(w.end - w.start),
-    drainMs: Math.round(lastDone - w.end),
+    faultMs: windows.length === 0 ? 0 : Math.round(faultEnd - faultStart),
+    drainMs: Math.round(lastDone - (windows.length === 0 ? firstSend(events) : faultEnd)),
   };
+}
+
+/** When the scenario's first handler started (the drain of a scenario without a fault counts from there). */
+function firstSend(events: ChaosEvent[]): number {
+  return events.find((e) => e.e === 'start')?.t ?? 0;
 }
 
 async function main(): Promise<void> {

@@ -33,9 +33,9 @@ it('the signal aborts when the session is closed', async () => {
   await t.send('ab-2', 1);
   const s = await t.accept('ab-2');
   const m = await firstValueFrom(s.messages$);
-  const work = workUntilAborted(m.signal);
+  const work = workUntilAborted(m.signal).catch((e: unknown) => e);
   await s.close();
-  const reason = await work.catch((e: unknown) => e);
+  const reason = await work;
   expect((reason as SessionLockLostError).reason).toBe('closed');
 });
 
