@@ -62,6 +62,7 @@ interface Result {
   readonly oldOwnerAfterNew: number;
   readonly settleFailures: Record<string, number>;
   readonly locksLost: number;
+  /** `Infinity` (`null` in the JSON file) when a faulted consumer never completed a message again. */
   readonly recoveryMs: number;
   /** Blackhole only: the latest close of a blackholed client connection after that process's first lost lock. */
   readonly closedAfterLockLossMs?: number;
@@ -341,7 +342,7 @@ async function main(): Promise<void> {
     'old owner after new': r.oldOwnerAfterNew,
     'locks lost': r.locksLost,
     'settle failures': Object.entries(r.settleFailures).map(([k, v]) => `${k} ${v}`).join(', ') || '-',
-    'recovery ms': r.recoveryMs,
+    'recovery ms': Number.isFinite(r.recoveryMs) ? r.recoveryMs : 'never',
     'closed after lock loss ms': r.closedAfterLockLossMs ?? '-',
   }));
   console.table(table);
