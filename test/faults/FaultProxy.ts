@@ -11,11 +11,12 @@ export interface ProxyTarget {
  * at will:
  * - `cut()`: both sockets of every flow are destroyed (FIN to both peers);
  * - `reset()`: both sockets of every flow are reset (RST to both peers);
- * - `blackhole()`: flows stay open but their bytes are dropped both ways, new flows included (they
- *   are accepted and then get nothing through); a flow that was blackholed stays dead after `heal()`
- *   (like a firewall that dropped the flow's state: its byte stream has holes);
+ * - `blackhole()`: the open flows stay open but their bytes are dropped both ways, and they stay dead
+ *   after `heal()` (their byte streams have holes); a flow opened during the blackhole gets nothing
+ *   through either, its bytes held until `heal()` and then passed (a connect retried until the path is
+ *   back);
  * - `latency(ms)`: each chunk is delivered `ms` later, both ways, in order;
- * - `heal()`: new flows pass again, and latency is back to 0 (chunks already delayed keep their order).
+ * - `heal()`: held flows and new ones pass, and latency is back to 0 (chunks already delayed keep their order).
  *
  * `close()` destroys every flow, clears every timer and stops listening: nothing is left behind.
  */
@@ -62,12 +63,21 @@ class Pipe {
 
   push(chunk: Buffer): void {
     if (this.flow.dead) return;
+    if (this.flow.held) {
+      this.queue.push({ at: 0, chunk });
+      return;
+    }
     const delay = this.flow.proxy.delayMs;
     if (delay === 0 && this.queue.length === 0) {
       this.to.write(chunk);
       return;
     }
     this.queue.push({ at: Date.now() + delay, chunk });
+    this.pump();
+  }
+
+  /** Passes what was held, in order. */
+  release(): void {
     this.pump();
   }
 
@@ -97,6 +107,8 @@ class Pipe {
 class Flow {
   /** Blackholed: bytes are dropped both ways, for ever. */
   dead = false;
+  /** Opened during a blackhole: bytes wait both ways until it is healed. */
+  held = false;
   private readonly opened = Date.now();
   private ended = false;
   private readonly up: Pipe;
@@ -121,6 +133,17 @@ class Flow {
     this.dead = true;
     this.up.dispose();
     this.down.dispose();
+  }
+
+  hold(): void {
+    this.held = true;
+  }
+
+  release(): void {
+    if (!this.held) return;
+    this.held = false;
+    this.up.release();
+    this.down.release();
   }
 
   destroy(): void {
@@ -165,7 +188,7 @@ export async function startFaultProxy(target: ProxyTarget): Promise<FaultProxy> 
     const broker = connect({ host: state.target.host, port: state.target.port, noDelay: true });
     const flow = new Flow(state, client, broker);
     state.flows.add(flow);
-    if (state.blackholed) flow.blackhole();
+    if (state.blackholed) flow.hold();
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -205,6 +228,7 @@ export async function startFaultProxy(target: ProxyTarget): Promise<FaultProxy> 
     heal() {
       state.blackholed = false;
       state.delayMs = 0;
+      each((f) => f.release());
     },
     async close() {
       each((f) => f.destroy());
