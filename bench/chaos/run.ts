@@ -8,7 +8,7 @@
  * bench/results/chaos-latest.json. Bounded: each scenario drains within CHAOS_DRAIN_MS or counts
  * what is missing as lost.
  * Env: CHAOS_SESSIONS (per scenario, default 30), CHAOS_PER_SESSION (default 20), CHAOS_POOL (sessions
- * per process, default 10), CHAOS_ONLY (comma list of scenario keys), CHAOS_DRAIN_MS (default 45000).
+ * per process, default 20: either consumer can take over every session the other loses), CHAOS_ONLY (comma list of scenario keys), CHAOS_DRAIN_MS (default 45000).
  */
 import { type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -26,7 +26,7 @@ const QUEUE = 'chaos-sq';
 const LOCK_MS = 5_000;
 const SESSIONS = Number(process.env['CHAOS_SESSIONS'] ?? 30);
 const PER_SESSION = Number(process.env['CHAOS_PER_SESSION'] ?? 20);
-const POOL = Number(process.env['CHAOS_POOL'] ?? 10);
+const POOL = Number(process.env['CHAOS_POOL'] ?? 20);
 const DRAIN_MS = Number(process.env['CHAOS_DRAIN_MS'] ?? 45_000);
 const ONLY = process.env['CHAOS_ONLY']?.split(',');
 /** The error of a settlement whose outcome is unknown (it may have been applied). */
@@ -60,6 +60,8 @@ interface Result {
   readonly duplicateCompletions: number;
   readonly overlappingHandlers: number;
   readonly oldOwnerAfterNew: number;
+  /** Sessions the other consumer took over during a fault (or within 2 s of its end). */
+  readonly takeovers: number;
   readonly settleFailures: Record<string, number>;
   readonly locksLost: number;
   /** `Infinity` (`null` in the JSON file) when a faulted consumer never completed a message again. */
@@ -217,6 +219,7 @@ function measure(rig: Rig, key: Key, ids: Set<string>, events: ChaosEvent[], win
 
   let overlaps = 0;
   let oldOwnerAfterNew = 0;
+  let takeovers = 0;
   let recovery = 0;
   for (const [, list] of bySession) {
     // Handler intervals: [start, end] per (owner, message).
@@ -241,6 +244,13 @@ function measure(rig: Rig, key: Key, ids: Set<string>, events: ChaosEvent[], win
     // Side effects and completions of an owner after a later owner's first handler started.
     const firstStart = new Map<string, number>();
     for (const e of list) if (e.e === 'start' && !firstStart.has(e.o as string)) firstStart.set(e.o as string, e.t);
+    const owners = [...firstStart].sort((a, b) => a[1] - b[1]);
+    for (let i = 1; i < owners.length; i++) {
+      const [previous] = owners[i - 1] as [string, number];
+      const [next, at] = owners[i] as [string, number];
+      const inFault = windows.some((w) => at >= w.start && at <= w.end + 2_000);
+      if (inFault && previous.split(':')[0] !== next.split(':')[0]) takeovers++;
+    }
     for (const e of list) {
       if (e.e !== 'effect' && e.e !== 'done') continue;
       const mineAt = firstStart.get(e.o as string) ?? -Infinity;
@@ -248,11 +258,14 @@ function measure(rig: Rig, key: Key, ids: Set<string>, events: ChaosEvent[], win
     }
   }
 
-  // Recovery: from the end of each fault until every process it hit completes a message again.
+  // Recovery: from the end of each fault until every process it hit completes a message again — or
+  // until the work ran out (the other consumer may have finished it all).
+  const lastDoneAt = Math.max(...doneEvents.map((e) => e.t));
   for (const w of windows) {
     for (const p of w.hit === 'both' ? ['A', 'B'] : ['A']) {
       const back = doneEvents.find((e) => e.p === p && e.t > w.end);
-      recovery = Math.max(recovery, back === undefined ? Infinity : back.t - w.end);
+      const at = Math.min(back === undefined ? Infinity : back.t, doneIds.size === ids.size ? lastDoneAt : Infinity);
+      recovery = Math.max(recovery, Math.max(0, at - w.end));
     }
   }
 
@@ -279,6 +292,7 @@ function measure(rig: Rig, key: Key, ids: Set<string>, events: ChaosEvent[], win
     duplicateCompletions: doneEvents.length - doneIds.size,
     overlappingHandlers: overlaps,
     oldOwnerAfterNew,
+    takeovers,
     settleFailures,
     locksLost: events.filter((e) => e.e === 'lost' && e.reason !== 'closed').length,
     recoveryMs: Math.round(recovery),
@@ -340,6 +354,7 @@ async function main(): Promise<void> {
     'dup completions': r.duplicateCompletions,
     'overlapping handlers': r.overlappingHandlers,
     'old owner after new': r.oldOwnerAfterNew,
+    takeovers: r.takeovers,
     'locks lost': r.locksLost,
     'settle failures': Object.entries(r.settleFailures).map(([k, v]) => `${k} ${v}`).join(', ') || '-',
     'recovery ms': Number.isFinite(r.recoveryMs) ? r.recoveryMs : 'never',
