@@ -258,14 +258,24 @@ function measure(rig: Rig, key: Key, ids: Set<string>, events: ChaosEvent[], win
     }
   }
 
-  // Recovery: from the end of each fault until every process it hit completes a message again — or
-  // until the work ran out (the other consumer may have finished it all).
-  const lastDoneAt = Math.max(...doneEvents.map((e) => e.t));
+  // Recovery: for each session a fault interrupted (held by a consumer it hit when it began, with work
+  // left when it ended), from the fault's end to the session's next completion by anyone (0 when that
+  // came during the fault); the slowest session counts. A restart interrupts everything: until the
+  // first completion once the broker is back.
+  const settled = (id: string, by: number): boolean => events.some((e) => e.id === id && e.t <= by && (e.e === 'done' || (e.e === 'settle-failed' && e.err === UNKNOWN)));
   for (const w of windows) {
-    for (const p of w.hit === 'both' ? ['A', 'B'] : ['A']) {
-      const back = doneEvents.find((e) => e.p === p && e.t > w.end);
-      const at = Math.min(back === undefined ? Infinity : back.t, doneIds.size === ids.size ? lastDoneAt : Infinity);
-      recovery = Math.max(recovery, Math.max(0, at - w.end));
+    if (key === 'restart') {
+      const back = doneEvents.find((e) => e.t > w.end);
+      recovery = Math.max(recovery, back === undefined ? Infinity : back.t - w.end);
+      continue;
+    }
+    for (const [sessionId, list] of bySession) {
+      const held = [...list].reverse().find((e) => (e.e === 'start' || e.e === 'accept') && e.t <= w.start);
+      if (held === undefined || (w.hit === 'A' && held.p !== 'A')) continue;
+      const prefix = `${sessionId}-`;
+      if ([...ids].every((id) => !id.startsWith(prefix) || settled(id, w.end))) continue;
+      const next = list.find((e) => e.e === 'done' && e.t > w.start);
+      recovery = Math.max(recovery, next === undefined ? Infinity : Math.max(0, next.t - w.end));
     }
   }
 
