@@ -2,7 +2,7 @@ import { AzureNamedKeyCredential, AzureSASCredential, type AccessToken, type Tok
 import { firstValueFrom, lastValueFrom } from 'rxjs';
 import { startEmulator, type EmulatorHandle } from '../../src/emulator';
 import { EntityNotFoundError, InvalidArgumentError, ServiceBusClient, UnauthorizedError } from '../../src';
-import { createSasToken } from '../../src/client/sasToken';
+import { createSasToken } from '../../src/auth/sasToken';
 
 let broker: EmulatorHandle;
 const clients: ServiceBusClient[] = [];

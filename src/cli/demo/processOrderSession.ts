@@ -1,6 +1,6 @@
 import { catchError, concat, concatMap, defer, EMPTY, from, ignoreElements, map, merge, of, share, tap, timer, type Observable, type SchedulerLike } from 'rxjs';
-import { isAutoRenewErrorEvent } from '../../renewal/AutoLockRenewError';
-import { autoRenew } from '../../renewal/autoRenew';
+import { isAutoRenewErrorEvent } from '../../lock/AutoLockRenewError';
+import { autoRenew } from '../../lock/autoRenew';
 import type { ReceivedMessage } from '../../session/ReceivedMessage';
 import type { Session } from '../../session/Session';
 import type { DemoEvent, OrderCheckpoint, OrderMessage } from './DemoEvent';
