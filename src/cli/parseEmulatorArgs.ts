@@ -12,6 +12,11 @@ export interface EmulatorArgs {
   readonly host: string;
   /** Path of a `Config.json`, when given. */
   readonly configFile: string | undefined;
+  /** `--sas-key-name` / `--sas-key`: the one Manage key, when given. */
+  readonly sasKeyName: string | undefined;
+  readonly sasKey: string | undefined;
+  /** `--sas-keys-file`: a JSON file of named keys with rights, when given. */
+  readonly sasKeysFile: string | undefined;
 }
 
 /** Default port of the CLI (the AMQP port; the SDK's default for `UseDevelopmentEmulator=true`). */
@@ -20,12 +25,14 @@ export const defaultCliPort = 5672;
 export const defaultCliHost = '127.0.0.1';
 
 /**
- * Parses the arguments after `emulator` (`--port N`, `--host H`, `--config FILE`, `--help`; `--opt=value` works too).
+ * Parses the arguments after `emulator` (`--port N`, `--host H`, `--config FILE`, `--sas-key-name NAME`,
+ * `--sas-key KEY`, `--sas-keys-file FILE`, `--help`; `--opt=value` works too).
  * @throws UsageError (one-line message) for an unknown option, a positional argument, a missing value,
- *   a port that is not an integer from 0 to 65535 or an empty host / config path.
+ *   a port that is not an integer from 0 to 65535, an empty value, or `--sas-keys-file` together with
+ *   `--sas-key` / `--sas-key-name`.
  */
 export function parseEmulatorArgs(argv: readonly string[]): EmulatorArgs {
-  let values: { port?: string; host?: string; config?: string; help?: boolean };
+  let values: { port?: string; host?: string; config?: string; help?: boolean; 'sas-key'?: string; 'sas-key-name'?: string; 'sas-keys-file'?: string };
   try {
     ({ values } = parseArgs({
       args: [...argv],
@@ -33,6 +40,9 @@ export function parseEmulatorArgs(argv: readonly string[]): EmulatorArgs {
         port: { type: 'string', short: 'p' },
         host: { type: 'string' },
         config: { type: 'string', short: 'c' },
+        'sas-key': { type: 'string' },
+        'sas-key-name': { type: 'string' },
+        'sas-keys-file': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -41,12 +51,23 @@ export function parseEmulatorArgs(argv: readonly string[]): EmulatorArgs {
   } catch (cause) {
     throw new UsageError(firstSentence(cause), emulatorUsage);
   }
-  if (values.help === true) return { help: true, port: defaultCliPort, host: defaultCliHost, configFile: undefined };
+  const none = { sasKeyName: undefined, sasKey: undefined, sasKeysFile: undefined };
+  if (values.help === true) return { help: true, port: defaultCliPort, host: defaultCliHost, configFile: undefined, ...none };
+  const optional = (option: string, text: string | undefined): string | undefined => (text === undefined ? undefined : nonEmpty(option, text));
+  const sasKeysFile = optional('--sas-keys-file', values['sas-keys-file']);
+  const sasKeyName = optional('--sas-key-name', values['sas-key-name']);
+  const sasKey = optional('--sas-key', values['sas-key']);
+  if (sasKeysFile !== undefined && (sasKey !== undefined || sasKeyName !== undefined)) {
+    throw new UsageError("option '--sas-keys-file' cannot be combined with '--sas-key' or '--sas-key-name'", emulatorUsage);
+  }
   return {
     help: false,
     port: values.port === undefined ? defaultCliPort : parsePort(values.port),
     host: values.host === undefined ? defaultCliHost : nonEmpty('--host', values.host),
-    configFile: values.config === undefined ? undefined : nonEmpty('--config', values.config),
+    configFile: optional('--config', values.config),
+    sasKeyName,
+    sasKey,
+    sasKeysFile,
   };
 }
 

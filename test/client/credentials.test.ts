@@ -9,7 +9,12 @@ const clients: ServiceBusClient[] = [];
 const track = (c: ServiceBusClient): ServiceBusClient => (clients.push(c), c);
 
 beforeAll(async () => {
-  broker = await startEmulator({ port: 0, queues: [{ name: 'sq', requiresSession: true, lockDurationMs: 5_000 }] });
+  // The broker refuses JWTs unless a validator grants them.
+  broker = await startEmulator({
+    port: 0,
+    queues: [{ name: 'sq', requiresSession: true, lockDurationMs: 5_000 }],
+    validateJwt: () => ({ rights: ['Manage'], expiresAtMs: Date.now() + 3_600_000 }),
+  });
 });
 afterAll(async () => {
   await broker.close();
