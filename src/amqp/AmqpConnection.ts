@@ -53,6 +53,8 @@ export class AmqpConnection implements LinkHost {
   readonly waits: PeerWatchdog;
   /** The TCP/TLS socket once connecting (destroyed when the peer stays silent). */
   private socket: Socket | undefined;
+  /** True while `close()` waits for the peer's answer (the watchdog bounds that wait). */
+  private closeAwaited = false;
 
   private constructor(
     readonly connection: Connection,
@@ -160,9 +162,11 @@ export class AmqpConnection implements LinkHost {
   async close(error: ServiceBusRxError = new ConnectionClosedError('The client was closed.', { retryable: false })): Promise<void> {
     this.closingValue = true;
     if (this.isLost) return;
+    this.closeAwaited = true;
     this.markLost(error);
     const gone = new Promise<void>((r) => this.connection.once(ConnectionEvents.disconnected, () => r()));
     await this.awaitPeer(Promise.race([this.connection.close().catch(() => undefined), gone]));
+    this.waits.stop();
   }
 
   /**
@@ -299,5 +303,8 @@ export class AmqpConnection implements LinkHost {
     for (const listener of listeners) listener(error);
     this.lostAbort.abort();
     this.resolveLost();
+    // Nothing more can be answered (a clean close may end without a 'disconnected' event): no more
+    // checks, no deadline left behind — unless our own close still awaits the peer's answer.
+    if (!this.closeAwaited) this.waits.stop();
   }
 }
