@@ -52,6 +52,7 @@ export {
   SessionsNotEnabledError,
   SessionIdRequiredError,
   NoSessionAvailableError,
+  SettlementOutcomeUnknownError,
   type LockLostReason,
 } from './errors';
 

@@ -1,10 +1,24 @@
 import { ConnectionClosedError, type ServiceBusRxError } from '../errors';
 import type { AmqpConnectionConfig } from './AmqpConnectionConfig';
-import type { TlsProgress } from './createConnection';
+import type { Socket } from 'node:net';
 
 /** Socket error codes / messages of a TLS handshake answered by a plain-TCP AMQP peer. */
 const TLS_MISMATCH_CODES = new Set(['EPROTO', 'ERR_SSL_WRONG_VERSION_NUMBER', 'ERR_SSL_PACKET_LENGTH_TOO_LONG', 'ECONNRESET']);
 const TLS_MISMATCH_TEXT = /wrong version number|packet length too long|before secure TLS connection|ssl3_get_record|tls_get_more_records/i;
+
+/** How far a TLS socket got. */
+export interface TlsProgress {
+  tcpConnected: boolean;
+  secured: boolean;
+  error: Error | undefined;
+}
+
+/** Records on `progress` how far `socket` (a TLS socket) gets: TCP connected, TLS secured, its first error. */
+export function watchTlsProgress(socket: Socket, progress: TlsProgress): void {
+  socket.once('connect', () => (progress.tcpConnected = true));
+  socket.once('secureConnect', () => (progress.secured = true));
+  socket.once('error', (e: Error) => (progress.error ??= e));
+}
 
 /** The hint appended to a TLS handshake failure. */
 export const TLS_TO_PLAIN_HINT =

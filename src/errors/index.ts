@@ -12,4 +12,5 @@ export { EntityKindMismatchError } from './EntityKindMismatchError';
 export { SessionsNotEnabledError } from './SessionsNotEnabledError';
 export { SessionIdRequiredError } from './SessionIdRequiredError';
 export { NoSessionAvailableError } from './NoSessionAvailableError';
+export { SettlementOutcomeUnknownError } from './SettlementOutcomeUnknownError';
 export { translateAmqpError, type AmqpErrorLike, type TranslateContext } from './translateAmqpError';

@@ -16,11 +16,12 @@ import {
 import { startEmulator, type EmulatorHandle } from '../../src/emulator';
 
 let broker: EmulatorHandle;
+const warnings: string[] = [];
 let client: ServiceBusClient;
 const sessions: Session[] = [];
 
 beforeAll(async () => {
-  broker = await startEmulator({ port: 0, queues: [{ name: 'sq', requiresSession: true }, { name: 'plain', requiresSession: false }] });
+  broker = await startEmulator({ port: 0, onWarning: (w) => warnings.push(w), queues: [{ name: 'sq', requiresSession: true }, { name: 'plain', requiresSession: false }] });
 });
 afterAll(async () => {
   await broker.close();
@@ -126,6 +127,8 @@ describe('TLS to the plain emulator', () => {
       expect(error).toBeInstanceOf(ConnectionClosedError);
       expect((error as Error).message).toContain('UseDevelopmentEmulator=true');
       expect(error).toMatchObject({ retryable: false });
+      // The broker saw a TLS ClientHello where the AMQP header belongs.
+      expect(warnings.join('\n')).toMatch(/did not send an AMQP protocol header/);
     } finally {
       await tls.close();
     }

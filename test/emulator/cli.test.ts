@@ -194,7 +194,7 @@ describe('servicebus-rx emulator', () => {
   });
 
   it.each([
-    [['emulator', '--bogus'], /Unknown option '--bogus'/],
+    [['emulator', '--bogus'], /^servicebus-rx emulator: unknown option '--bogus'$/],
     [['emulator', '--port', 'abc'], /invalid --port "abc"/],
     [['emulator', '--port', '70000'], /invalid --port "70000"/],
     [['emulator', '--port'], /--port/],
