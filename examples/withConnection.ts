@@ -1,17 +1,20 @@
-import { startEmulator } from '../src/emulator';
+import { startEmulator, type TopicOptions } from '../src/emulator';
+
+type QueueSpec = { name: string; lockDurationMs?: number };
 
 /**
- * Runs `body` with a connection string: the one given (a real namespace, whose queues must exist and
- * require sessions), or else that of an embedded broker started for the occasion with `queues` and
- * closed afterwards.
+ * Runs `body` with a connection string: the one given (a real namespace, whose queues / topics must
+ * exist and require sessions), or else that of an embedded broker started for the occasion with
+ * `entities` (session queues, or `{ queues, topics }`) and closed afterwards.
  */
 export async function withConnection<T>(
   connectionString: string | undefined,
-  queues: readonly { name: string; lockDurationMs?: number }[],
+  entities: readonly QueueSpec[] | { readonly queues?: readonly QueueSpec[]; readonly topics?: readonly TopicOptions[] },
   body: (connectionString: string) => Promise<T>,
 ): Promise<T> {
   if (connectionString !== undefined) return body(connectionString);
-  const broker = await startEmulator({ port: 0, queues: queues.map((q) => ({ requiresSession: true, ...q })) });
+  const { queues = [], topics = [] } = Array.isArray(entities) ? { queues: entities as readonly QueueSpec[] } : (entities as { queues?: readonly QueueSpec[]; topics?: readonly TopicOptions[] });
+  const broker = await startEmulator({ port: 0, queues: queues.map((q) => ({ requiresSession: true, ...q })), topics });
   try {
     return await body(broker.connectionString);
   } finally {
