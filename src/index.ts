@@ -48,5 +48,6 @@ export {
   MessageLockLostError,
   InvalidArgumentError,
   ConnectionClosedError,
+  SettlementOutcomeUnknownError,
   type LockLostReason,
 } from './errors';
