@@ -224,6 +224,8 @@ export class ServiceBusClient {
    * @throws InvalidArgumentError for bad options.
    */
   sessions(entity: ReceiveEntity, options: SessionPoolOptions<AcceptSessionOptions>): Observable<Session> {
+    // Here, not in each slot's accept: a mismatch with the connection string's EntityPath fails at the call.
+    receiveEntityPath(entity, this.entityPath);
     const withScheduler = typeof options === 'object' && options !== null && options.scheduler === undefined ? { ...options, scheduler: this.scheduler } : options;
     return sessionPool<Session, AcceptSessionOptions>(this, entity, withScheduler);
   }

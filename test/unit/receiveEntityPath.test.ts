@@ -60,4 +60,17 @@ describe('entry points validate the entity at the call', () => {
     expect(() => client.acceptSession({ topic: 't', subscription: 's' }, 'id')).not.toThrow();
     expect(() => client.sessions({ topic: 't', subscription: 's' }, { maxConcurrentSessions: 1 })).not.toThrow();
   });
+
+  it("a client bound to a topic by its connection string's EntityPath refuses other entities at the call", async () => {
+    const bound = new ServiceBusClient(`${CS};EntityPath=t`);
+    try {
+      expect(argumentOf(() => bound.sessions({ topic: 'other', subscription: 's' }, { maxConcurrentSessions: 1 }))).toBe('entity.topic');
+      expect(argumentOf(() => bound.sessions('q', { maxConcurrentSessions: 1 }))).toBe('queue');
+      expect(argumentOf(() => bound.acceptNextSession({ topic: 'other', subscription: 's' }))).toBe('entity.topic');
+      expect(argumentOf(() => bound.send('other', { body: 1 }))).toBe('queueOrTopic');
+      expect(() => bound.sessions({ topic: 't', subscription: 's' }, { maxConcurrentSessions: 1 })).not.toThrow();
+    } finally {
+      await bound.close();
+    }
+  });
 });
