@@ -1,6 +1,8 @@
 import { startEmulator, type TopicOptions } from '../src/emulator';
 
-type QueueSpec = { name: string; lockDurationMs?: number };
+type QueueSpec = { readonly name: string; readonly lockDurationMs?: number };
+/** Session queues (sessions required), and topics as given. */
+type Entities = { readonly queues?: readonly QueueSpec[]; readonly topics?: readonly TopicOptions[] };
 
 /**
  * Runs `body` with a connection string: the one given (a real namespace, whose queues / topics must
@@ -9,17 +11,21 @@ type QueueSpec = { name: string; lockDurationMs?: number };
  */
 export async function withConnection<T>(
   connectionString: string | undefined,
-  entities: readonly QueueSpec[] | { readonly queues?: readonly QueueSpec[]; readonly topics?: readonly TopicOptions[] },
+  entities: readonly QueueSpec[] | Entities,
   body: (connectionString: string) => Promise<T>,
 ): Promise<T> {
   if (connectionString !== undefined) return body(connectionString);
-  const { queues = [], topics = [] } = Array.isArray(entities) ? { queues: entities as readonly QueueSpec[] } : (entities as { queues?: readonly QueueSpec[]; topics?: readonly TopicOptions[] });
+  const { queues = [], topics = [] }: Entities = isQueueList(entities) ? { queues: entities } : entities;
   const broker = await startEmulator({ port: 0, queues: queues.map((q) => ({ requiresSession: true, ...q })), topics });
   try {
     return await body(broker.connectionString);
   } finally {
     await broker.close();
   }
+}
+
+function isQueueList(entities: readonly QueueSpec[] | Entities): entities is readonly QueueSpec[] {
+  return Array.isArray(entities);
 }
 
 /** When a file is run directly: runs `main` with `SERVICEBUS_CONNECTION_STRING` (if set), prints its result, sets the exit code. */
