@@ -11,6 +11,7 @@ export type { OperationOptions } from './retry/OperationOptions';
 export type { AcceptSessionOptions, AcceptNextSessionOptions, ReceiveMode } from './session/AcceptSessionOptions';
 export type { SessionStateCodec, SessionStateEncoding } from './session/sessionStateCodec';
 export type { OutgoingMessage } from './client/OutgoingMessage';
+export type { TopicSubscription, ReceiveEntity } from './entity/TopicSubscription';
 
 /* Sessions and messages */
 export type { Session, SessionState, PeekOptions } from './session/Session';

@@ -32,7 +32,7 @@ export const TLS_TO_PLAIN_HINT =
  * established — as a plain-TCP peer causes, returns a final (not retryable: retrying cannot fix it)
  * `ConnectionClosedError` whose message ends with {@link TLS_TO_PLAIN_HINT}; otherwise `error` unchanged.
  */
-export function withTlsHint(error: ServiceBusRxError, config: AmqpConnectionConfig, progress?: TlsProgress): ServiceBusRxError {
+export function withTlsHint(error: ServiceBusRxError, config: Pick<AmqpConnectionConfig, 'tls'>, progress?: TlsProgress): ServiceBusRxError {
   if (!config.tls) return error;
   // A certificate error also stops a handshake, but names itself: no hint then.
   const handshakeFailed = progress !== undefined && progress.tcpConnected && !progress.secured && (progress.error === undefined || looksLikeTlsMismatch(progress.error));

@@ -3,6 +3,7 @@ import { describeError, poolLogger as log } from '../observability/logger';
 import { InvalidArgumentError, isServiceBusRxError } from '../errors';
 import type { LockState } from '../lock/LockState';
 import { backoffDelay } from '../retry/backoffDelay';
+import { receiveEntityPath, type ReceiveEntity } from '../entity';
 import { IdleMonitor } from './IdleMonitor';
 import { normalizePoolOptions, type SessionPoolOptions } from './SessionPoolOptions';
 import { withMessageActivity } from './withMessageActivity';
@@ -17,14 +18,15 @@ export interface PoolableSession {
 
 /** What the pool needs from a client: the two accept calls. `ServiceBusClient` has them. */
 export interface SessionAcceptor<S extends PoolableSession, A> {
-  acceptSession(queue: string, sessionId: string, options?: A): Observable<S>;
-  acceptNextSession(queue: string, options?: A): Observable<S>;
+  acceptSession(entity: ReceiveEntity, sessionId: string, options?: A): Observable<S>;
+  acceptNextSession(entity: ReceiveEntity, options?: A): Observable<S>;
 }
 
 type AcceptFailure = 'unavailable' | 'transient' | 'final' | 'client-closed';
 
 /**
- * Holds up to `maxConcurrentSessions` sessions of `queue` at once and emits each one as it is accepted.
+ * Holds up to `maxConcurrentSessions` sessions of `entity` (a queue's name, or `{ topic, subscription }`)
+ * at once and emits each one as it is accepted.
  *
  * Each of the pool's slots accepts a session (the next available one, or the next of `sessionIds`),
  * emits it, and waits until the session ends: you closed it, `sessionIdleTimeout` passed without a
@@ -56,13 +58,13 @@ type AcceptFailure = 'unavailable' | 'transient' | 'final' | 'client-closed';
  */
 export function sessionPool<S extends PoolableSession, A = unknown>(
   client: SessionAcceptor<S, A>,
-  queue: string,
+  entity: ReceiveEntity,
   options: SessionPoolOptions<A>,
 ): Observable<S> {
   if (typeof client?.acceptSession !== 'function' || typeof client.acceptNextSession !== 'function') {
     throw new InvalidArgumentError('client', 'must have acceptSession and acceptNextSession (a ServiceBusClient)', client);
   }
-  if (typeof queue !== 'string' || queue.length === 0) throw new InvalidArgumentError('queue', 'must be a non-empty string', queue);
+  const where = receiveEntityPath(entity);
   const { maxConcurrentSessions, sessionIdleTimeout, sessionIds, accept, backoff, scheduler } = normalizePoolOptions(options);
 
   return new Observable<S>((subscriber) => {
@@ -123,7 +125,7 @@ export function sessionPool<S extends PoolableSession, A = unknown>(
             done = true;
             return of(undefined);
           }
-          if (kind !== 'unavailable' && log.enabled('warning')) log.warning(`pool on '${queue}': accepting a session failed (${kind}): ${describeError(error)}`);
+          if (kind !== 'unavailable' && log.enabled('warning')) log.warning(`pool on '${where}': accepting a session failed (${kind}): ${describeError(error)}`);
           if (kind === 'final' || (kind === 'transient' && ++errors > backoff.maxRetries)) return throwError(() => error);
           return of(undefined);
         }),
@@ -134,7 +136,7 @@ export function sessionPool<S extends PoolableSession, A = unknown>(
           }
           misses = 0;
           errors = 0;
-          if (log.enabled('verbose')) log.verbose(`pool on '${queue}': holding session '${session.sessionId}'`);
+          if (log.enabled('verbose')) log.verbose(`pool on '${where}': holding session '${session.sessionId}'`);
           return hold(session, (closed) => {
             if (closed && untilClosed) done = true;
           });
@@ -147,11 +149,11 @@ export function sessionPool<S extends PoolableSession, A = unknown>(
       sessionIds === undefined
         ? merge(
             ...Array.from({ length: maxConcurrentSessions }, () =>
-              slot(() => client.acceptNextSession(queue, accept), classifyNextSessionFailure, false),
+              slot(() => client.acceptNextSession(entity, accept), classifyNextSessionFailure, false),
             ),
           )
         : from(sessionIds).pipe(
-            mergeMap((id) => slot(() => client.acceptSession(queue, id, accept), classifyAcceptFailure, true), maxConcurrentSessions),
+            mergeMap((id) => slot(() => client.acceptSession(entity, id, accept), classifyAcceptFailure, true), maxConcurrentSessions),
           );
     const subscription = slots.subscribe(subscriber);
     return () => {

@@ -1,7 +1,7 @@
 import { ConnectionClosedError, SessionIdRequiredError, SessionsNotEnabledError, ServiceBusRxError, translateAmqpError } from '../../src/errors';
 import { TLS_TO_PLAIN_HINT, withTlsHint } from '../../src/amqp/withTlsHint';
 
-const tls = { host: 'h', port: 5671, tls: true, endpoint: 'sb://h/', saslUsername: 'k' };
+const tls = { tls: true };
 const failed = (): ConnectionClosedError => new ConnectionClosedError('The AMQP connection failed: Failed to connect', { retryable: true });
 
 describe('withTlsHint', () => {
