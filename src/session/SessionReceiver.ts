@@ -19,6 +19,7 @@ import { SessionMessageFlow } from './SessionMessageFlow';
 import { DEFAULT_OPERATION_TIMEOUT_MS, SessionManagement } from './SessionManagement';
 import { SessionStateStream } from './SessionStateStream';
 import { decodeSessionState, encodeSessionState } from './sessionStateCodec';
+import { countLockLoss, countRenewal, endRenewalSpan, startRenewalSpan, traceSessionOperation, traceSettlement } from './sessionTelemetry';
 
 /** Everything a session receiver is built from (internal; produced by `acceptSessionLink`). */
 export interface SessionReceiverInit {
@@ -165,7 +166,7 @@ export class SessionReceiver implements Session, MessageSettler {
 
   renewLock(options?: OperationOptions): Observable<Date> {
     const timeout = validateTimeout('options.timeout', options?.timeout);
-    return defer(() =>
+    const renewal$ = defer(() =>
       this.management.operationWithTimeout(
         'renewLock',
         // Without a timeout, a renewal is bounded by the lock itself: after expiry it cannot succeed.
@@ -173,8 +174,9 @@ export class SessionReceiver implements Session, MessageSettler {
         (link) => renewSessionLock(link, this.scope),
       ),
     ).pipe(
-      tap(this.renewedUntil),
+      tap({ next: this.renewedUntil, error: (error: unknown) => countRenewal(this.init.entityPath, error) }),
     );
+    return traceSessionOperation(renewal$, 'renew_session_lock', this.init.entityPath, this.sessionId);
   }
 
   /**
@@ -193,8 +195,11 @@ export class SessionReceiver implements Session, MessageSettler {
       const sub = this.renewLock().subscribe({ next: (until) => done(undefined, until), error: (err: unknown) => done(err, undefined) });
       return () => sub.unsubscribe();
     }
+    const span = startRenewalSpan(this.init.entityPath, this.sessionId);
     return sendRenewSessionLock(link, this.scope, (error, lockedUntil) => {
+      endRenewalSpan(span, error);
       if (error === undefined) this.renewedUntil(lockedUntil as Date);
+      else countRenewal(this.init.entityPath, error);
       done(error, lockedUntil);
     });
   };
@@ -202,18 +207,20 @@ export class SessionReceiver implements Session, MessageSettler {
   /** A renewal (manual or automatic) succeeded: the new expiry, unless the lock was lost meanwhile. */
   private readonly renewedUntil = (lockedUntil: Date): void => {
     if (this.lostError) return;
+    countRenewal(this.init.entityPath);
     this.lockedUntilValue = lockedUntil;
     this.lock.renewed(lockedUntil);
   };
 
   getState(options?: OperationOptions): Observable<SessionState | undefined> {
-    return this.management.getState(options).pipe(map(decodeSessionState));
+    return traceSessionOperation(this.management.getState(options).pipe(map(decodeSessionState)), 'get_session_state', this.init.entityPath, this.sessionId);
   }
 
   setState(state: SessionState | null, options?: OperationOptions): Observable<void> {
     const bytes = encodeSessionState(state);
     const decoded = state === null ? undefined : state;
-    return this.management.setState(bytes, options).pipe(tap(() => this.stateStream?.changed(decoded)));
+    const set$ = this.management.setState(bytes, options).pipe(tap(() => this.stateStream?.changed(decoded)));
+    return traceSessionOperation(set$, 'set_session_state', this.init.entityPath, this.sessionId);
   }
 
   peek(count: number, options?: PeekOptions): Observable<PeekedMessage[]> {
@@ -226,7 +233,7 @@ export class SessionReceiver implements Session, MessageSettler {
 
   /** `MessageSettler`: settles on the link (messages$) or with update-disposition (deferred messages). */
   settle(message: SessionMessage, settlement: Settlement): Observable<void> {
-    const settled$ = new Observable<void>((subscriber) => {
+    const untraced$ = new Observable<void>((subscriber) => {
       if (this.lostError) return subscriber.error(this.lostError);
       if (!message.settleable) {
         return subscriber.error(new InvalidArgumentError('message', 'was received in receiveAndDelete mode and cannot be settled'));
@@ -238,21 +245,25 @@ export class SessionReceiver implements Session, MessageSettler {
       this.flow.settleOnLink(message, settlement, subscriber);
       return undefined;
     });
-    if (settlement.timeout === undefined) return settled$;
     const ms = settlement.timeout;
-    return settled$.pipe(
-      timeoutWith({
-        first: ms,
-        scheduler: this.init.scheduler,
-        with: () => throwError(() => new ServiceTimeoutError(`Settling the message did not complete within ${ms} ms.`)),
-      }),
-    );
+    const settled$ =
+      ms === undefined
+        ? untraced$
+        : untraced$.pipe(
+            timeoutWith({
+              first: ms,
+              scheduler: this.init.scheduler,
+              with: () => throwError(() => new ServiceTimeoutError(`Settling the message did not complete within ${ms} ms.`)),
+            }),
+          );
+    return traceSettlement(settled$, message, settlement.kind, this.init.entityPath, this.sessionId, this.init.scheduler);
   }
 
   /** Runs once: stops delivery, fails what waits on the link, ends the streams, detaches the link. */
   private teardown(error: SessionLockLostError): void {
     if (this.lostError) return;
     this.lostError = error;
+    if (error.reason !== 'closed') countLockLoss(this.init.entityPath, error.reason);
     this.flow.fail(error);
     this.stateStream?.close();
     this.init.linkSubscription.unsubscribe();
