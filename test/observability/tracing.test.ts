@@ -1,7 +1,7 @@
 import { context, metrics, propagation, SpanKind, trace } from '@opentelemetry/api';
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { AggregationTemporality, DataPointType, InMemoryMetricExporter, MeterProvider, PeriodicExportingMetricReader, type HistogramMetricData } from '@opentelemetry/sdk-metrics';
-import { createAzureSdkInstrumentation } from '@azure/opentelemetry-instrumentation-azure-sdk';
+import { AzureSdkInstrumentation } from '@azure/opentelemetry-instrumentation-azure-sdk';
 import * as coreTracing from '@azure/core-tracing';
 import { ServiceBusClient as SdkClient } from '@azure/service-bus';
 import { concatMap, firstValueFrom, lastValueFrom, map, take, toArray } from 'rxjs';
@@ -42,7 +42,7 @@ beforeAll(async () => {
   broker = await startEmulator({ port: 0, queues: [{ name: 'sq', requiresSession: true, lockDurationMs: 10_000 }] });
   // The official SDK traces through @azure/core-tracing's instrumenter: the Azure SDK instrumentation
   // installs the OpenTelemetry one (its require hook does not run under jest, so patch the module directly).
-  const definitions = createAzureSdkInstrumentation({ enabled: false }).getModuleDefinitions();
+  const definitions = new AzureSdkInstrumentation({ enabled: false }).getModuleDefinitions();
   for (const d of definitions) d.patch?.(coreTracing as never);
 });
 afterAll(async () => {
