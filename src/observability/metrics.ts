@@ -21,12 +21,30 @@ export const METRIC_OPERATION_DURATION = 'messaging.client.operation.duration';
 
 let provider: MeterProvider | undefined;
 let instruments: Instruments | undefined;
+let enabled = false;
+
+/**
+ * True when `@opentelemetry/api` is installed and a meter provider is registered (its meter is not
+ * the API's no-op one). Cheap: a global lookup and an identity check per call.
+ */
+export function metricsEnabled(): boolean {
+  const otel = otelApi();
+  if (otel === null) return false;
+  const p = otel.metrics.getMeterProvider();
+  if (p !== provider) {
+    provider = p;
+    instruments = undefined;
+    enabled = p.getMeter(INSTRUMENTATION_SCOPE) !== otel.createNoopMeter();
+  }
+  return enabled;
+}
 
 function current(otel: typeof OtelApi): Instruments {
   const p = otel.metrics.getMeterProvider();
   if (p !== provider || instruments === undefined) {
     provider = p;
     const meter = p.getMeter(INSTRUMENTATION_SCOPE);
+    enabled = meter !== otel.createNoopMeter();
     instruments = {
       renewals: meter.createCounter(METRIC_LOCK_RENEWALS, { description: 'Session lock renewals (manual and automatic).', unit: '{renewal}' }),
       lockLosses: meter.createCounter(METRIC_LOCK_LOSSES, { description: 'Session locks lost (expired, detached or failed to renew).', unit: '{lock}' }),
@@ -58,9 +76,4 @@ export function recordSettlement(ms: number, attributes: Attributes): void {
   const otel = otelApi();
   if (otel === null) return;
   current(otel).settlementDuration.record(ms / 1000, attributes);
-}
-
-/** True when `@opentelemetry/api` is installed (metrics may be recorded; a no-op meter costs little). */
-export function metricsAvailable(): boolean {
-  return otelApi() !== null;
 }

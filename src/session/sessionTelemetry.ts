@@ -3,7 +3,7 @@ import type { Span } from '@opentelemetry/api';
 import { endSpan, SPAN_KIND, startSpan, tracingEnabled } from '../observability/tracing';
 import { tracingOperation } from '../observability/tracingOperation';
 import { ATTR, messageIdAttribute, messagingAttributes } from '../observability/tracingAttributes';
-import { metricsAvailable, recordLockLoss, recordRenewal, recordSettlement } from '../observability/metrics';
+import { metricsEnabled, recordLockLoss, recordRenewal, recordSettlement } from '../observability/metrics';
 import type { SessionMessage, SettlementKind } from './SessionMessage';
 import { receivedContext } from './traceReceived';
 
@@ -16,7 +16,8 @@ const SETTLE_OPERATION: Record<SettlementKind, string> = { complete: 'complete',
  * (measured on `scheduler`). Returns `settled$` itself when OpenTelemetry is absent.
  */
 export function traceSettlement(settled$: Observable<void>, message: SessionMessage, kind: SettlementKind, entityPath: string, sessionId: string, scheduler: SchedulerLike): Observable<void> {
-  if (!metricsAvailable()) return settled$;
+  const traced = tracingEnabled();
+  if (!traced && !metricsEnabled()) return settled$;
   const operation = SETTLE_OPERATION[kind];
   const attributes = messagingAttributes(operation, 'settle', entityPath, sessionId);
   const timed$ = new Observable<void>((subscriber) => {
@@ -33,7 +34,7 @@ export function traceSettlement(settled$: Observable<void>, message: SessionMess
       },
     });
   });
-  if (!tracingEnabled()) return timed$;
+  if (!traced) return timed$;
   const spanAttributes = { ...attributes };
   const id = messageIdAttribute(message.messageId);
   if (id !== undefined) spanAttributes[ATTR.messageId] = id;
@@ -55,12 +56,12 @@ export { endSpan as endRenewalSpan };
 
 /** Counts one renewal of the session's lock (failed when `error` is given). */
 export function countRenewal(entityPath: string, error?: unknown): void {
-  if (!metricsAvailable()) return;
+  if (!metricsEnabled()) return;
   recordRenewal({ [ATTR.destination]: entityPath }, error === undefined ? undefined : error instanceof Error ? error.name : 'Error');
 }
 
 /** Counts one lost lock (not a close) with its reason. */
 export function countLockLoss(entityPath: string, reason: string): void {
-  if (!metricsAvailable()) return;
+  if (!metricsEnabled()) return;
   recordLockLoss({ [ATTR.destination]: entityPath }, reason);
 }

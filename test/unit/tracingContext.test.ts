@@ -1,5 +1,6 @@
 import { trace } from '@opentelemetry/api';
 import { contextFromTraceparent, tracingEnabled } from '../../src/observability/tracing';
+import { metricsEnabled } from '../../src/observability/metrics';
 
 describe('contextFromTraceparent (Diagnostic-Id values)', () => {
   it('reads a W3C traceparent as a remote parent', () => {
@@ -40,7 +41,7 @@ describe('without @opentelemetry/api installed', () => {
       expect(isolated.otelApi()).toBeNull();
       expect(isolated.tracingEnabled()).toBe(false);
       expect(isolated.contextFromTraceparent('00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01')).toBeUndefined();
-      expect(metrics.metricsAvailable()).toBe(false);
+      expect(metrics.metricsEnabled()).toBe(false);
       expect(() => metrics.recordSettlement(5, {})).not.toThrow();
     });
     jest.dontMock('@opentelemetry/api');
@@ -48,5 +49,22 @@ describe('without @opentelemetry/api installed', () => {
 
   it('with the API but no provider registered, tracing is off', () => {
     expect(tracingEnabled()).toBe(false);
+  });
+});
+
+describe('metricsEnabled', () => {
+  it('is false with the API but no meter provider, true once one is registered', () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { metrics } = require('@opentelemetry/api') as typeof import('@opentelemetry/api');
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { MeterProvider } = require('@opentelemetry/sdk-metrics') as typeof import('@opentelemetry/sdk-metrics');
+    expect(metricsEnabled()).toBe(false);
+    metrics.setGlobalMeterProvider(new MeterProvider());
+    try {
+      expect(metricsEnabled()).toBe(true);
+    } finally {
+      metrics.disable();
+    }
+    expect(metricsEnabled()).toBe(false);
   });
 });
