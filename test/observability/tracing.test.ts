@@ -4,7 +4,7 @@ import { AggregationTemporality, DataPointType, InMemoryMetricExporter, MeterPro
 import { AzureSdkInstrumentation } from '@azure/opentelemetry-instrumentation-azure-sdk';
 import * as coreTracing from '@azure/core-tracing';
 import { ServiceBusClient as SdkClient } from '@azure/service-bus';
-import { concatMap, firstValueFrom, lastValueFrom, map, take, toArray } from 'rxjs';
+import { concatMap, filter, firstValueFrom, lastValueFrom, map, take, toArray } from 'rxjs';
 import { startEmulator, type EmulatorHandle } from '../../src/emulator';
 import { ServiceBusClient, type ReceivedMessage, type Session } from '../../src';
 
@@ -39,7 +39,7 @@ async function disableTelemetry(): Promise<void> {
 }
 
 beforeAll(async () => {
-  broker = await startEmulator({ port: 0, queues: [{ name: 'sq', requiresSession: true, lockDurationMs: 10_000 }] });
+  broker = await startEmulator({ port: 0, queues: [{ name: 'sq', requiresSession: true, lockDurationMs: 10_000 }, { name: 'short', requiresSession: true, lockDurationMs: 300 }] });
   // The official SDK traces through @azure/core-tracing's instrumenter: the Azure SDK instrumentation
   // installs the OpenTelemetry one (its require hook does not run under jest, so patch the module directly).
   const definitions = new AzureSdkInstrumentation({ enabled: false }).getModuleDefinitions();
@@ -170,6 +170,22 @@ describe('tracing: producer and consumer spans of one message in one trace', () 
       .filter((x) => x.descriptor.name === 'servicebus_rx.session.lock.renewals')
       .at(-1);
     expect(renewals?.dataPoints.map((p) => [p.attributes, p.value])).toEqual([[{ 'messaging.destination.name': 'sq' }, 1]]);
+  });
+
+  it('counts a lost lock with its reason', async () => {
+    enableTelemetry();
+    await lastValueFrom(ours.send('short', { body: 'x', sessionId: 'expiring' }));
+    const s = await firstValueFrom(ours.acceptSession('short', 'expiring'));
+    sessions.push(s);
+    const lost = await firstValueFrom(s.lock$.pipe(filter((state) => state.kind === 'lost')));
+    expect(lost.kind === 'lost' && lost.error.reason).toBe('expired');
+    await reader.forceFlush();
+    const losses = metricExporter
+      .getMetrics()
+      .flatMap((r) => r.scopeMetrics.flatMap((x) => x.metrics))
+      .filter((x) => x.descriptor.name === 'servicebus_rx.session.lock.losses')
+      .at(-1);
+    expect(losses?.dataPoints.map((p) => [p.attributes, p.value])).toEqual([[{ 'messaging.destination.name': 'short', 'servicebus_rx.lock.lost_reason': 'expired' }, 1]]);
   });
 
   it('records a failed settlement on its span', async () => {
