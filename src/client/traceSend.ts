@@ -13,7 +13,10 @@ import { ATTR, messageIdAttribute, messagingAttributes } from '../observability/
 export function traceSend(entityPath: string, encoded: readonly Message[], send: (messages: readonly Message[]) => Observable<void>): Observable<void> {
   if (!tracingEnabled()) return send(encoded);
   return defer(() => {
-    const attributes = messagingAttributes('send', 'send', entityPath, encoded[0]?.group_id);
+    // The session id when every message has the same one.
+    const sessionId = encoded[0]?.group_id;
+    const oneSession = sessionId !== undefined && encoded.every((m) => m.group_id === sessionId);
+    const attributes = messagingAttributes('send', 'send', entityPath, oneSession ? sessionId : undefined);
     if (encoded.length > 1) attributes[ATTR.batchCount] = encoded.length;
     else {
       const id = messageIdAttribute(encoded[0]?.message_id);

@@ -151,6 +151,26 @@ describe('tracing: producer and consumer spans of one message in one trace', () 
     expect(only('complete sq').spanContext().traceId).toBe(producer.spanContext().traceId);
   });
 
+  it('a batch send: one producer span, every message stamped with it, no session id when the batch spans sessions', async () => {
+    enableTelemetry();
+    await lastValueFrom(
+      ours.send('sq', [
+        { body: 1, sessionId: 'batch-a' },
+        { body: 2, sessionId: 'batch-b' },
+        { body: 3, sessionId: 'batch-a', applicationProperties: { 'Diagnostic-Id': '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01' } },
+      ]),
+    );
+    const send = only('send sq');
+    expect(send.attributes['messaging.batch.message_count']).toBe(3);
+    expect(send.attributes['messaging.servicebus.session.id']).toBeUndefined();
+    const a = await takeAndComplete(await accept('batch-a'), 2);
+    const b = await takeAndComplete(await accept('batch-b'), 1);
+    const own = `00-${send.spanContext().traceId}-${send.spanContext().spanId}-01`;
+    // A Diagnostic-Id set by the application is kept, and its receive span joins that trace.
+    expect([...a, ...b].map((m) => m.applicationProperties['Diagnostic-Id'])).toEqual([own, '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01', own]);
+    expect(finished('receive sq').map((r) => r.spanContext().traceId).sort()).toEqual(['0af7651916cd43dd8448eb211c80319c', send.spanContext().traceId, send.spanContext().traceId].sort());
+  });
+
   it('traces renewals and state operations, and counts renewals', async () => {
     enableTelemetry();
     await lastValueFrom(ours.send('sq', { body: 'x', sessionId: 'ops' }));
