@@ -151,6 +151,24 @@ describe('tracing: producer and consumer spans of one message in one trace', () 
     expect(only('complete sq').spanContext().traceId).toBe(producer.spanContext().traceId);
   });
 
+  it('servicebus-rx → official SDK: the SDK’s process span links to our send span (it reads our Diagnostic-Id)', async () => {
+    enableTelemetry();
+    await lastValueFrom(ours.send('sq', { body: 'to-sdk', sessionId: 'rx-sdk' }));
+    const send = only('send sq');
+    const sdk = new SdkClient(broker.connectionString);
+    try {
+      const receiver = await sdk.acceptSession('sq', 'rx-sdk');
+      const [m] = await receiver.receiveMessages(1, { maxWaitTimeInMs: 5_000 });
+      await receiver.completeMessage(m as never);
+      await receiver.close();
+    } finally {
+      await sdk.close();
+    }
+    const processed = finished('BatchingReceiverLite.process');
+    expect(processed).toHaveLength(1);
+    expect(processed[0]?.links.map((l) => [l.context.traceId, l.context.spanId])).toEqual([[send.spanContext().traceId, send.spanContext().spanId]]);
+  });
+
   it('a batch send: one producer span, every message stamped with it, no session id when the batch spans sessions', async () => {
     enableTelemetry();
     await lastValueFrom(
