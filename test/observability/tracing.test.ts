@@ -39,7 +39,7 @@ async function disableTelemetry(): Promise<void> {
 }
 
 beforeAll(async () => {
-  broker = await startEmulator({ port: 0, queues: [{ name: 'sq', requiresSession: true, lockDurationMs: 10_000 }, { name: 'short', requiresSession: true, lockDurationMs: 300 }] });
+  broker = await startEmulator({ port: 0, queues: [{ name: 'sq', requiresSession: true, lockDurationMs: 10_000 }, { name: 'short', requiresSession: true, lockDurationMs: 300 }], topics: [{ name: 'tp', subscriptions: [{ name: 'sub', requiresSession: true, lockDurationMs: 10_000 }] }] });
   // The official SDK traces through @azure/core-tracing's instrumenter: the Azure SDK instrumentation
   // installs the OpenTelemetry one (its require hook does not run under jest, so patch the module directly).
   const definitions = new AzureSdkInstrumentation({ enabled: false }).getModuleDefinitions();
@@ -167,6 +167,19 @@ describe('tracing: producer and consumer spans of one message in one trace', () 
     const processed = finished('BatchingReceiverLite.process');
     expect(processed).toHaveLength(1);
     expect(processed[0]?.links.map((l) => [l.context.traceId, l.context.spanId])).toEqual([[send.spanContext().traceId, send.spanContext().spanId]]);
+  });
+
+  it('topic → session-enabled subscription: send to the topic and receive from the subscription in one trace', async () => {
+    enableTelemetry();
+    await lastValueFrom(ours.send('tp', { body: 'fan', sessionId: 'topic-s' }));
+    const s = await firstValueFrom(ours.acceptSession({ topic: 'tp', subscription: 'sub' }, 'topic-s'));
+    sessions.push(s);
+    await takeAndComplete(s, 1);
+    const send = only('send tp');
+    const receive = only('receive tp/Subscriptions/sub');
+    expect(receive.parentSpanContext?.spanId).toBe(send.spanContext().spanId);
+    expect(receive.spanContext().traceId).toBe(send.spanContext().traceId);
+    expect(receive.attributes['messaging.destination.name']).toBe('tp/Subscriptions/sub');
   });
 
   it('a batch send: one producer span, every message stamped with it, no session id when the batch spans sessions', async () => {
