@@ -16,6 +16,7 @@ import { receiveRawTransfers } from './rhea/receiveRawTransfers';
 import { acceptConnection } from './transport/acceptConnection';
 import { corkPerTick } from './transport/corkPerTick';
 import type { FrameLimits } from './transport/FrameGuard';
+import { sniffProtocol } from './http/sniffProtocol';
 import { Conditions, type AmqpError } from './wire/conditions';
 
 const CBS_NODE = '$cbs';
@@ -41,7 +42,11 @@ export class EmulatorServer {
   private server: Server | undefined;
   private closing: Promise<void> | undefined;
 
-  constructor(private readonly broker: Broker) {
+  constructor(
+    private readonly broker: Broker,
+    /** Takes connections whose first bytes are an HTTP request; without it every connection is AMQP. */
+    private readonly http?: (socket: Socket) => void,
+  ) {
     this.guard = guardWith(broker.warn);
     this.container = create_container({
       id: 'servicebus-rx-emulator',
@@ -55,7 +60,7 @@ export class EmulatorServer {
 
   /** Starts listening; resolves with the bound address. */
   async listen(port: number, host: string): Promise<AddressInfo> {
-    const server = createServer((socket) => this.accept(socket));
+    const server = createServer((socket) => this.route(socket));
     this.server = server;
     await new Promise<void>((resolve, reject) => {
       server.once('listening', resolve);
@@ -64,6 +69,15 @@ export class EmulatorServer {
     });
     server.on('error', (error: Error) => this.broker.warn(`Emulator listener error: ${error.message}`));
     return server.address() as AddressInfo;
+  }
+
+  /** A new socket: to the HTTP side when its first bytes are an HTTP request (and there is one), else AMQP. */
+  private route(socket: Socket): void {
+    const http = this.http;
+    if (http === undefined) return this.accept(socket);
+    this.sockets.add(socket); // closed with the others while still being sniffed
+    socket.once('close', () => this.sockets.delete(socket));
+    sniffProtocol(socket, this.broker.clock, (protocol, sniffed) => (protocol === 'http' ? http(sniffed) : this.accept(sniffed)));
   }
 
   /** A new client socket: a rhea server connection behind a frame guard. */

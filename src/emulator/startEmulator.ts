@@ -5,6 +5,7 @@ import { Broker } from './Broker';
 import type { EmulatorOptions } from './config/EmulatorOptions';
 import type { EmulatorHandle } from './EmulatorHandle';
 import { EmulatorServer } from './EmulatorServer';
+import { startHttpSide } from './http/startHttpSide';
 import { resolveQueues } from './resolveQueues';
 
 const DEFAULT_KEY_NAME = 'RootManageSharedAccessKey';
@@ -31,21 +32,27 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const keyName = options.sasKeyName ?? DEFAULT_KEY_NAME;
   const key = options.sasKey ?? DEFAULT_KEY;
   const broker = new Broker(queues, { keyName, key }, options.scheduler ?? asyncScheduler, warn);
-  const server = new EmulatorServer(broker);
+  const http = startHttpSide(broker);
+  const server = new EmulatorServer(broker, (socket) => http.accept(socket));
   const host = options.host ?? DEFAULT_HOST;
   let port: number;
+  let httpPort: number | undefined;
   try {
     port = (await server.listen(options.port ?? 0, host)).port;
+    if (options.httpPort !== undefined) httpPort = (await http.listen(options.httpPort, host)).port;
   } catch (error: unknown) {
-    await server.close();
+    await Promise.all([server.close(), http.close()]);
     throw error;
   }
   const endpointHost = isLoopbackOrAny(host) ? 'localhost' : host.includes(':') ? `[${host}]` : host;
   return {
+    http: { inspectorUrl: `http://${endpointHost}:${httpPort ?? port}/`, port: httpPort },
     port,
     host,
     connectionString: `Endpoint=sb://${endpointHost}:${port};SharedAccessKeyName=${keyName};SharedAccessKey=${key};UseDevelopmentEmulator=true;`,
-    close: () => server.close(),
+    close: async () => {
+      await Promise.all([server.close(), http.close()]);
+    },
     injectFault: (operation, fault) => broker.faults.inject(operation, fault),
     stats: () => server.stats(),
   };

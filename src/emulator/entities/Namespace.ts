@@ -17,15 +17,30 @@ const MANAGEMENT_SUFFIX = '/$management';
 export class Namespace {
   private readonly byName = new Map<string, Queue>();
 
-  constructor(queues: readonly ResolvedQueueOptions[], services: BrokerServices) {
-    for (const options of queues) {
-      const key = options.name.toLowerCase();
-      const deadLetterQueue = new Queue(
-        { ...options, name: `${options.name}/$DeadLetterQueue`, requiresSession: false, maxDeliveryCount: Number.POSITIVE_INFINITY },
-        services,
-      );
-      this.byName.set(key, new Queue(options, services, deadLetterQueue));
-    }
+  constructor(
+    queues: readonly ResolvedQueueOptions[],
+    private readonly services: BrokerServices,
+  ) {
+    for (const options of queues) this.addQueue(options);
+  }
+
+  /** Adds a queue (and its dead-letter queue); the caller has checked that the name is free. */
+  addQueue(options: ResolvedQueueOptions): Queue {
+    const deadLetterQueue = new Queue(
+      { ...options, name: `${options.name}/$DeadLetterQueue`, requiresSession: false, maxDeliveryCount: Number.POSITIVE_INFINITY },
+      this.services,
+    );
+    const queue = new Queue(options, this.services, deadLetterQueue);
+    this.byName.set(options.name.toLowerCase(), queue);
+    return queue;
+  }
+
+  /** Forgets queue `name` (case-insensitive); new links and put-tokens for it then find nothing. */
+  removeQueue(name: string): Queue | undefined {
+    const key = name.toLowerCase();
+    const queue = this.byName.get(key);
+    this.byName.delete(key);
+    return queue;
   }
 
   /** Every queue (not the dead-letter queues), in configuration order. */

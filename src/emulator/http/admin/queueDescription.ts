@@ -1,0 +1,150 @@
+import { EmulatorConfigError } from '../../config/EmulatorConfigError';
+import type { QueueOptions } from '../../config/EmulatorOptions';
+import { parseIsoDuration } from '../../config/parseIsoDuration';
+import { maxLockDurationMs, minLockDurationMs } from '../../config/queueDefaults';
+import type { QueueStats } from '../../EmulatorHandle';
+import type { ResolvedQueueOptions } from '../../entities/ResolvedQueueOptions';
+import { AdminError } from './AdminError';
+import { SB_NS, tag, XSI_NS } from './atom';
+import { formatIsoDuration, MAX_ISO_DURATION } from './isoDuration';
+import { child, localName, type XmlElement } from './xml';
+
+/**
+ * Settings the broker stores and echoes but that change nothing in its behaviour, with their Service
+ * Bus defaults (the SDK requires most of them in every description it reads).
+ */
+export const inertQueueDefaults: Readonly<Record<string, string>> = {
+  MaxSizeInMegabytes: '1024',
+  DuplicateDetectionHistoryTimeWindow: 'PT10M',
+  EnableBatchedOperations: 'true',
+  AutoDeleteOnIdle: MAX_ISO_DURATION,
+  EnablePartitioning: 'false',
+  EnableExpress: 'false',
+  MaxMessageSizeInKilobytes: '256',
+};
+
+/** What a `QueueDescription` asks for: the queue's options and the inert settings to echo. */
+export interface RequestedQueue {
+  readonly options: QueueOptions;
+  readonly inert: Readonly<Record<string, string>>;
+  readonly userMetadata: string | undefined;
+}
+
+/**
+ * Reads the `QueueDescription` of a create or update request. Absent fields take Service Bus defaults.
+ *
+ * @throws AdminError 400 naming the field for a malformed value, a lock duration out of range, or a
+ * setting whose behaviour the broker does not have (duplicate detection, forwarding, a disabled status).
+ */
+export function readQueueDescription(description: XmlElement, name: string): RequestedQueue {
+  const text = (field: string): string | undefined => {
+    const element = child(description, field);
+    return element === undefined ? undefined : element.text.trim();
+  };
+  const bool = (field: string): boolean | undefined => {
+    const value = text(field);
+    if (value === undefined || value === '') return undefined;
+    if (value !== 'true' && value !== 'false') throw new AdminError(400, `${field} must be 'true' or 'false'; got '${value}'.`);
+    return value === 'true';
+  };
+  const duration = (field: string): number | undefined => {
+    const value = text(field);
+    if (value === undefined || value === '') return undefined;
+    if (value === MAX_ISO_DURATION) return Number.POSITIVE_INFINITY;
+    try {
+      return parseIsoDuration(value, field);
+    } catch (error: unknown) {
+      if (error instanceof EmulatorConfigError) throw new AdminError(400, `${field} '${value}' is not an ISO 8601 duration.`, { cause: error });
+      throw error;
+    }
+  };
+  const lockDurationMs = duration('LockDuration');
+  if (lockDurationMs !== undefined && (lockDurationMs < minLockDurationMs || lockDurationMs > maxLockDurationMs)) {
+    throw new AdminError(400, `LockDuration must be between ${formatIsoDuration(minLockDurationMs)} and ${formatIsoDuration(maxLockDurationMs)}.`);
+  }
+  const maxDeliveryCountText = text('MaxDeliveryCount');
+  const maxDeliveryCount = maxDeliveryCountText === undefined || maxDeliveryCountText === '' ? undefined : Number(maxDeliveryCountText);
+  if (maxDeliveryCount !== undefined && !(Number.isInteger(maxDeliveryCount) && maxDeliveryCount >= 1)) {
+    throw new AdminError(400, `MaxDeliveryCount must be an integer of at least 1; got '${maxDeliveryCountText}'.`);
+  }
+  const ttl = duration('DefaultMessageTimeToLive');
+  if (ttl !== undefined && ttl <= 0) throw new AdminError(400, 'DefaultMessageTimeToLive must be positive.');
+  if (bool('RequiresDuplicateDetection') === true) throw new AdminError(400, 'RequiresDuplicateDetection: duplicate detection is not supported by this emulator.');
+  for (const field of ['ForwardTo', 'ForwardDeadLetteredMessagesTo']) {
+    if ((text(field) ?? '') !== '') throw new AdminError(400, `${field}: forwarding is not supported by this emulator's queues.`);
+  }
+  const status = text('Status');
+  if (status !== undefined && status !== '' && status !== 'Active') throw new AdminError(400, `Status '${status}' is not supported: queues are always Active.`);
+  const inert: Record<string, string> = {};
+  for (const [field, fallback] of Object.entries(inertQueueDefaults)) {
+    const value = text(field);
+    inert[field] = value === undefined || value === '' ? fallback : value;
+  }
+  for (const field of ['EnableBatchedOperations', 'EnablePartitioning', 'EnableExpress']) bool(field);
+  for (const field of ['DuplicateDetectionHistoryTimeWindow', 'AutoDeleteOnIdle']) duration(field);
+  const options: QueueOptions = {
+    name,
+    ...(bool('RequiresSession') !== undefined && { requiresSession: bool('RequiresSession') as boolean }),
+    ...(lockDurationMs !== undefined && { lockDurationMs }),
+    ...(maxDeliveryCount !== undefined && { maxDeliveryCount }),
+    ...(ttl !== undefined && { defaultMessageTimeToLiveMs: ttl }),
+    ...(bool('DeadLetteringOnMessageExpiration') !== undefined && { deadLetteringOnMessageExpiration: bool('DeadLetteringOnMessageExpiration') as boolean }),
+  };
+  return { options, inert, userMetadata: text('UserMetadata') };
+}
+
+/** The description element of an entry's content (`QueueDescription`, `TopicDescription`, …), if any. */
+export function descriptionOf(entry: XmlElement): XmlElement | undefined {
+  if (localName(entry.name) !== 'entry') return undefined;
+  return child(entry, 'content')?.children[0];
+}
+
+/** Times and echoed settings the administration side keeps per queue. */
+export interface QueueRecord {
+  readonly createdAt: number;
+  updatedAt: number;
+  accessedAt: number;
+  inert: Readonly<Record<string, string>>;
+  userMetadata: string | undefined;
+}
+
+/** A queue's `QueueDescription` with its settings, runtime counts and times, in the order Service Bus writes them. */
+export function writeQueueDescription(options: ResolvedQueueOptions, record: QueueRecord, stats: QueueStats, sizeInBytes: number): string {
+  const inert = record.inert;
+  const time = (ms: number): string => new Date(ms).toISOString();
+  const total = stats.active + stats.deferred + stats.scheduled + stats.deadLettered;
+  const counts =
+    `<CountDetails xmlns:d2p1="http://schemas.microsoft.com/netservices/2011/06/servicebus">` +
+    `${tag('d2p1:ActiveMessageCount', stats.active)}${tag('d2p1:DeadLetterMessageCount', stats.deadLettered)}` +
+    `${tag('d2p1:ScheduledMessageCount', stats.scheduled)}${tag('d2p1:TransferMessageCount', 0)}${tag('d2p1:TransferDeadLetterMessageCount', 0)}` +
+    `</CountDetails>`;
+  return (
+    `<QueueDescription xmlns="${SB_NS}" xmlns:i="${XSI_NS}">` +
+    tag('LockDuration', formatIsoDuration(options.lockDurationMs)) +
+    tag('MaxSizeInMegabytes', inert['MaxSizeInMegabytes'] ?? '1024') +
+    tag('RequiresDuplicateDetection', false) +
+    tag('RequiresSession', options.requiresSession) +
+    tag('DefaultMessageTimeToLive', formatIsoDuration(options.defaultMessageTimeToLiveMs)) +
+    tag('DeadLetteringOnMessageExpiration', options.deadLetteringOnMessageExpiration) +
+    tag('DuplicateDetectionHistoryTimeWindow', inert['DuplicateDetectionHistoryTimeWindow'] ?? 'PT10M') +
+    tag('MaxDeliveryCount', options.maxDeliveryCount) +
+    tag('EnableBatchedOperations', inert['EnableBatchedOperations'] ?? 'true') +
+    tag('SizeInBytes', sizeInBytes) +
+    tag('MessageCount', total) +
+    tag('IsAnonymousAccessible', false) +
+    '<AuthorizationRules/>' +
+    tag('Status', 'Active') +
+    tag('CreatedAt', time(record.createdAt)) +
+    tag('UpdatedAt', time(record.updatedAt)) +
+    tag('AccessedAt', time(record.accessedAt)) +
+    tag('SupportOrdering', true) +
+    counts +
+    tag('AutoDeleteOnIdle', inert['AutoDeleteOnIdle'] ?? MAX_ISO_DURATION) +
+    tag('EnablePartitioning', inert['EnablePartitioning'] ?? 'false') +
+    tag('EntityAvailabilityStatus', 'Available') +
+    tag('EnableExpress', inert['EnableExpress'] ?? 'false') +
+    (record.userMetadata === undefined ? '' : tag('UserMetadata', record.userMetadata)) +
+    tag('MaxMessageSizeInKilobytes', inert['MaxMessageSizeInKilobytes'] ?? '256') +
+    `</QueueDescription>`
+  );
+}
