@@ -12,6 +12,8 @@ export interface EmulatorArgs {
   readonly host: string;
   /** Path of a `Config.json`, when given. */
   readonly configFile: string | undefined;
+  /** `--http-port N`: a port of its own for the HTTP side (it is always on `port` too). */
+  readonly httpPort: number | undefined;
 }
 
 /** Default port of the CLI (the AMQP port; the SDK's default for `UseDevelopmentEmulator=true`). */
@@ -20,12 +22,12 @@ export const defaultCliPort = 5672;
 export const defaultCliHost = '127.0.0.1';
 
 /**
- * Parses the arguments after `emulator` (`--port N`, `--host H`, `--config FILE`, `--help`; `--opt=value` works too).
+ * Parses the arguments after `emulator` (`--port N`, `--host H`, `--config FILE`, `--http-port N`, `--help`; `--opt=value` works too).
  * @throws UsageError (one-line message) for an unknown option, a positional argument, a missing value,
  *   a port that is not an integer from 0 to 65535 or an empty host / config path.
  */
 export function parseEmulatorArgs(argv: readonly string[]): EmulatorArgs {
-  let values: { port?: string; host?: string; config?: string; help?: boolean };
+  let values: { port?: string; host?: string; config?: string; help?: boolean; 'http-port'?: string };
   try {
     ({ values } = parseArgs({
       args: [...argv],
@@ -34,6 +36,7 @@ export function parseEmulatorArgs(argv: readonly string[]): EmulatorArgs {
         host: { type: 'string' },
         config: { type: 'string', short: 'c' },
         help: { type: 'boolean', short: 'h' },
+        'http-port': { type: 'string' },
       },
       strict: true,
       allowPositionals: false,
@@ -41,19 +44,20 @@ export function parseEmulatorArgs(argv: readonly string[]): EmulatorArgs {
   } catch (cause) {
     throw new UsageError(firstSentence(cause), emulatorUsage);
   }
-  if (values.help === true) return { help: true, port: defaultCliPort, host: defaultCliHost, configFile: undefined };
+  if (values.help === true) return { help: true, port: defaultCliPort, host: defaultCliHost, configFile: undefined, httpPort: undefined };
   return {
     help: false,
     port: values.port === undefined ? defaultCliPort : parsePort(values.port),
     host: values.host === undefined ? defaultCliHost : nonEmpty('--host', values.host),
     configFile: values.config === undefined ? undefined : nonEmpty('--config', values.config),
+    httpPort: values['http-port'] === undefined ? undefined : parsePort(values['http-port'], '--http-port'),
   };
 }
 
-function parsePort(text: string): number {
+function parsePort(text: string, option = '--port'): number {
   const port = /^\d{1,5}$/.test(text) ? Number(text) : NaN;
   if (!(port >= 0 && port <= 65_535)) {
-    throw new UsageError(`invalid --port ${JSON.stringify(text)}: expected an integer from 0 to 65535`, emulatorUsage);
+    throw new UsageError(`invalid ${option} ${JSON.stringify(text)}: expected an integer from 0 to 65535`, emulatorUsage);
   }
   return port;
 }
