@@ -32,14 +32,16 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const keyName = options.sasKeyName ?? DEFAULT_KEY_NAME;
   const key = options.sasKey ?? DEFAULT_KEY;
   const broker = new Broker(queues, { keyName, key }, options.scheduler ?? asyncScheduler, warn);
-  const http = startHttpSide(broker);
-  const server = new EmulatorServer(broker, (socket) => http.accept(socket));
+  // The HTTP side reads the server's connection count; the server hands it HTTP sockets.
+  let server: EmulatorServer | undefined = undefined;
+  const http = startHttpSide(broker, () => server?.stats().connections ?? 0);
+  server = new EmulatorServer(broker, (socket) => http.front.accept(socket));
   const host = options.host ?? DEFAULT_HOST;
   let port: number;
   let httpPort: number | undefined;
   try {
     port = (await server.listen(options.port ?? 0, host)).port;
-    if (options.httpPort !== undefined) httpPort = (await http.listen(options.httpPort, host)).port;
+    if (options.httpPort !== undefined) httpPort = (await http.front.listen(options.httpPort, host)).port;
   } catch (error: unknown) {
     await Promise.all([server.close(), http.close()]);
     throw error;
