@@ -1,11 +1,10 @@
-import { EmulatorConfigError } from '../../config/EmulatorConfigError';
 import type { QueueOptions } from '../../config/EmulatorOptions';
-import { parseIsoDuration } from '../../config/parseIsoDuration';
 import { maxLockDurationMs, minLockDurationMs } from '../../config/queueDefaults';
 import type { QueueStats } from '../../EmulatorHandle';
 import type { ResolvedQueueOptions } from '../../entities/ResolvedQueueOptions';
 import { AdminError } from './AdminError';
 import { SB_NS, tag, XSI_NS } from './atom';
+import { DescriptionFields } from './DescriptionFields';
 import { formatIsoDuration, MAX_ISO_DURATION } from './isoDuration';
 import { child, localName, type XmlElement } from './xml';
 
@@ -37,61 +36,41 @@ export interface RequestedQueue {
  * setting whose behaviour the broker does not have (duplicate detection, forwarding, a disabled status).
  */
 export function readQueueDescription(description: XmlElement, name: string): RequestedQueue {
-  const text = (field: string): string | undefined => {
-    const element = child(description, field);
-    return element === undefined ? undefined : element.text.trim();
-  };
-  const bool = (field: string): boolean | undefined => {
-    const value = text(field);
-    if (value === undefined || value === '') return undefined;
-    if (value !== 'true' && value !== 'false') throw new AdminError(400, `${field} must be 'true' or 'false'; got '${value}'.`);
-    return value === 'true';
-  };
-  const duration = (field: string): number | undefined => {
-    const value = text(field);
-    if (value === undefined || value === '') return undefined;
-    if (value === MAX_ISO_DURATION) return Number.POSITIVE_INFINITY;
-    try {
-      return parseIsoDuration(value, field);
-    } catch (error: unknown) {
-      if (error instanceof EmulatorConfigError) throw new AdminError(400, `${field} '${value}' is not an ISO 8601 duration.`, { cause: error });
-      throw error;
-    }
-  };
-  const lockDurationMs = duration('LockDuration');
+  const fields = new DescriptionFields(description);
+  const lockDurationMs = fields.duration('LockDuration');
   if (lockDurationMs !== undefined && (lockDurationMs < minLockDurationMs || lockDurationMs > maxLockDurationMs)) {
     throw new AdminError(400, `LockDuration must be between ${formatIsoDuration(minLockDurationMs)} and ${formatIsoDuration(maxLockDurationMs)}.`);
   }
-  const maxDeliveryCountText = text('MaxDeliveryCount');
-  const maxDeliveryCount = maxDeliveryCountText === undefined || maxDeliveryCountText === '' ? undefined : Number(maxDeliveryCountText);
-  if (maxDeliveryCount !== undefined && !(Number.isInteger(maxDeliveryCount) && maxDeliveryCount >= 1)) {
-    throw new AdminError(400, `MaxDeliveryCount must be an integer of at least 1; got '${maxDeliveryCountText}'.`);
-  }
-  const ttl = duration('DefaultMessageTimeToLive');
+  const maxDeliveryCount = fields.positiveInteger('MaxDeliveryCount');
+  const ttl = fields.duration('DefaultMessageTimeToLive');
   if (ttl !== undefined && ttl <= 0) throw new AdminError(400, 'DefaultMessageTimeToLive must be positive.');
-  if (bool('RequiresDuplicateDetection') === true) throw new AdminError(400, 'RequiresDuplicateDetection: duplicate detection is not supported by this emulator.');
+  if (fields.bool('RequiresDuplicateDetection') === true) throw new AdminError(400, 'RequiresDuplicateDetection: duplicate detection is not supported by this emulator.');
   for (const field of ['ForwardTo', 'ForwardDeadLetteredMessagesTo']) {
-    if ((text(field) ?? '') !== '') throw new AdminError(400, `${field}: forwarding is not supported by this emulator's queues.`);
+    if (fields.text(field) !== undefined) throw new AdminError(400, `${field}: forwarding is not supported by this emulator's queues.`);
   }
-  const status = text('Status');
-  if (status !== undefined && status !== '' && status !== 'Active') throw new AdminError(400, `Status '${status}' is not supported: queues are always Active.`);
-  const inert: Record<string, string> = {};
-  for (const [field, fallback] of Object.entries(inertQueueDefaults)) {
-    const value = text(field);
-    inert[field] = value === undefined || value === '' ? fallback : value;
-  }
-  for (const field of ['EnableBatchedOperations', 'EnablePartitioning', 'EnableExpress']) bool(field);
-  for (const field of ['DuplicateDetectionHistoryTimeWindow', 'AutoDeleteOnIdle']) duration(field);
+  const status = fields.text('Status');
+  if (status !== undefined && status !== 'Active') throw new AdminError(400, `Status '${status}' is not supported: queues are always Active.`);
+  const inert = fields.inert(inertQueueDefaults, INERT_KINDS);
+  const requiresSession = fields.bool('RequiresSession');
+  const deadLettering = fields.bool('DeadLetteringOnMessageExpiration');
   const options: QueueOptions = {
     name,
-    ...(bool('RequiresSession') !== undefined && { requiresSession: bool('RequiresSession') as boolean }),
+    ...(requiresSession !== undefined && { requiresSession }),
     ...(lockDurationMs !== undefined && { lockDurationMs }),
     ...(maxDeliveryCount !== undefined && { maxDeliveryCount }),
     ...(ttl !== undefined && { defaultMessageTimeToLiveMs: ttl }),
-    ...(bool('DeadLetteringOnMessageExpiration') !== undefined && { deadLetteringOnMessageExpiration: bool('DeadLetteringOnMessageExpiration') as boolean }),
+    ...(deadLettering !== undefined && { deadLetteringOnMessageExpiration: deadLettering }),
   };
-  return { options, inert, userMetadata: text('UserMetadata') };
+  return { options, inert, userMetadata: fields.text('UserMetadata') };
 }
+
+const INERT_KINDS = {
+  EnableBatchedOperations: 'bool',
+  EnablePartitioning: 'bool',
+  EnableExpress: 'bool',
+  DuplicateDetectionHistoryTimeWindow: 'duration',
+  AutoDeleteOnIdle: 'duration',
+} as const;
 
 /** The description element of an entry's content (`QueueDescription`, `TopicDescription`, …), if any. */
 export function descriptionOf(entry: XmlElement): XmlElement | undefined {
