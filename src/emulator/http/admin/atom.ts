@@ -53,3 +53,13 @@ export function errorXml(status: number, detail: string): string {
 export function tag(name: string, value: string | number | boolean): string {
   return `<${name}>${escapeXml(String(value))}</${name}>`;
 }
+
+/** Message counts in the form the SDK reads (`CountDetails` with exactly one `xmlns:` prefix). */
+export function countDetails(counts: { readonly active: number; readonly deadLettered: number; readonly scheduled: number }): string {
+  return (
+    `<CountDetails xmlns:d2p1="http://schemas.microsoft.com/netservices/2011/06/servicebus">` +
+    `${tag('d2p1:ActiveMessageCount', counts.active)}${tag('d2p1:DeadLetterMessageCount', counts.deadLettered)}` +
+    `${tag('d2p1:ScheduledMessageCount', counts.scheduled)}${tag('d2p1:TransferMessageCount', 0)}${tag('d2p1:TransferDeadLetterMessageCount', 0)}` +
+    `</CountDetails>`
+  );
+}

@@ -3,7 +3,7 @@ import { maxLockDurationMs, minLockDurationMs } from '../../config/queueDefaults
 import type { QueueStats } from '../../EmulatorHandle';
 import type { ResolvedQueueOptions } from '../../entities/ResolvedQueueOptions';
 import { AdminError } from './AdminError';
-import { SB_NS, tag, XSI_NS } from './atom';
+import { countDetails, SB_NS, tag, XSI_NS } from './atom';
 import { DescriptionFields } from './DescriptionFields';
 import { formatIsoDuration, MAX_ISO_DURATION } from './isoDuration';
 import { child, localName, type XmlElement } from './xml';
@@ -92,11 +92,6 @@ export function writeQueueDescription(options: ResolvedQueueOptions, record: Que
   const inert = record.inert;
   const time = (ms: number): string => new Date(ms).toISOString();
   const total = stats.active + stats.deferred + stats.scheduled + stats.deadLettered;
-  const counts =
-    `<CountDetails xmlns:d2p1="http://schemas.microsoft.com/netservices/2011/06/servicebus">` +
-    `${tag('d2p1:ActiveMessageCount', stats.active)}${tag('d2p1:DeadLetterMessageCount', stats.deadLettered)}` +
-    `${tag('d2p1:ScheduledMessageCount', stats.scheduled)}${tag('d2p1:TransferMessageCount', 0)}${tag('d2p1:TransferDeadLetterMessageCount', 0)}` +
-    `</CountDetails>`;
   return (
     `<QueueDescription xmlns="${SB_NS}" xmlns:i="${XSI_NS}">` +
     tag('LockDuration', formatIsoDuration(options.lockDurationMs)) +
@@ -117,7 +112,7 @@ export function writeQueueDescription(options: ResolvedQueueOptions, record: Que
     tag('UpdatedAt', time(record.updatedAt)) +
     tag('AccessedAt', time(record.accessedAt)) +
     tag('SupportOrdering', true) +
-    counts +
+    countDetails(stats) +
     tag('AutoDeleteOnIdle', inert['AutoDeleteOnIdle'] ?? MAX_ISO_DURATION) +
     tag('EnablePartitioning', inert['EnablePartitioning'] ?? 'false') +
     tag('EntityAvailabilityStatus', 'Available') +
