@@ -20,10 +20,18 @@ export interface EntityCounts {
   readonly deadLettered: number;
 }
 
-/** One entity a client can receive from (a queue). */
+/**
+ * One entity: a queue, a topic (which only takes messages: its counts are its scheduled messages and
+ * `subscriptions` names its subscriptions) or a subscription (receive only: sends go to its topic).
+ */
 export interface EntityView {
-  /** Entity path, as clients address it. */
+  readonly kind: 'queue' | 'topic' | 'subscription';
+  /** Entity path, as clients address it (`orders`, `events`, `events/Subscriptions/audit`). */
   readonly path: string;
+  /** For a subscription: its topic. */
+  readonly topic?: string;
+  /** For a topic: its subscriptions' names. */
+  readonly subscriptions?: readonly string[];
   readonly requiresSession: boolean;
   readonly lockDurationMs: number;
   readonly maxDeliveryCount: number;

@@ -49,6 +49,7 @@ function entityView(queue: Queue, owners: ConnectionNumbers): EntityView {
     });
   }
   return {
+    kind: 'queue',
     path: queue.name,
     requiresSession: queue.requiresSession,
     lockDurationMs: queue.options.lockDurationMs,

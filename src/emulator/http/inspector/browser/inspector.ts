@@ -64,8 +64,8 @@ function parseProperties(text: string): Record<string, string> {
   return properties;
 }
 
-/** The parts of an entity's section that stay across snapshots (so a half-typed message survives). */
-function entitySection(entity: EntityView): HTMLElement {
+/** The send form of a queue or topic (kept across snapshots, so a half-typed message survives). */
+function sendForm(entity: EntityView): HTMLElement {
   const result = el('span', { class: 'result' });
   const body = el('textarea', { name: 'body', placeholder: 'message body' });
   const sessionId = el('input', { name: 'sessionId', placeholder: entity.requiresSession ? 'session id (required)' : 'session id' });
@@ -80,21 +80,42 @@ function entitySection(entity: EntityView): HTMLElement {
       }),
     );
   });
+  return form;
+}
+
+/** An entity's section: the parts that stay across snapshots, with places for the parts each snapshot fills. */
+function entitySection(entity: EntityView): HTMLElement {
+  const counts = el('div', { class: 'counts' });
+  const shown = entity.kind === 'topic' ? (['scheduled'] as const) : (['active', 'locked', 'deferred', 'scheduled', 'deadLettered'] as const);
+  for (const name of shown) {
+    counts.append(el('div', { class: 'count', 'data-count': name }, el('b', {}, '0'), el('span', {}, name === 'deadLettered' ? 'dead-lettered' : name)));
+  }
+  const tags: HTMLElement[] = [el('span', { class: 'tag' }, entity.kind)];
+  if (entity.requiresSession) tags.push(el('span', { class: 'tag' }, 'sessions'));
+  if (entity.kind !== 'topic') {
+    tags.push(el('span', { class: 'tag' }, `lock ${entity.lockDurationMs / 1000} s`), el('span', { class: 'tag' }, `max deliveries ${entity.maxDeliveryCount}`));
+  }
+  const heading = el('h2', {}, entity.path, ...tags);
+  if (entity.kind === 'topic') {
+    return el(
+      'section',
+      { class: 'entity', 'data-entity': entity.path },
+      heading,
+      counts,
+      el('div', { 'data-part': 'subscriptions' }),
+      el('h3', {}, 'Send a message (to every subscription whose rules match)'),
+      sendForm(entity),
+    );
+  }
   const purgeResult = el('span', { class: 'result' });
   const purgeButton = el('button', { type: 'button', 'data-action': 'purge' }, 'Purge messages');
   purgeButton.addEventListener('click', () => runAction(purgeResult, () => post('purge', { entity: entity.path, deadLetter: false })));
   const purgeDeadButton = el('button', { type: 'button', 'data-action': 'purge-dead-letters' }, 'Purge dead letters');
   purgeDeadButton.addEventListener('click', () => runAction(purgeResult, () => post('purge', { entity: entity.path, deadLetter: true })));
-  const counts = el('div', { class: 'counts' });
-  for (const name of ['active', 'locked', 'deferred', 'scheduled', 'deadLettered'] as const) {
-    counts.append(el('div', { class: 'count', 'data-count': name }, el('b', {}, '0'), el('span', {}, name === 'deadLettered' ? 'dead-lettered' : name)));
-  }
-  const tags = [el('span', { class: 'tag' }, `lock ${entity.lockDurationMs / 1000} s`), el('span', { class: 'tag' }, `max deliveries ${entity.maxDeliveryCount}`)];
-  if (entity.requiresSession) tags.unshift(el('span', { class: 'tag' }, 'sessions'));
   return el(
     'section',
     { class: 'entity', 'data-entity': entity.path },
-    el('h2', {}, entity.path, ...tags),
+    heading,
     counts,
     ...(entity.requiresSession ? [el('h3', {}, 'Sessions'), el('div', { 'data-part': 'sessions' })] : []),
     el('h3', {}, 'Messages (peek)'),
@@ -102,8 +123,9 @@ function entitySection(entity: EntityView): HTMLElement {
     el('h3', {}, 'Dead letters'),
     el('div', { 'data-part': 'dead-letters' }),
     el('div', {}, purgeButton, ' ', purgeDeadButton, ' ', purgeResult),
-    el('h3', {}, 'Send a message'),
-    form,
+    ...(entity.kind === 'queue'
+      ? [el('h3', {}, 'Send a message'), sendForm(entity)]
+      : [el('p', { class: 'empty' }, `Messages reach this subscription through its topic, ${entity.topic ?? ''}.`)]),
   );
 }
 
@@ -183,7 +205,16 @@ function render(snapshot: InspectorSnapshot): void {
       section = entitySection(entity);
       container.append(section);
     }
-    for (const [name, value] of Object.entries(entity.counts)) part(section, `[data-count="${name}"] b`).textContent = String(value);
+    for (const [name, value] of Object.entries(entity.counts)) {
+      const count = section.querySelector(`[data-count="${name}"] b`);
+      if (count !== null) count.textContent = String(value);
+    }
+    if (entity.kind === 'topic') {
+      part(section, '[data-part="subscriptions"]').replaceChildren(
+        el('span', {}, `subscriptions: ${entity.subscriptions === undefined || entity.subscriptions.length === 0 ? 'none' : entity.subscriptions.join(', ')}`),
+      );
+      continue;
+    }
     if (entity.requiresSession) {
       part(section, '[data-part="sessions"]').replaceChildren(
         table(['session', 'lock', 'lock owner', 'lock expires in', 'messages', 'session state'], entity.sessions.map((s) => sessionRow(s, entity)), 'no sessions'),
