@@ -92,6 +92,32 @@ describe('inspector over HTTP (no browser)', () => {
   });
 });
 
+describe('HttpFront connection cap', () => {
+  it('closes connections beyond maxConnections and serves the others', async () => {
+    const front = new HttpFront(new VirtualTimeScheduler(), () => undefined, (_request, response) => response.end('ok'), { ...defaultHttpLimits, maxConnections: 2 });
+    const server = createServer((socket) => front.accept(socket));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const port = (server.address() as { port: number }).port;
+    const open = async () => {
+      const socket = connect(port, '127.0.0.1');
+      socket.on('error', () => undefined);
+      await new Promise<void>((resolve) => socket.once('connect', resolve));
+      return socket;
+    };
+    const first = await open();
+    const second = await open();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const third = await open();
+    await new Promise<void>((resolve) => third.once('close', () => resolve()));
+    const answer = new Promise<string>((resolve) => first.once('data', (chunk: Buffer) => resolve(chunk.toString('latin1'))));
+    first.write('GET / HTTP/1.1\r\nHost: x\r\n\r\n');
+    expect(await answer).toMatch(/^HTTP\/1\.1 200 /);
+    for (const socket of [first, second]) socket.destroy();
+    await front.close();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  });
+});
+
 describe('HttpFront deadlines (virtual time)', () => {
   it('destroys a connection that sends no complete request head within idleMs', async () => {
     const scheduler = new VirtualTimeScheduler();

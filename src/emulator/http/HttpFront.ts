@@ -11,7 +11,8 @@ export type HttpHandler = (request: IncomingMessage, response: ServerResponse, k
  * sniffed off the AMQP port (`accept`) or from its own port (`listen`). Hostile input is bounded: request
  * heads over `maxHeaderBytes` get 431, a connection that sends no complete head within `idleMs` (after
  * opening or after its last response) or no complete request within `requestMs` is destroyed (deadlines
- * on the broker's scheduler), and a handler that throws answers 500 instead of reaching the broker.
+ * on the broker's scheduler), connections beyond `maxConnections` are closed at once, and a handler that
+ * throws answers 500 instead of reaching the broker.
  */
 export class HttpFront {
   private readonly server: HttpServer;
@@ -50,8 +51,10 @@ export class HttpFront {
 
   /** Takes a connection whose first bytes (already put back) are an HTTP request. */
   accept(socket: Socket): void {
-    if (this.closed) {
+    if (this.closed || this.sockets.size >= this.limits.maxConnections) {
+      socket.on('error', () => undefined);
       socket.destroy();
+      if (!this.closed) this.warn(`Refused an HTTP connection: ${this.limits.maxConnections} are open.`);
       return;
     }
     this.sockets.add(socket);
