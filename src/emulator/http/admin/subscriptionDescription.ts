@@ -62,7 +62,7 @@ export function readMessageStoreFields(fields: DescriptionFields): Omit<Subscrip
     ...(requiresSession !== undefined && { requiresSession }),
     ...(lockDurationMs !== undefined && { lockDurationMs }),
     ...(maxDeliveryCount !== undefined && { maxDeliveryCount }),
-    ...(ttl !== undefined && Number.isFinite(ttl) && { defaultMessageTimeToLiveMs: ttl }),
+    ...(ttl !== undefined && { defaultMessageTimeToLiveMs: ttl }),
     ...(deadLettering !== undefined && { deadLetteringOnMessageExpiration: deadLettering }),
     ...(forwardTo !== undefined && { forwardTo }),
     ...(forwardDeadLettered !== undefined && { forwardDeadLetteredMessagesTo: forwardDeadLettered }),

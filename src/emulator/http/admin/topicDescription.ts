@@ -53,7 +53,7 @@ export function readTopicDescription(description: XmlElement, name: string): { s
   if (status !== undefined && status !== 'Active') throw new AdminError(400, `Status '${status}' is not supported: topics are always Active.`);
   const spec: TopicSpec = {
     name,
-    ...(ttl !== undefined && Number.isFinite(ttl) && { defaultMessageTimeToLiveMs: ttl }),
+    ...(ttl !== undefined && { defaultMessageTimeToLiveMs: ttl }),
     ...(duplicateDetection !== undefined && { requiresDuplicateDetection: duplicateDetection }),
     ...(window !== undefined && { duplicateDetectionHistoryTimeWindowMs: window }),
   };
