@@ -6,9 +6,9 @@
 /* Client */
 export { ServiceBusClient } from './client/ServiceBusClient';
 export type { ServiceBusClientOptions } from './client/ServiceBusClientOptions';
-export type { RetryOptions } from './client/RetryOptions';
-export type { OperationOptions } from './client/OperationOptions';
-export type { AcceptSessionOptions, ReceiveMode } from './client/AcceptSessionOptions';
+export type { RetryOptions } from './retry/RetryOptions';
+export type { OperationOptions } from './retry/OperationOptions';
+export type { AcceptSessionOptions, ReceiveMode } from './session/AcceptSessionOptions';
 export type { OutgoingMessage } from './client/OutgoingMessage';
 
 /* Sessions and messages */
@@ -16,19 +16,19 @@ export type { Session, SessionState, PeekOptions } from './session/Session';
 export type { ReceivedMessage, PeekedMessage, DeadLetterOptions, PropertiesToModify, MessageState } from './session/ReceivedMessage';
 
 /* Lock states */
-export type { LockState, LockHeld, LockRenewed, LockTick, LockExpiring, LockLost, LockHandle } from './session/LockState';
+export type { LockState, LockHeld, LockRenewed, LockTick, LockExpiring, LockLost, LockHandle } from './lock/LockState';
 
 /* Auto-renewal */
-export { autoRenew, type AutoRenewOptions, type AutoRenewRetryOptions } from './renewal/autoRenew';
+export { autoRenew, type AutoRenewOptions, type AutoRenewRetryOptions } from './lock/autoRenew';
 /** One scheduled action for many deadlines; `AutoRenewOptions.deadlines` accepts one. */
-export { DeadlineQueue } from './renewal/DeadlineQueue';
+export { DeadlineQueue } from './time/DeadlineQueue';
 export {
   AutoLockRenewTimeout,
   AutoLockRenewFailed,
   isAutoRenewErrorEvent,
   type AutoLockRenewError,
   type AutoRenewErrorEvent,
-} from './renewal/AutoLockRenewError';
+} from './lock/AutoLockRenewError';
 
 /* Session pool */
 export { sessionPool, type PoolableSession, type SessionAcceptor } from './pool/sessionPool';

@@ -1,5 +1,5 @@
 import type { Connection, EventContext } from 'rhea';
-import { createSasToken } from '../../src/client/sasToken';
+import { createSasToken } from '../../src/auth/sasToken';
 
 /** A Service Bus SAS token for `audience`, valid for `ttlSeconds` (the library's own signing). */
 export function sasToken(audience: string, keyName: string, key: string, ttlSeconds = 3600): string {

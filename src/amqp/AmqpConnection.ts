@@ -1,57 +1,23 @@
 import { setMaxListeners } from 'node:events';
-import { connect as tcpConnect, type Socket } from 'node:net';
-import { connect as tlsConnect, type ConnectionOptions as TlsConnectionOptions } from 'node:tls';
-import {
-  defer,
-  map,
-  Observable,
-  ReplaySubject,
-  share,
-  switchMap,
-  take,
-  tap,
-  type SchedulerLike,
-  type Subscription,
-} from 'rxjs';
-import { create_connection as createRheaConnection, type Connection as RheaConnection, type ReceiverOptions } from 'rhea';
-import { Connection, ConnectionEvents, Container, generate_uuid, type ConnectionOptions, type Receiver, type Sender } from 'rhea-promise';
+import { Observable, ReplaySubject, switchMap, take, tap, type SchedulerLike } from 'rxjs';
+import type { Connection as RheaConnection, ReceiverOptions } from 'rhea';
+import { ConnectionEvents, generate_uuid, type Connection } from 'rhea-promise';
 import { ConnectionClosedError, type ServiceBusRxError, type TranslateContext } from '../errors';
-import type { CbsToken, TokenProvider } from '../client/TokenProvider';
+import type { CbsToken, TokenProvider } from '../auth/TokenProvider';
+import type { AmqpConnectionConfig } from './AmqpConnectionConfig';
+import { CbsAuthorizations } from './CbsAuthorizations';
+import { createConnection } from './createConnection';
 import { MessageSender } from './MessageSender';
-import { openLinks, type LinkHost, type OpenedLinks } from './openLinks';
+import { openLinks, type LinkHost } from './openLinks';
 import { openReceiverLink, type OpenedReceiver } from './openReceiverLink';
-import { corkPerTick } from './corkPerTick';
-import { RequestResponseLink } from './RequestResponseLink';
+import { openRequestResponse } from './openRequestResponse';
+import type { RequestResponseLink } from './RequestResponseLink';
+import { shareLink } from './shareLink';
 import { SharedSessions } from './SharedSessions';
 import { toAmqpOpenError } from './toAmqpOpenError';
+import { wrapLinks } from './wrapLinks';
 
-/** Where and how to connect. */
-export interface AmqpConnectionConfig {
-  readonly host: string;
-  readonly port: number;
-  /** TLS (Azure, port 5671) or plain TCP (development emulator, port 5672). */
-  readonly tls: boolean;
-  /** `sb://host[:port]/`: prefix of every CBS audience. */
-  readonly endpoint: string;
-  /** SASL ANONYMOUS initial response (the key name); no SASL layer when undefined. */
-  readonly saslUsername: string | undefined;
-}
-
-/** How long rhea-promise waits for open/begin/attach/detach replies (next-session attaches may be held 65 s). */
-const RHEA_OPERATION_TIMEOUT_SECONDS = 90;
-/** After a failed CBS refresh, try again this much later (bounded by the token's expiry). */
-const REFRESH_RETRY_MS = 30_000;
-
-/** What holds an authorization: told when it can no longer be kept fresh. */
-interface AuthorizationHolder {
-  error(err: unknown): void;
-}
-
-interface AudienceHold {
-  holders: Set<AuthorizationHolder>;
-  timer: Subscription | undefined;
-  expiresOn: number;
-}
+export type { AmqpConnectionConfig } from './AmqpConnectionConfig';
 
 /**
  * One AMQP connection and what is shared on it: the `$cbs` pair (one per connection), CBS token
@@ -72,12 +38,12 @@ export class AmqpConnection implements LinkHost {
   private readonly lostListeners = new Set<(error: ServiceBusRxError) => void>();
   /** Receiver links held or being attached, and operations in flight (see {@link using}). */
   private users = 0;
-  private readonly audiences = new Map<string, AudienceHold>();
+  /** CBS put-tokens and their refresh, per audience. */
+  private readonly cbs: CbsAuthorizations;
   private readonly managementLinks = new Map<string, Observable<RequestResponseLink>>();
   /** Management pairs once open (a failed one is replaced on the next `management()` call). */
   private readonly openManagement = new Map<string, RequestResponseLink>();
   private readonly senders = new Map<string, Observable<MessageSender>>();
-  private readonly cbs$: Observable<RequestResponseLink>;
   /** Session receiver links share AMQP sessions (thousands of sessions on one connection). */
   private readonly receiverSessions: SharedSessions;
 
@@ -85,62 +51,31 @@ export class AmqpConnection implements LinkHost {
     readonly connection: Connection,
     /** The same connection as rhea's object: receiver links are attached on it directly. */
     rheaConnection: RheaConnection,
-    private readonly config: AmqpConnectionConfig,
-    private readonly tokens: TokenProvider,
-    private readonly scheduler: SchedulerLike,
+    config: AmqpConnectionConfig,
+    tokens: TokenProvider,
+    scheduler: SchedulerLike,
   ) {
     this.lost$ = this.lostSubject.asObservable();
     this.whenLost = new Promise<void>((resolve) => (this.resolveLost = resolve));
     // Every attach in flight listens on it (rhea-promise removes its listener once the attach settles).
     setMaxListeners(0, this.lostAbort.signal);
     this.receiverSessions = new SharedSessions(rheaConnection, this.lostAbort.signal, this.whenLost);
+    const cbs$ = shareLink(openRequestResponse(this, '$cbs', `cbs-${generate_uuid()}`, false));
+    this.cbs = new CbsAuthorizations(cbs$, tokens, config.endpoint, scheduler, () => this.isLost);
     connection.on(ConnectionEvents.disconnected, (ctx) => this.markLost(toAmqpOpenError(ctx.error ?? connection.error ?? new Error('socket closed'))));
     connection.on(ConnectionEvents.connectionClose, () => this.markLost(new ConnectionClosedError('The broker closed the connection.', { retryable: true })));
     // rhea-promise re-emits rhea's `error`; without a listener Node would throw it.
     connection.on(ConnectionEvents.error, (ctx) => this.markLost(toAmqpOpenError(ctx.error ?? new Error('connection error'))));
-    this.cbs$ = this.sharedLink(this.openRequestResponse('$cbs', `cbs-${generate_uuid()}`, false));
   }
 
   /**
-   * Cold: opens a connection (`tcp_no_delay`, no reconnect) and emits it once open, then completes.
+   * Cold: opens a connection (see {@link createConnection}) and emits it once open, then completes.
    * Errors with `ConnectionClosedError` (retryable) or the translated AMQP error. Unsubscribing
    * before it opens closes it.
    */
   static open(config: AmqpConnectionConfig, tokens: TokenProvider, scheduler: SchedulerLike): Observable<AmqpConnection> {
     return new Observable<AmqpConnection>((subscriber) => {
-      const options = {
-        host: config.host,
-        hostname: config.host,
-        port: config.port,
-        transport: config.tls ? 'tls' : 'tcp',
-        ...(config.tls ? { servername: config.host } : {}),
-        ...(config.saslUsername === undefined ? {} : { username: config.saslUsername }),
-        reconnect: false,
-        idle_time_out: 60_000,
-        // Nagle + delayed ACK costs ~40 ms per request/response round trip (gotcha G9).
-        tcp_no_delay: true,
-        operationTimeoutInSeconds: RHEA_OPERATION_TIMEOUT_SECONDS,
-        properties: { product: 'servicebus-rx', platform: `(${process.arch}-${process.platform})`, framework: `Node/${process.version}` },
-      } as ConnectionOptions;
-      // Our own socket factory: the socket writes each processing pass's frames at once (corkPerTick).
-      options.connection_details = () => ({
-        host: config.host,
-        port: config.port,
-        options,
-        connect: (port: number, host: string, tlsOptions: TlsConnectionOptions, onConnect: () => void): Socket => {
-          const socket = config.tls ? tlsConnect(port, host, tlsOptions, onConnect) : tcpConnect(port, host, onConnect);
-          corkPerTick(socket);
-          return socket;
-        },
-      });
-      // Created with rhea and wrapped (rhea-promise's documented way to adopt a rhea connection), so
-      // that session receivers can use rhea directly (see openReceiverLink).
-      const rheaConnection = createRheaConnection(options);
-      const connection = new Connection({
-        rheaConnection,
-        container: Container.copyFromContainerInstance(rheaConnection.container),
-        operationTimeoutInSeconds: RHEA_OPERATION_TIMEOUT_SECONDS,
-      });
+      const { connection, rheaConnection } = createConnection(config);
       const amqp = new AmqpConnection(connection, rheaConnection, config, tokens, scheduler);
       const abort = new AbortController();
       let opened = false;
@@ -235,64 +170,12 @@ export class AmqpConnection implements LinkHost {
 
   /** Cold: one CBS put-token for `endpoint + entityPath`; emits the token used, completes. */
   putToken(entityPath: string): Observable<CbsToken> {
-    const audience = this.config.endpoint + entityPath;
-    return this.tokens.getToken(audience).pipe(
-      switchMap((token) =>
-        this.cbs$.pipe(
-          take(1),
-          switchMap((cbs) =>
-            cbs.request(
-              { to: '$cbs', application_properties: { operation: 'put-token', name: audience, type: token.type }, body: token.token },
-              { entityPath },
-            ),
-          ),
-          map(() => token),
-        ),
-      ),
-    );
+    return this.cbs.putToken(entityPath);
   }
 
-  /**
-   * Cold: authorizes `entityPath` with a put-token, emits once when done, and keeps the authorization
-   * fresh (re-sending the token before it expires, one scheduled action per audience however many
-   * holders) until unsubscribed. Errors with the put-token failure (`UnauthorizedError`,
-   * `EntityNotFoundError`, …), or later if refreshing keeps failing until the token expires.
-   */
+  /** Cold: authorizes `entityPath` and keeps it fresh until unsubscribed (see {@link CbsAuthorizations.holdAuthorization}). */
   holdAuthorization(entityPath: string): Observable<void> {
-    return new Observable<void>((subscriber) => this.hold(entityPath, subscriber, () => subscriber.next()));
-  }
-
-  /**
-   * What {@link holdAuthorization} does, without an Observable of its own (thousands of receivers each
-   * hold one): sends a put-token, calls `authorized` once it is accepted, keeps it fresh while held, and
-   * reports a failure (now or of a later refresh) to `holder.error`. Returns the release.
-   */
-  private hold(entityPath: string, holder: AuthorizationHolder, authorized: () => void): () => void {
-    const audience = this.config.endpoint + entityPath;
-    let hold = this.audiences.get(audience);
-    if (!hold) {
-      hold = { holders: new Set(), timer: undefined, expiresOn: 0 };
-      this.audiences.set(audience, hold);
-    }
-    const h = hold;
-    let putting: Subscription | undefined = this.putToken(entityPath).subscribe({
-      next: (token) => {
-        h.holders.add(holder);
-        this.scheduleRefresh(entityPath, h, token);
-        authorized();
-      },
-      error: (err: unknown) => holder.error(err),
-      complete: () => (putting = undefined),
-    });
-    return () => {
-      putting?.unsubscribe();
-      h.holders.delete(holder);
-      if (h.holders.size === 0) {
-        h.timer?.unsubscribe();
-        h.timer = undefined;
-        if (this.audiences.get(audience) === h) this.audiences.delete(audience);
-      }
-    };
+    return this.cbs.holdAuthorization(entityPath);
   }
 
   /**
@@ -306,7 +189,7 @@ export class AmqpConnection implements LinkHost {
     // connection counts as used from the subscription (the attach) until the unsubscription.
     return new Observable<OpenedReceiver>((subscriber) => {
       this.users++;
-      const release = this.hold(entityPath, subscriber, () => link$.subscribe(subscriber));
+      const release = this.cbs.hold(entityPath, subscriber, () => link$.subscribe(subscriber));
       return () => {
         this.users--;
         release();
@@ -320,9 +203,9 @@ export class AmqpConnection implements LinkHost {
     if (!link$) {
       const address = `${entityPath}/$management`;
       const replyTo = generate_uuid();
-      link$ = this.sharedLink(
+      link$ = shareLink(
         this.holdAuthorization(address).pipe(
-          switchMap(() => this.openRequestResponse(address, replyTo, true)),
+          switchMap(() => openRequestResponse(this, address, replyTo, true)),
           tap((link) => this.openManagement.set(entityPath, link)),
         ),
       );
@@ -347,7 +230,7 @@ export class AmqpConnection implements LinkHost {
     if (!sender$) {
       const name = `${entityPath}-${generate_uuid()}`;
       const context = { entityPath };
-      sender$ = this.sharedLink(
+      sender$ = shareLink(
         this.holdAuthorization(entityPath).pipe(
           switchMap(() =>
             wrapLinks(
@@ -363,72 +246,11 @@ export class AmqpConnection implements LinkHost {
     return sender$.pipe(take(1));
   }
 
-  private openRequestResponse(address: string, receiverName: string, replyToTarget: boolean): Observable<RequestResponseLink> {
-    return wrapLinks(
-      openLinks(
-        this,
-        async (session, abortSignal) => {
-          const [sender, receiver] = await Promise.all([
-            // Requests go pre-settled (as the Java SDK sends them): the reply is the answer, and a
-            // disposition per request would cost a frame and a processing pass on both sides.
-            session.createSender({ target: { address }, snd_settle_mode: 1, abortSignal }),
-            session.createReceiver({
-              abortSignal,
-              // Replies are settled by RequestResponseLink (settleReceived).
-              autoaccept: false,
-              name: receiverName,
-              source: { address },
-              ...(replyToTarget ? { target: { address: receiverName } } : {}),
-            }),
-          ]);
-          return { sender, receiver };
-        },
-        (links: { sender: Sender; receiver: Receiver }) => [links.sender, links.receiver],
-        { entityPath: address },
-      ),
-      ({ sender, receiver }) => new RequestResponseLink(sender, receiver, receiverName),
-      address,
-    );
-  }
-
-  /** Keeps one instance of a link open for all callers until it fails (it fails when the connection is lost). */
-  private sharedLink<T>(source: Observable<T>): Observable<T> {
-    return defer(() => source).pipe(
-      share({ connector: () => new ReplaySubject<T>(1), resetOnError: true, resetOnComplete: true, resetOnRefCountZero: false }),
-    );
-  }
-
-  private scheduleRefresh(entityPath: string, hold: AudienceHold, token: CbsToken): void {
-    hold.expiresOn = token.expiresOnTimestamp;
-    hold.timer?.unsubscribe();
-    hold.timer = this.scheduler.schedule(() => this.refresh(entityPath, hold), Math.max(0, token.refreshAt - this.scheduler.now()));
-  }
-
-  private refresh(entityPath: string, hold: AudienceHold): void {
-    hold.timer = undefined;
-    if (hold.holders.size === 0 || this.isLost) return;
-    this.putToken(entityPath).subscribe({
-      next: (token) => {
-        if (hold.holders.size > 0) this.scheduleRefresh(entityPath, hold, token);
-      },
-      error: (err: unknown) => {
-        const remaining = hold.expiresOn - this.scheduler.now();
-        if (remaining > 1000 && hold.holders.size > 0) {
-          hold.timer = this.scheduler.schedule(() => this.refresh(entityPath, hold), Math.min(REFRESH_RETRY_MS, remaining / 2));
-        } else {
-          // The token is about to expire and could not be renewed: the holders' links will be refused.
-          for (const holder of [...hold.holders]) holder.error(err);
-        }
-      },
-    });
-  }
-
   private markLost(error: ServiceBusRxError): void {
     if (this.isLost) return;
     this.isLost = true;
     this.lostError = error;
-    for (const hold of this.audiences.values()) hold.timer?.unsubscribe();
-    this.audiences.clear();
+    this.cbs.clear();
     this.lostSubject.next(error);
     const listeners = [...this.lostListeners];
     this.lostListeners.clear();
@@ -436,28 +258,4 @@ export class AmqpConnection implements LinkHost {
     this.lostAbort.abort();
     this.resolveLost();
   }
-}
-
-/**
- * Builds a link user (`RequestResponseLink`, `MessageSender`) on opened links and fails it (failing
- * everything it has in flight) when the links fail or are closed.
- */
-function wrapLinks<T, U extends { fail(error: ServiceBusRxError): void }>(links$: Observable<OpenedLinks<T>>, build: (value: T) => U, what: string): Observable<U> {
-  return new Observable<U>((subscriber) => {
-    let user: U | undefined;
-    const sub = links$.subscribe({
-      next: ({ value }) => {
-        user = build(value);
-        subscriber.next(user);
-      },
-      error: (err: ServiceBusRxError) => {
-        user?.fail(err);
-        subscriber.error(err);
-      },
-    });
-    return () => {
-      user?.fail(new ConnectionClosedError(`The ${what} link was closed.`, { retryable: true }));
-      sub.unsubscribe();
-    };
-  });
 }

@@ -1,6 +1,6 @@
 import { defer, Observable, ReplaySubject, share, throwError, type SchedulerLike } from 'rxjs';
 import { ConnectionClosedError } from '../errors';
-import type { TokenProvider } from '../client/TokenProvider';
+import type { TokenProvider } from '../auth/TokenProvider';
 import { AmqpConnection, type AmqpConnectionConfig } from './AmqpConnection';
 
 /**

@@ -1,7 +1,7 @@
 import { Observable } from 'rxjs';
 import { generate_uuid, ReceiverEvents, SenderEvents, type EventContext, type Message, type Receiver, type Sender } from 'rhea-promise';
 import { translateAmqpError, type ServiceBusRxError, type TranslateContext } from '../errors';
-import { settleReceived } from './settleReceived';
+import { settleReceived } from './rhea';
 
 /** Called once with the successful reply, or with the translated failure. */
 export type ReplyCallback = (error: ServiceBusRxError | undefined, reply: Message | undefined) => void;

@@ -1,6 +1,5 @@
 import type { Connection, EventContext, Session } from 'rhea';
-import { deliverUndecoded } from './deliverUndecoded';
-import { processMarkedLinks, type LinkMarker } from './processMarkedLinks';
+import { deliverUndecoded, processMarkedLinks, type LinkMarker } from './rhea';
 import { toAmqpOpenError } from './toAmqpOpenError';
 
 /**

@@ -2,8 +2,7 @@ import { Observable } from 'rxjs';
 import type { EventContext, Receiver, ReceiverOptions } from 'rhea';
 import type { ServiceBusRxError, TranslateContext } from '../errors';
 import type { LinkHost } from './openLinks';
-import { forgetAttachFrames } from './forgetAttachFrames';
-import { forgetDeliveries } from './forgetDeliveries';
+import { forgetAttachFrames, forgetDeliveries } from './rhea';
 import { remoteCloseError } from './remoteCloseError';
 import type { SharedSessionLease, SharedSessions } from './SharedSessions';
 

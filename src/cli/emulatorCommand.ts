@@ -1,4 +1,7 @@
-import { startEmulator } from '../emulator';
+import { readFileSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { startEmulator, type SasKeyOptions } from '../emulator';
+import { sasKeysFromConfig } from '../emulator/cbs/sasKeysFromConfig';
 import { defaultQueues, isEmulatorConfigError, loadEmulatorConfigFile, type QueueOptions } from '../emulator/config';
 import { type CliIo, processIo } from './CliIo';
 import { parseEmulatorArgs } from './parseEmulatorArgs';
@@ -39,9 +42,27 @@ export async function runEmulatorCommand(argv: readonly string[], io: CliIo = pr
     return 1;
   }
 
+  let sasKeys: readonly SasKeyOptions[] | undefined;
+  try {
+    if (args.sasKeysFile !== undefined) sasKeys = readKeysFile(args.sasKeysFile);
+    else if (args.configFile !== undefined && args.sasKey === undefined && args.sasKeyName === undefined) sasKeys = sasKeysFromConfig(JSON.parse(readFileSync(args.configFile, 'utf8').replace(/^\uFEFF/, '')));
+  } catch (e) {
+    io.err(`servicebus-rx emulator: ${messageOf(e)}\n`);
+    return 1;
+  }
+
   let handle;
   try {
-    handle = await startEmulator({ port: args.port, host: args.host, queues, onWarning: warn, ...(args.httpPort !== undefined && { httpPort: args.httpPort }) });
+    handle = await startEmulator({
+      port: args.port,
+      host: args.host,
+      queues,
+      onWarning: warn,
+      ...(sasKeys === undefined ? {} : { sasKeys }),
+      ...(args.sasKeyName === undefined ? {} : { sasKeyName: args.sasKeyName }),
+      ...(args.sasKey === undefined ? {} : { sasKey: args.sasKey }),
+      ...(args.httpPort === undefined ? {} : { httpPort: args.httpPort }),
+    });
   } catch (e) {
     io.err(`servicebus-rx emulator: cannot start on ${args.host}:${args.port}: ${messageOf(e)}\n`);
     return 1;
@@ -50,6 +71,14 @@ export async function runEmulatorCommand(argv: readonly string[], io: CliIo = pr
   io.out(`${handle.connectionString}\n`);
   io.err(`servicebus-rx emulator: listening on ${args.host}:${handle.port}; queues: ${describeQueues(queues)}\n`);
   io.err(`servicebus-rx emulator: inspector at ${handle.http.inspectorUrl}\n`);
+  if (!isLoopback(args.host)) {
+    const remote = handle.connectionString.replace(/^Endpoint=sb:\/\/[^;]*;/, `Endpoint=sb://${hostForOthers(args.host)}:${handle.port};`);
+    warn(
+      `listening on ${args.host}: the broker is reachable from other machines, over plain AMQP (no TLS), by anyone holding a key` +
+        (sasKeys === undefined && args.sasKey === undefined ? ' (the default key SAS_KEY_VALUE is public: pass --sas-key or --sas-keys-file)' : '') +
+        `. From another machine: ${remote}`,
+    );
+  }
 
   const signal = await stop;
   io.err(`servicebus-rx emulator: ${signal} received, closing\n`);
@@ -60,6 +89,28 @@ export async function runEmulatorCommand(argv: readonly string[], io: CliIo = pr
     return 1;
   }
   return 0;
+}
+
+/** The keys of a `--sas-keys-file`: a JSON array of `{ name, key, rights }` (validated by startEmulator). */
+function readKeysFile(file: string): readonly SasKeyOptions[] {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (e) {
+    throw new Error(`cannot read the keys file ${file}: ${messageOf(e)}`, { cause: e });
+  }
+  if (!Array.isArray(parsed)) throw new Error(`the keys file ${file} must hold a JSON array of { "name", "key", "rights" }`);
+  return parsed as SasKeyOptions[];
+}
+
+function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || host.startsWith('127.');
+}
+
+/** The host other machines would use: this machine's name for a wildcard address, else the address given. */
+function hostForOthers(host: string): string {
+  if (host === '0.0.0.0' || host === '::') return hostname();
+  return host.includes(':') ? `[${host}]` : host;
 }
 
 function describeQueues(queues: readonly QueueOptions[]): string {

@@ -11,7 +11,8 @@ Options:
 `;
 
 /** Help of `servicebus-rx emulator`. */
-export const emulatorUsage = `Usage: servicebus-rx emulator [--port N] [--host H] [--config FILE] [--http-port N]
+export const emulatorUsage = `Usage: servicebus-rx emulator [--port N] [--host H] [--config FILE] [--sas-key-name NAME --sas-key KEY | --sas-keys-file FILE]
+                             [--http-port N]
 
 Runs the embedded Service-Bus-compatible AMQP 1.0 broker until SIGINT or SIGTERM.
 Once listening it prints exactly one line on stdout, the connection string:
@@ -24,6 +25,12 @@ Options:
   --host H       interface to listen on (default 127.0.0.1; 0.0.0.0 to expose it)
   --config FILE  queues from a Config.json in the official emulator's format
                  (default queues: queue.1, session.1 and orders)
+  --sas-key-name NAME, --sas-key KEY
+                 the SAS key (Manage rights) clients must sign tokens with
+                 (default RootManageSharedAccessKey / SAS_KEY_VALUE)
+  --sas-keys-file FILE
+                 several keys with rights, as JSON:
+                 [{"name": "listen", "key": "...", "rights": ["Listen"]}, ...]
   --http-port N  also serve HTTP on a port of its own (the official emulator uses 5300)
   -h, --help     show this help
 

@@ -1,5 +1,5 @@
 import type { SchedulerLike } from 'rxjs';
-import type { RetryOptions } from './RetryOptions';
+import type { RetryOptions } from '../retry/RetryOptions';
 
 /** Options of a {@link ServiceBusClient}. */
 export interface ServiceBusClientOptions {

@@ -1,6 +1,6 @@
 import type { Message } from 'rhea-promise';
 import { InvalidArgumentError } from '../errors';
-import { encodeBody } from './messageBody';
+import { encodeBody } from '../amqp/messageBody';
 import type { OutgoingMessage } from './OutgoingMessage';
 import { validateSessionId } from './validateSessionId';
 

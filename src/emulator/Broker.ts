@@ -1,17 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import type { SchedulerLike } from 'rxjs';
 import type { BrokerServices } from './BrokerServices';
+import type { SasKeyring } from './cbs/SasKeyring';
+import type { JwtValidator } from './config/EmulatorOptions';
 import { Namespace } from './entities/Namespace';
 import type { ResolvedQueueOptions } from './entities/ResolvedQueueOptions';
 import { FaultInjector } from './FaultInjector';
 import { DeadlineHeap } from './locks/DeadlineHeap';
 import { LockTokens } from './wire/lockToken';
 
-/** The SAS key CBS tokens are verified against. */
-export interface SasKey {
-  readonly keyName: string;
-  readonly key: string;
-}
 
 /** The broker's state independent of any connection: queues, clock, deadlines, lock tokens, faults. */
 export class Broker implements BrokerServices {
@@ -22,10 +19,13 @@ export class Broker implements BrokerServices {
 
   constructor(
     queues: readonly ResolvedQueueOptions[],
-    readonly sasKey: SasKey,
+    /** The keys CBS tokens are verified against, with their rights. */
+    readonly sasKeys: SasKeyring,
     private readonly scheduler: SchedulerLike,
     /** Reports failures that have no client to go to (a throwing handler, a socket error). */
     readonly warn: (message: string) => void,
+    /** Decides `jwt` put-tokens; without it they are refused. */
+    readonly validateJwt?: JwtValidator,
   ) {
     this.deadlines = new DeadlineHeap(scheduler, (error) => warn(`Broker deadline failed: ${describe(error)}`));
     this.namespace = new Namespace(queues, this);

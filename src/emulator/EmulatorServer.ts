@@ -4,7 +4,7 @@ import type { Broker } from './Broker';
 import { handleCbsRequest } from './cbs/handleCbsRequest';
 import { BrokerConnection } from './connection/BrokerConnection';
 import type { EmulatorStats } from './EmulatorHandle';
-import { audiencePath } from './entities/Namespace';
+import type { SasRight } from './config/EmulatorOptions';
 import { queueStats } from './entities/queueStats';
 import { guardWith, type Guard } from './links/guard';
 import { openDeliveryLink } from './links/openDeliveryLink';
@@ -15,18 +15,16 @@ import { processMarkedLinks, trackLink } from './rhea/processMarkedLinks';
 import { receiveRawTransfers } from './rhea/receiveRawTransfers';
 import { acceptConnection } from './transport/acceptConnection';
 import { corkPerTick } from './transport/corkPerTick';
-import type { FrameLimits } from './transport/FrameGuard';
+import type { ConnectionWarden } from './connection/ConnectionWarden';
+import type { BrokerLimits } from './connection/BrokerLimits';
+import { limitSession } from './rhea/limitSession';
+import { remoteOpenHostname, sessionInternals } from './rhea/internals';
 import { sniffProtocol } from './http/sniffProtocol';
 import { Conditions, type AmqpError } from './wire/conditions';
 
 const CBS_NODE = '$cbs';
 /** How long `close()` lets clients answer the broker's close before cutting their sockets. */
 const CLOSE_GRACE_MS = 1_000;
-/**
- * The broker's `max-frame-size` (larger transfers are split by the client) and the limit before open:
- * AMQP's 512 bytes would refuse the SDK's open frame (its user-agent alone may take 512), so 64 KiB.
- */
-const FRAME_LIMITS: FrameLimits = { beforeOpen: 65_536, afterOpen: 1_048_576 };
 
 /**
  * The AMQP side of the broker: a rhea container listening on TCP, routing each client link to its
@@ -38,12 +36,17 @@ export class EmulatorServer {
   private readonly container: Container;
   private readonly connections = new Map<Connection, BrokerConnection>();
   private readonly sockets = new Set<Socket>();
+  /** The limit enforcement of each rhea connection (from accept; sessions are put under its limits). */
+  private readonly wardens = new WeakMap<Connection, ConnectionWarden>();
   private readonly guard: Guard;
   private server: Server | undefined;
   private closing: Promise<void> | undefined;
 
   constructor(
     private readonly broker: Broker,
+    private readonly limits: BrokerLimits,
+    /** Detach links whose token lapsed (off under a caller's virtual clock; see ConnectionServices). */
+    private readonly enforceTokenExpiry = true,
     /** Takes connections whose first bytes are an HTTP request; without it every connection is AMQP. */
     private readonly http?: (socket: Socket) => void,
   ) {
@@ -75,13 +78,27 @@ export class EmulatorServer {
   private route(socket: Socket): void {
     const http = this.http;
     if (http === undefined) return this.accept(socket);
-    this.sockets.add(socket); // closed with the others while still being sniffed
+    // Counted and closed with the others while its first bytes are awaited; then the side it goes to owns it.
+    this.sockets.add(socket);
     socket.once('close', () => this.sockets.delete(socket));
-    sniffProtocol(socket, this.broker.clock, (protocol, sniffed) => (protocol === 'http' ? http(sniffed) : this.accept(sniffed)));
+    sniffProtocol(socket, this.broker.clock, (protocol, sniffed) => {
+      this.sockets.delete(sniffed);
+      if (protocol === 'http') http(sniffed);
+      else this.accept(sniffed);
+    });
   }
 
-  /** A new client socket: a rhea server connection behind a frame guard. */
+  /**
+   * A new client socket: a rhea server connection behind a frame guard and a warden, unless the broker
+   * already holds `maxConnections` (the socket is then closed at once).
+   */
   private accept(socket: Socket): void {
+    if (this.sockets.size >= this.limits.maxConnections || this.closing !== undefined) {
+      socket.on('error', () => undefined);
+      socket.destroy();
+      if (this.closing === undefined) this.broker.warn(`Refused a client connection: the broker holds ${this.limits.maxConnections} connections (limits.maxConnections).`);
+      return;
+    }
     this.sockets.add(socket);
     socket.once('close', () => this.sockets.delete(socket));
     socket.on('error', () => undefined); // rhea reports socket errors as 'disconnected'
@@ -90,8 +107,8 @@ export class EmulatorServer {
     // The frames of one processing pass leave in one write (fewer segments and wake-ups at the client).
     corkPerTick(socket);
     try {
-      const connection = this.container.create_connection({ max_frame_size: FRAME_LIMITS.afterOpen } as never);
-      acceptConnection(connection, socket, FRAME_LIMITS, this.broker.warn);
+      const connection = this.container.create_connection({ max_frame_size: this.limits.maxFrameBytes, channel_max: this.limits.channelMax } as never);
+      this.wardens.set(connection, acceptConnection(connection, socket, this.limits, this.broker));
     } catch (error: unknown) {
       this.broker.warn(`Could not accept a client connection: ${String(error)}`);
       socket.destroy();
@@ -135,10 +152,16 @@ export class EmulatorServer {
     };
     on('connection_open', ({ connection }) => {
       if (this.closing !== undefined) connection.close({ condition: Conditions.connectionForced, description: 'The emulator is shutting down.' });
-      else this.connections.set(connection, new BrokerConnection());
+      else this.connections.set(connection, new BrokerConnection({ now: () => this.broker.now(), deadlines: this.broker.deadlines, enforceTokenExpiry: this.enforceTokenExpiry }, namespaceHostOf(connection)));
     });
-    on('session_open', ({ session }) => {
+    on('session_open', ({ connection, session }) => {
       if (!session) return;
+      const warden = this.wardens.get(connection);
+      if (warden !== undefined) {
+        limitSession(session, this.limits, warden.links, warden.violate);
+        warden.throttle(session);
+        sessionInternals(session).local.begin.handle_max = this.limits.handleMax;
+      }
       receiveRawTransfers(session);
       processMarkedLinks(session);
     });
@@ -151,8 +174,10 @@ export class EmulatorServer {
     on('receiver_open', ({ receiver }) => receiver && trackLink(receiver));
     on('sender_open', ({ connection, sender }) => sender && this.withConnection(connection, sender, (state) => this.routeSender(sender, state)));
     on('receiver_open', ({ connection, receiver }) => receiver && this.withConnection(connection, receiver, (state) => this.routeReceiver(receiver, state)));
-    // Handled so that rhea does not turn a client's detach/end error into a container 'error'.
-    for (const event of ['session_error', 'sender_error', 'receiver_error', 'sender_close', 'receiver_close']) on(event, () => undefined);
+    // A detached link no longer needs authorisation (and rhea must not turn a client's detach error into a container 'error').
+    for (const event of ['sender_error', 'sender_close']) on(event, ({ connection, sender }) => sender && this.connections.get(connection)?.untrackLink(sender));
+    for (const event of ['receiver_error', 'receiver_close']) on(event, ({ connection, receiver }) => receiver && this.connections.get(connection)?.untrackLink(receiver));
+    on('session_error', () => undefined);
     this.container.on('protocol_error', (error: unknown) => this.broker.warn(`AMQP protocol error from a client: ${String(error)}`));
     this.container.on('error', (error: unknown) => this.broker.warn(`AMQP error: ${String(error)}`));
   }
@@ -183,7 +208,7 @@ export class EmulatorServer {
   private routeSender(sender: Sender, connection: BrokerConnection): void {
     const address = sender.source?.address;
     if (address === CBS_NODE) return openReplySender(sender, CBS_NODE, connection, this.guard);
-    const entity = this.authorisedEntity(sender, address, connection);
+    const entity = this.authorisedEntity(sender, address, connection, 'Listen');
     if (entity === undefined) return;
     if (entity.management) return openReplySender(sender, String(address), connection, this.guard);
     openDeliveryLink(sender, entity.queue, connection, this.broker, this.guard);
@@ -196,30 +221,55 @@ export class EmulatorServer {
     if (address === CBS_NODE) {
       return openRequestReceiver(receiver, CBS_NODE, connection, this.guard, broker.warn, (request) => handleCbsRequest(request, broker, connection));
     }
-    const entity = this.authorisedEntity(receiver, address, connection);
+    const entity = this.authorisedEntity(receiver, address, connection, 'Send');
     if (entity === undefined) return;
     if (entity.management) {
+      const path = entityPath(String(address));
       return openRequestReceiver(receiver, String(address), connection, this.guard, broker.warn, (request) =>
-        handleManagementRequest(request, entity.queue, broker, connection),
+        handleManagementRequest(request, entity.queue, broker, connection, connection.rightsFor(path, broker.now())),
       );
     }
     openEntityReceiver(receiver, entity.queue, broker, this.guard);
   }
 
-  /** Resolves a link address; refuses the link (not found / unauthorised) and returns `undefined` otherwise. */
-  private authorisedEntity(link: Sender | Receiver, address: unknown, connection: BrokerConnection) {
+  /**
+   * Resolves a link address; refuses the link (not found / unauthorised) and returns `undefined` otherwise.
+   * An entity link needs a put-token granting `right` (Listen to receive, Send to send); a `$management`
+   * link needs any right (each operation checks its own). The link is then tracked: it is detached when
+   * its token lapses without renewal.
+   */
+  private authorisedEntity(link: Sender | Receiver, address: unknown, connection: BrokerConnection, right: SasRight) {
     const entity = typeof address === 'string' ? this.broker.namespace.resolve(address) : undefined;
     if (entity === undefined) {
       link.close({ condition: Conditions.notFound, description: `The messaging entity '${String(address)}' could not be found.` });
       return undefined;
     }
-    if (!connection.isAuthorised(audiencePath(String(address)), this.broker.now())) {
+    const path = entityPath(String(address));
+    const needed = entity.management ? undefined : right;
+    if (!connection.isAuthorised(path, this.broker.now(), needed)) {
+      const authorisedAtAll = connection.isAuthorised(path, this.broker.now());
       link.close({
         condition: Conditions.unauthorizedAccess,
-        description: `Unauthorized access to '${String(address)}': send a put-token for this entity on $cbs first.`,
+        description: authorisedAtAll
+          ? `Unauthorized access. '${right}' claim(s) are required to perform this operation on '${String(address)}'.`
+          : `Unauthorized access to '${String(address)}': send a put-token for this entity on $cbs first.`,
       });
       return undefined;
     }
+    connection.trackLink(link, path, needed);
     return entity;
   }
+}
+
+/** The entity path of a link address (`q`, `q/$management`, `sb://host/q`), lower-case, for authorisation. */
+function entityPath(address: string): string {
+  return address.replace(/^[a-z][a-z0-9+.-]*:\/\/[^/]*/i, '').replace(/^\/+|\/+$/g, '').toLowerCase();
+}
+
+/** The host a client addressed in its open (`hostname`, without port), lower-case; `localhost` when it sent none. */
+function namespaceHostOf(connection: Connection): string {
+  const hostname = remoteOpenHostname(connection);
+  if (typeof hostname !== 'string' || hostname.length === 0) return 'localhost';
+  const host = hostname.toLowerCase();
+  return host.startsWith('[') ? host.slice(0, host.indexOf(']') + 1) : host.replace(/:\d*$/, '');
 }

@@ -5,7 +5,7 @@
 export { startEmulator } from './startEmulator';
 export type { EmulatorHandle, EmulatorStats, QueueStats, InjectedFault } from './EmulatorHandle';
 export { EmulatorOptionsError } from './EmulatorOptionsError';
-export type { EmulatorOptions, QueueOptions } from './config/EmulatorOptions';
+export type { EmulatorOptions, QueueOptions, EmulatorLimits, SasKeyOptions, SasRight, JwtGrant, JwtValidator } from './config/EmulatorOptions';
 export {
   EmulatorConfigError,
   isEmulatorConfigError,

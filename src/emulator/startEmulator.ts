@@ -2,14 +2,14 @@
 // broker needs only this clock (`rxjs/internal/*` is part of rxjs 7's package exports).
 import { asyncScheduler } from 'rxjs/internal/scheduler/async';
 import { Broker } from './Broker';
+import { SasKeyring } from './cbs/SasKeyring';
 import type { EmulatorOptions } from './config/EmulatorOptions';
 import type { EmulatorHandle } from './EmulatorHandle';
+import { resolveLimits } from './connection/BrokerLimits';
 import { EmulatorServer } from './EmulatorServer';
 import { startHttpSide } from './http/startHttpSide';
 import { resolveQueues } from './resolveQueues';
 
-const DEFAULT_KEY_NAME = 'RootManageSharedAccessKey';
-const DEFAULT_KEY = 'SAS_KEY_VALUE';
 const DEFAULT_HOST = '127.0.0.1';
 
 /**
@@ -29,13 +29,14 @@ const DEFAULT_HOST = '127.0.0.1';
 export async function startEmulator(options: EmulatorOptions = {}): Promise<EmulatorHandle> {
   const warn = options.onWarning ?? ((message: string) => console.warn(message));
   const queues = await resolveQueues(options, warn);
-  const keyName = options.sasKeyName ?? DEFAULT_KEY_NAME;
-  const key = options.sasKey ?? DEFAULT_KEY;
-  const broker = new Broker(queues, { keyName, key }, options.scheduler ?? asyncScheduler, warn);
+  const limits = resolveLimits(options.limits, options.scheduler !== undefined);
+  const sasKeys = SasKeyring.from(options);
+  const { name: keyName, key } = sasKeys.primary;
+  const broker = new Broker(queues, sasKeys, options.scheduler ?? asyncScheduler, warn, options.validateJwt);
   // The HTTP side reads the server's connection count; the server hands it HTTP sockets.
   let server: EmulatorServer | undefined = undefined;
   const http = startHttpSide(broker, () => server?.stats().connections ?? 0);
-  server = new EmulatorServer(broker, (socket) => http.front.accept(socket));
+  server = new EmulatorServer(broker, limits, options.scheduler === undefined, (socket) => http.front.accept(socket));
   const host = options.host ?? DEFAULT_HOST;
   let port: number;
   let httpPort: number | undefined;

@@ -1,5 +1,5 @@
 import type { SchedulerLike, Subscription } from 'rxjs';
-import { DeadlineQueue } from '../renewal/DeadlineQueue';
+import { DeadlineQueue } from '../time/DeadlineQueue';
 
 interface Watched {
   /** Last activity, on the monitor's scheduler clock. */

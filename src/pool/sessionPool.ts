@@ -1,6 +1,6 @@
 import { EMPTY, Observable, defer, from, merge, mergeMap, of, repeat, take, throwError, timer, catchError, defaultIfEmpty } from 'rxjs';
 import { InvalidArgumentError, isServiceBusRxError } from '../errors';
-import type { LockState } from '../session/LockState';
+import type { LockState } from '../lock/LockState';
 import { backoffDelay } from '../retry/backoffDelay';
 import { IdleMonitor } from './IdleMonitor';
 import { normalizePoolOptions, type SessionPoolOptions } from './SessionPoolOptions';

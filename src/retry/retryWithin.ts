@@ -2,7 +2,7 @@ import { asyncScheduler, Observable } from 'rxjs';
 import type { MonoTypeOperatorFunction, SchedulerLike, Subscription } from 'rxjs';
 import { InvalidArgumentError } from '../errors/InvalidArgumentError';
 import { ServiceTimeoutError } from '../errors/ServiceTimeoutError';
-import { DeadlineQueue } from '../renewal/DeadlineQueue';
+import { DeadlineQueue } from '../time/DeadlineQueue';
 import { backoffDelay } from './backoffDelay';
 import type { BackoffMode } from './backoffDelay';
 import { isRetryable } from './isRetryable';

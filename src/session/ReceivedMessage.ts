@@ -1,5 +1,5 @@
 import type { Observable } from 'rxjs';
-import type { OperationOptions } from '../client/OperationOptions';
+import type { OperationOptions } from '../retry/OperationOptions';
 
 /** Message annotations to change while abandoning, deferring or dead-lettering a message. */
 export type PropertiesToModify = Readonly<Record<string, string | number | boolean | Date | null>>;

@@ -1,8 +1,8 @@
 import type { Observable } from 'rxjs';
-import type { OperationOptions } from '../client/OperationOptions';
-import type { ReceiveMode } from '../client/AcceptSessionOptions';
-import type { AutoLockRenewError } from '../renewal/AutoLockRenewError';
-import type { LockHandle, LockState } from './LockState';
+import type { OperationOptions } from '../retry/OperationOptions';
+import type { ReceiveMode } from './AcceptSessionOptions';
+import type { AutoLockRenewError } from '../lock/AutoLockRenewError';
+import type { LockHandle, LockState } from '../lock/LockState';
 import type { PeekedMessage, ReceivedMessage } from './ReceivedMessage';
 
 /**

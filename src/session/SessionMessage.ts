@@ -1,8 +1,8 @@
 import type { Observable, Subscriber } from 'rxjs';
 import { message as rheaMessage, type Delivery, type Message } from 'rhea';
 import { InvalidArgumentError } from '../errors';
-import type { OperationOptions } from '../client/OperationOptions';
-import { decodeBody } from '../client/messageBody';
+import type { OperationOptions } from '../retry/OperationOptions';
+import { decodeBody } from '../amqp/messageBody';
 import { longToBigInt } from '../amqp/amqpLong';
 import { lockTokenFromDeliveryTag } from '../amqp/lockToken';
 import { validateTimeout } from '../retry/validateTimeout';

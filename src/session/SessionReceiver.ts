@@ -1,61 +1,24 @@
-import {
-  catchError,
-  defer,
-  map,
-  Observable,
-  of,
-  ReplaySubject,
-  share,
-  Subject,
-  switchMap,
-  tap,
-  throwError,
-  timeout as timeoutWith,
-  type SchedulerLike,
-  type Subscription,
-} from 'rxjs';
-import { message as rheaMessage, type AmqpError, type EventContext, type Message, type Receiver } from 'rhea';
-import {
-  InvalidArgumentError,
-  ServiceTimeoutError,
-  SessionLockLostError,
-  translateAmqpError,
-  type LockLostReason,
-  type ServiceBusRxError,
-} from '../errors';
-import type { ReceiveMode } from '../client/AcceptSessionOptions';
-import type { OperationOptions } from '../client/OperationOptions';
-import type { RetryOptions } from '../client/RetryOptions';
+import { defer, map, Observable, tap, throwError, timeout as timeoutWith, type SchedulerLike, type Subscription } from 'rxjs';
+import type { Receiver } from 'rhea';
 import type { AmqpConnection } from '../amqp/AmqpConnection';
-import {
-  getSessionState,
-  peekMessages,
-  receiveBySequenceNumber,
-  renewSessionLock,
-  sendRenewSessionLock,
-  setSessionState,
-  updateDisposition,
-  type DispositionStatus,
-  type SessionRequestScope,
-} from '../amqp/managementOperations';
-import type { RequestResponseLink } from '../amqp/RequestResponseLink';
-import type { AutoLockRenewError, AutoRenewErrorEvent } from '../renewal/AutoLockRenewError';
-import { resolveLockTimeline } from '../renewal/LockTimelineRun';
-import { SharedLockTimeline } from '../renewal/SharedLockTimeline';
-import { AutoRenewRun, type ResolvedAutoRenew } from '../renewal/AutoRenewRun';
-import { retryWithin } from '../retry/retryWithin';
+import type { RetryOptions } from '../retry/RetryOptions';
+import { InvalidArgumentError, ServiceTimeoutError, SessionLockLostError, type LockLostReason, type ServiceBusRxError } from '../errors';
+import type { ReceiveMode } from './AcceptSessionOptions';
+import type { OperationOptions } from '../retry/OperationOptions';
+import { renewSessionLock, sendRenewSessionLock, type SessionRequestScope } from '../amqp/managementOperations';
+import type { AutoLockRenewError, AutoRenewErrorEvent } from '../lock/AutoLockRenewError';
+import { resolveLockTimeline } from '../lock/LockTimelineRun';
+import { SharedLockTimeline } from '../lock/SharedLockTimeline';
+import { AutoRenewRun, type ResolvedAutoRenew } from '../lock/AutoRenewRun';
 import { validateTimeout } from '../retry/validateTimeout';
-import type { LockState } from './LockState';
+import type { LockState } from '../lock/LockState';
 import type { PeekedMessage, ReceivedMessage } from './ReceivedMessage';
 import type { PeekOptions, Session, SessionState } from './Session';
-import { PeekedSessionMessage, SessionMessage, type MessageSettler, type Settlement } from './SessionMessage';
+import type { MessageSettler, SessionMessage, Settlement } from './SessionMessage';
+import { SessionMessageFlow } from './SessionMessageFlow';
+import { DEFAULT_OPERATION_TIMEOUT_MS, SessionManagement } from './SessionManagement';
+import { SessionStateStream } from './SessionStateStream';
 import { decodeSessionState, encodeSessionState } from './sessionStateCodec';
-
-/** Default bound of a management operation (the official SDK's default operation timeout). */
-const DEFAULT_OPERATION_TIMEOUT_MS = 60_000;
-/** rhea builds outcomes at runtime; its typings omit these constructors. */
-const outcomes = rheaMessage as unknown as Record<'accepted' | 'modified' | 'rejected', (fields?: Record<string, unknown>) => { described(): unknown }>;
-const ACCEPTED = outcomes.accepted().described();
 
 /** Everything a session receiver is built from (internal; produced by `acceptSessionLink`). */
 export interface SessionReceiverInit {
@@ -81,8 +44,10 @@ export interface SessionReceiverInit {
 }
 
 /**
- * The `Session` implementation: one session receiver link, its lock timeline, its messages and the
- * management operations scoped to it. See {@link Session} for the public contract.
+ * The `Session` implementation: the lifecycle of one accepted session — its lock timeline and
+ * renewal, graceful close and teardown — composed with its messages (`SessionMessageFlow`), its
+ * management operations (`SessionManagement`) and its `state$` (`SessionStateStream`). See
+ * {@link Session} for the public contract.
  */
 export class SessionReceiver implements Session, MessageSettler {
   readonly sessionId: string;
@@ -96,40 +61,25 @@ export class SessionReceiver implements Session, MessageSettler {
 
   private readonly init: SessionReceiverInit;
   private readonly scope: SessionRequestScope;
-  private readonly peekLock: boolean;
   private readonly lock: SharedLockTimeline;
   /** What `lock$.pipe(autoRenew(options))` would do, run directly on the lock's states. */
   private readonly renewer: AutoRenewRun | undefined;
-
-  /** Messages are multicast to current subscribers; kept here while there are none. */
-  private readonly messageSubject = new Subject<ReceivedMessage>();
-  private readonly undelivered: SessionMessage[] = [];
-  private creditStarted = false;
-  /** Link messages delivered and not yet settled (peekLock). */
-  private unsettled = 0;
-  /** Credit owed back to the broker, flushed in batches of `creditBatch`. */
-  private owedCredit = 0;
-  private readonly creditBatch: number;
-  /** Link settlements waiting for the broker's settled disposition, by delivery id (created on first use). */
-  private pendingSettles: Map<number, SessionMessage> | undefined;
+  private readonly flow: SessionMessageFlow;
+  private readonly management: SessionManagement;
   /** Created on first use: thousands of sessions that never read their state pay nothing for it. */
-  private stateChanges: Subject<SessionState | undefined> | undefined;
-  private stateStream: Observable<SessionState | undefined> | undefined;
-  private stateVersion = 0;
-  private lastPeekedSequenceNumber = 0n;
+  private stateStream: SessionStateStream | undefined;
   /** Set by `end()` (and so `close()`): from then on nothing more is delivered or credited. */
   private ending: Promise<void> | undefined;
   private closing: Promise<void> | undefined;
-  private whenSettled: (() => void) | undefined;
 
   constructor(init: SessionReceiverInit) {
     this.init = init;
     this.sessionId = init.sessionId;
     this.receiveMode = init.receiveMode;
     this.lockedUntilValue = init.lockedUntil;
-    this.peekLock = init.receiveMode === 'peekLock';
+    const peekLock = init.receiveMode === 'peekLock';
     this.scope = { sessionId: init.sessionId, associatedLinkName: init.link.name };
-    this.creditBatch = Math.max(1, Math.ceil(init.maxCredit / 4));
+    this.management = new SessionManagement(init, this.scope, this, peekLock, () => this.lostError);
 
     this.renewer = init.autoRenew === undefined ? undefined : new AutoRenewRun(init.autoRenew, ignoreEvent, reportUnhandled, this.renewNow);
     // The lock is watched from now on (a loss tears the session down with or without subscribers).
@@ -151,28 +101,12 @@ export class SessionReceiver implements Session, MessageSettler {
     );
     this.lock$ = this.lock.lock$;
 
-    init.link.on('message', this.onMessage);
-    init.link.on('settled', this.onSettled);
-
-    this.messages$ = new Observable<ReceivedMessage>((subscriber) => {
-      if (this.lostError) {
-        if (this.lostError.reason === 'closed') subscriber.complete();
-        else subscriber.error(this.lostError);
-        return undefined;
-      }
-      const sub = this.messageSubject.subscribe(subscriber);
-      while (this.undelivered.length > 0 && !subscriber.closed) this.deliver(this.undelivered.shift() as SessionMessage);
-      if (!this.creditStarted) {
-        this.creditStarted = true;
-        init.link.add_credit(init.maxCredit);
-      }
-      return sub;
-    });
-
+    this.flow = new SessionMessageFlow(init.link, init.maxCredit, this, init.sessionId, init.entityPath, peekLock);
+    this.messages$ = this.flow.messages$;
   }
 
   get state$(): Observable<SessionState | undefined> {
-    return (this.stateStream ??= this.createState$());
+    return (this.stateStream ??= new SessionStateStream(() => this.getState(), () => this.lostError !== undefined)).state$;
   }
 
   get lockedUntil(): Date {
@@ -222,25 +156,17 @@ export class SessionReceiver implements Session, MessageSettler {
    */
   end(): Promise<void> {
     this.ending ??= (async () => {
-      if (!this.lostError && this.pendingSettles !== undefined && this.pendingSettles.size > 0) {
-        await new Promise<void>((resolve) => (this.whenSettled = resolve));
-      }
+      const settled = this.lostError ? undefined : this.flow.stop();
+      if (settled !== undefined) await settled;
       this.closeLink('closed');
     })();
     return this.ending;
   }
 
-  /** Resolves `close()`'s wait once no settlement is in flight (or the session is torn down). */
-  private releaseCloseWait(): void {
-    const resolve = this.whenSettled;
-    this.whenSettled = undefined;
-    resolve?.();
-  }
-
   renewLock(options?: OperationOptions): Observable<Date> {
     const timeout = validateTimeout('options.timeout', options?.timeout);
     return defer(() =>
-      this.managementOperationWithTimeout(
+      this.management.operationWithTimeout(
         'renewLock',
         // Without a timeout, a renewal is bounded by the lock itself: after expiry it cannot succeed.
         timeout ?? Math.min(DEFAULT_OPERATION_TIMEOUT_MS, Math.max(1, this.lockedUntilValue.getTime() - this.init.scheduler.now())),
@@ -281,50 +207,21 @@ export class SessionReceiver implements Session, MessageSettler {
   };
 
   getState(options?: OperationOptions): Observable<SessionState | undefined> {
-    return this.managementOperation('getState', options, (link) => getSessionState(link, this.scope)).pipe(map(decodeSessionState));
+    return this.management.getState(options).pipe(map(decodeSessionState));
   }
 
   setState(state: SessionState | null, options?: OperationOptions): Observable<void> {
     const bytes = encodeSessionState(state);
     const decoded = state === null ? undefined : state;
-    return this.managementOperation('setState', options, (link) => setSessionState(link, this.scope, bytes)).pipe(
-      tap(() => {
-        this.stateVersion++;
-        this.stateChanges?.next(decoded);
-      }),
-    );
+    return this.management.setState(bytes, options).pipe(tap(() => this.stateStream?.changed(decoded)));
   }
 
   peek(count: number, options?: PeekOptions): Observable<PeekedMessage[]> {
-    if (typeof count !== 'number' || !Number.isInteger(count) || count < 1 || count > 0x7fffffff) {
-      throw new InvalidArgumentError('count', 'must be a positive integer', count);
-    }
-    const from = options?.fromSequenceNumber;
-    if (from !== undefined && (typeof from !== 'bigint' || from < 0n)) {
-      throw new InvalidArgumentError('options.fromSequenceNumber', 'must be a non-negative bigint', from);
-    }
-    return this.managementOperation('peek', options, (link) =>
-      peekMessages(link, this.scope, from ?? this.lastPeekedSequenceNumber + 1n, count).pipe(
-        catchError((err: unknown) => ((err as ServiceBusRxError).condition === 'com.microsoft:message-not-found' ? of([]) : throwError(() => err))),
-      ),
-    ).pipe(
-      map((messages) => {
-        const peeked = messages.map((m) => new PeekedSessionMessage(m, this.sessionId));
-        const last = peeked[peeked.length - 1];
-        if (last && last.sequenceNumber > this.lastPeekedSequenceNumber) this.lastPeekedSequenceNumber = last.sequenceNumber;
-        return peeked;
-      }),
-    );
+    return this.management.peek(count, options);
   }
 
   receiveDeferred(sequenceNumbers: readonly bigint[], options?: OperationOptions): Observable<ReceivedMessage[]> {
-    if (!Array.isArray(sequenceNumbers) || sequenceNumbers.length === 0 || sequenceNumbers.some((n) => typeof n !== 'bigint' || n < 0n)) {
-      throw new InvalidArgumentError('sequenceNumbers', 'must be a non-empty array of non-negative bigints', sequenceNumbers);
-    }
-    const list = [...sequenceNumbers];
-    return this.managementOperation('receiveDeferred', options, (link) => receiveBySequenceNumber(link, this.scope, list, !this.peekLock)).pipe(
-      map((messages) => messages.map((m) => new SessionMessage(this, m.message, this.sessionId, undefined, m.lockToken, this.peekLock))),
-    );
+    return this.management.receiveDeferred(sequenceNumbers, options);
   }
 
   /** `MessageSettler`: settles on the link (messages$) or with update-disposition (deferred messages). */
@@ -336,18 +233,9 @@ export class SessionReceiver implements Session, MessageSettler {
       }
       if (message.settling) return subscriber.error(new InvalidArgumentError('message', 'has already been settled'));
       message.settling = true;
-      const delivery = message.delivery;
-      if (delivery === undefined) {
-        // Received by sequence number: settled through the management link.
-        return this.settleDeferred(message, settlement).subscribe(subscriber);
-      }
-      // Unsubscribing only stops waiting for the broker's answer (the disposition is on the wire):
-      // a closed subscriber ignores the completion, so no teardown is needed.
-      message.pending = subscriber;
-      (this.pendingSettles ??= new Map()).set(delivery.id, message);
-      delivery.update(false, outcome(settlement));
-      this.unsettled--;
-      this.returnCredit(1);
+      // Received by sequence number: settled through the management link.
+      if (message.delivery === undefined) return this.management.settleDeferred(message, settlement).subscribe(subscriber);
+      this.flow.settleOnLink(message, settlement, subscriber);
       return undefined;
     });
     if (settlement.timeout === undefined) return settled$;
@@ -361,87 +249,12 @@ export class SessionReceiver implements Session, MessageSettler {
     );
   }
 
-  private settleDeferred(message: SessionMessage, s: Settlement): Observable<void> {
-    const token = message.managementLockToken as string;
-    const status: DispositionStatus =
-      s.kind === 'complete' ? 'completed' : s.kind === 'abandon' ? 'abandoned' : s.kind === 'defer' ? 'defered' : 'suspended';
-    return this.managementOperationWithTimeout('settle', s.timeout ?? DEFAULT_OPERATION_TIMEOUT_MS, (link) =>
-      updateDisposition(link, this.scope, [token], status, {
-        deadLetterReason: s.reason,
-        deadLetterDescription: s.description,
-        propertiesToModify: s.propertiesToModify,
-      }),
-    );
-  }
-
-  private readonly onMessage = (context: EventContext): void => {
-    const delivery = context.delivery;
-    // The message's encoded bytes (shared sessions deliver undecoded): decoded on first read.
-    const raw = context.message as Message | Buffer | undefined;
-    if (!delivery || !raw || this.lostError) return;
-    // Closing: leave it unsettled; the broker makes it available again when the link detaches.
-    if (this.ending) return;
-    const message = new SessionMessage(this, raw, this.sessionId, delivery, undefined, this.peekLock);
-    if (this.peekLock) this.unsettled++;
-    // Pre-settled (receiveAndDelete): mark settled so rhea frees its incoming window slot.
-    else delivery.update(true);
-    if (this.messageSubject.observed) this.deliver(message);
-    else this.undelivered.push(message);
-  };
-
-  private deliver(message: SessionMessage): void {
-    this.messageSubject.next(message);
-    if (!this.peekLock) this.returnCredit(1);
-  }
-
-  /** Gives credit back in batches; at once when nothing is left to work on (no stall below the batch size). */
-  private returnCredit(n: number): void {
-    this.owedCredit += n;
-    if (this.owedCredit >= this.creditBatch || (this.peekLock && this.unsettled === 0)) {
-      if (this.lostError || this.ending || !this.creditStarted) return;
-      this.init.link.add_credit(this.owedCredit);
-      this.owedCredit = 0;
-    }
-  }
-
-  private readonly onSettled = (context: EventContext): void => {
-    const delivery = context.delivery;
-    if (!delivery) return;
-    const message = this.pendingSettles?.get(delivery.id);
-    if (!message) return;
-    this.pendingSettles?.delete(delivery.id);
-    if (this.whenSettled && this.pendingSettles?.size === 0) this.releaseCloseWait();
-    const subscriber = message.pending;
-    message.pending = undefined;
-    if (!subscriber) return;
-    const error = (delivery.remote_state as { error?: AmqpError } | undefined)?.error;
-    if (error?.condition && error.condition !== 'com.microsoft:dead-letter') {
-      subscriber.error(translateAmqpError(error, { sessionId: this.sessionId, entityPath: this.init.entityPath }));
-    } else {
-      subscriber.next();
-      subscriber.complete();
-    }
-  };
-
   /** Runs once: stops delivery, fails what waits on the link, ends the streams, detaches the link. */
   private teardown(error: SessionLockLostError): void {
     if (this.lostError) return;
     this.lostError = error;
-    const { link } = this.init;
-    link.removeListener('message', this.onMessage);
-    link.removeListener('settled', this.onSettled);
-    this.undelivered.length = 0;
-    const waiting = this.pendingSettles === undefined ? [] : [...this.pendingSettles.values()];
-    this.pendingSettles = undefined;
-    this.releaseCloseWait();
-    for (const m of waiting) {
-      const subscriber = m.pending;
-      m.pending = undefined;
-      subscriber?.error(error);
-    }
-    if (error.reason === 'closed') this.messageSubject.complete();
-    else this.messageSubject.error(error);
-    this.stateChanges?.complete();
+    this.flow.fail(error);
+    this.stateStream?.close();
     this.init.linkSubscription.unsubscribe();
     const detached = this.init.detachLink();
     // A lost lock (not a close) also closes the connection once nothing else uses it (the seed's
@@ -449,43 +262,6 @@ export class SessionReceiver implements Session, MessageSettler {
     this.closedPromise = error.reason === 'closed' ? detached : detached.then(() => void this.init.amqp.closeIfUnused());
     this.renewer?.stop();
     this.init.onClosed(this);
-  }
-
-  /** One management operation: fails fast once the lock is lost; retried and bounded by `timeout`. */
-  private managementOperation<T>(operation: string, options: OperationOptions | undefined, run: (link: RequestResponseLink) => Observable<T>): Observable<T> {
-    const timeout = validateTimeout('options.timeout', options?.timeout) ?? DEFAULT_OPERATION_TIMEOUT_MS;
-    return this.managementOperationWithTimeout(operation, timeout, run);
-  }
-
-  private managementOperationWithTimeout<T>(operation: string, timeout: number, run: (link: RequestResponseLink) => Observable<T>): Observable<T> {
-    return defer(() => {
-      if (this.lostError) return throwError(() => this.lostError);
-      const open = this.init.amqp.openManagementLink(this.init.entityPath);
-      return open !== undefined ? run(open) : this.init.amqp.management(this.init.entityPath).pipe(switchMap(run));
-    }).pipe(retryWithin({ ...this.init.retry, timeout, scheduler: this.init.scheduler, operation: `${operation} (session '${this.sessionId}')` }));
-  }
-
-  /** state$: the fetched state, then local changes; a change made while fetching wins over the fetched value. */
-  private createState$(): Observable<SessionState | undefined> {
-    return new Observable<SessionState | undefined>((subscriber) => {
-      const versionAtFetch = this.stateVersion;
-      if (this.stateChanges === undefined) {
-        this.stateChanges = new Subject<SessionState | undefined>();
-        // Closed before anyone asked: as if it had existed (and been completed) since accept.
-        if (this.lostError) this.stateChanges.complete();
-      }
-      const changes = this.stateChanges.subscribe(subscriber);
-      const fetch = this.getState().subscribe({
-        next: (state) => {
-          if (this.stateVersion === versionAtFetch) subscriber.next(state);
-        },
-        error: (err: unknown) => subscriber.error(err),
-      });
-      return () => {
-        changes.unsubscribe();
-        fetch.unsubscribe();
-      };
-    }).pipe(share({ connector: () => new ReplaySubject<SessionState | undefined>(1), resetOnError: true, resetOnComplete: false, resetOnRefCountZero: true }));
   }
 }
 
@@ -496,25 +272,4 @@ function ignoreEvent(_event: AutoRenewErrorEvent): void {}
 /** A LockHandle that throws is a bug: reported like an error nobody subscribed to (rxjs's way). */
 function reportUnhandled(error: unknown): void {
   throwError(() => error).subscribe();
-}
-
-function outcome(s: Settlement): unknown {
-  switch (s.kind) {
-    case 'complete':
-      return ACCEPTED;
-    case 'abandon':
-      return outcomes
-        .modified({ undeliverable_here: false, ...(s.propertiesToModify === undefined ? {} : { message_annotations: s.propertiesToModify }) })
-        .described();
-    case 'defer':
-      return outcomes
-        .modified({ undeliverable_here: true, ...(s.propertiesToModify === undefined ? {} : { message_annotations: s.propertiesToModify }) })
-        .described();
-    case 'deadLetter': {
-      const info: Record<string, unknown> = { ...(s.propertiesToModify ?? {}) };
-      if (s.reason !== undefined) info['DeadLetterReason'] = s.reason;
-      if (s.description !== undefined) info['DeadLetterErrorDescription'] = s.description;
-      return outcomes.rejected({ error: { condition: 'com.microsoft:dead-letter', description: undefined, info } }).described();
-    }
-  }
 }

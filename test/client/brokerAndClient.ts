@@ -27,7 +27,8 @@ export function brokerAndClient(queue: Omit<QueueOptions, 'name'> = {}): BrokerA
   let other: ServiceBusClient | undefined;
   const sessions: Session[] = [];
   beforeAll(async () => {
-    broker = await startEmulator({ port: 0, queues: [{ name: 'sq', requiresSession: true, ...queue }] });
+    // JWTs (TokenCredential tests) need a validator since the broker refuses them by default.
+    broker = await startEmulator({ port: 0, queues: [{ name: 'sq', requiresSession: true, ...queue }], validateJwt: () => ({ rights: ['Manage'], expiresAtMs: Date.now() + 3_600_000 }) });
   });
   afterAll(async () => {
     await broker?.close();

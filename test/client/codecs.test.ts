@@ -1,6 +1,6 @@
 import { message as rheaMessage } from 'rhea-promise';
 import { InvalidArgumentError } from '../../src';
-import { decodeBody, encodeBody } from '../../src/client/messageBody';
+import { decodeBody, encodeBody } from '../../src/amqp/messageBody';
 import { encodeOutgoingMessage } from '../../src/client/encodeOutgoingMessage';
 import { decodeSessionState, encodeSessionState } from '../../src/session/sessionStateCodec';
 import { ticksToDate } from '../../src/amqp/dotnetTicks';

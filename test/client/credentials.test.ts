@@ -2,14 +2,19 @@ import { AzureNamedKeyCredential, AzureSASCredential, type AccessToken, type Tok
 import { firstValueFrom, lastValueFrom } from 'rxjs';
 import { startEmulator, type EmulatorHandle } from '../../src/emulator';
 import { EntityNotFoundError, InvalidArgumentError, ServiceBusClient, UnauthorizedError } from '../../src';
-import { createSasToken } from '../../src/client/sasToken';
+import { createSasToken } from '../../src/auth/sasToken';
 
 let broker: EmulatorHandle;
 const clients: ServiceBusClient[] = [];
 const track = (c: ServiceBusClient): ServiceBusClient => (clients.push(c), c);
 
 beforeAll(async () => {
-  broker = await startEmulator({ port: 0, queues: [{ name: 'sq', requiresSession: true, lockDurationMs: 5_000 }] });
+  // The broker refuses JWTs unless a validator grants them.
+  broker = await startEmulator({
+    port: 0,
+    queues: [{ name: 'sq', requiresSession: true, lockDurationMs: 5_000 }],
+    validateJwt: () => ({ rights: ['Manage'], expiresAtMs: Date.now() + 3_600_000 }),
+  });
 });
 afterAll(async () => {
   await broker.close();

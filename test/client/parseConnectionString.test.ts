@@ -1,6 +1,6 @@
 import { InvalidArgumentError } from '../../src';
-import { parseConnectionString } from '../../src/client/parseConnectionString';
-import { createSasToken, sasTokenExpiry } from '../../src/client/sasToken';
+import { parseConnectionString } from '../../src/auth/parseConnectionString';
+import { createSasToken, sasTokenExpiry } from '../../src/auth/sasToken';
 import { createHmac } from 'node:crypto';
 
 describe('parseConnectionString', () => {

@@ -1,8 +1,8 @@
 import { firstValueFrom, switchMap, timer } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import { UnauthorizedError } from '../../src';
-import { sasKeyTokenProvider, sasSignatureTokenProvider, tokenCredentialProvider, type CbsToken } from '../../src/client/TokenProvider';
-import { createSasToken } from '../../src/client/sasToken';
+import { sasKeyTokenProvider, sasSignatureTokenProvider, tokenCredentialProvider, type CbsToken } from '../../src/auth/TokenProvider';
+import { createSasToken } from '../../src/auth/sasToken';
 
 describe('token providers (virtual time)', () => {
   it('signs SAS tokens for one hour from the scheduler clock and asks for a refresh after 45 minutes', () => {

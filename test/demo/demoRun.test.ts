@@ -1,18 +1,25 @@
 import { runDemo } from '../../src/cli/demoCommand';
 import type { DemoIo } from '../../src/cli/demo/DemoIo';
 
-/** Captures the demo's output instead of writing to the terminal. */
-function capture(tty: boolean): DemoIo & { out: string[]; errors: string[] } {
+/**
+ * Captures the demo's output instead of writing to the terminal. With `stopWhen`, the user "presses
+ * Ctrl-C" (SIGINT) as soon as the output so far matches it.
+ */
+function capture(tty: boolean, options: { columns?: number | undefined; stopWhen?: (text: string) => boolean } = {}): DemoIo & { out: string[]; errors: string[] } {
   const out: string[] = [];
   const errors: string[] = [];
+  let stop: ((signal: NodeJS.Signals) => void) | undefined;
   return {
     out,
     errors,
-    write: (t) => void out.push(t),
+    write: (t) => {
+      out.push(t);
+      if (options.stopWhen?.(out.join('')) === true) stop?.('SIGINT');
+    },
     err: (t) => void errors.push(t),
     isTTY: () => tty,
-    columns: () => 160,
-    stopRequested: () => ({ promise: new Promise<void>(() => undefined), dispose: () => undefined }),
+    columns: () => ('columns' in options ? options.columns : 160),
+    stopRequested: () => ({ promise: new Promise<NodeJS.Signals>((resolve) => (stop = resolve)), dispose: () => (stop = undefined) }),
   };
 }
 
@@ -53,3 +60,31 @@ it('answers --help with the usage, and a bad option with one line + usage and ex
   expect(rest.join('\n')).toContain('Usage: servicebus-rx demo');
   expect(bad.out).toEqual([]);
 });
+
+it('Ctrl-C mid-run: exit 130, a summary that reports the unprocessed messages as still queued (not lost), and the broker agrees', async () => {
+  // Stopped after two progress lines (~2 s): the slow worker still holds c-01's messages, so some are unprocessed.
+  const io = capture(false, { stopWhen: (text) => (text.match(/· held \d+\n/g) ?? []).length >= 2 });
+  const code = await runDemo(['--sessions', '8', '--messages', '4', '--duration', '20'], io);
+  const text = io.out.join('');
+  if (code !== 130) console.log(text);
+  expect(code).toBe(130);
+  expect(text).toMatch(/ended: stopped by the user \(SIGINT\)/);
+  const stopped = /stopped early: (\d+) of (\d+) messages not processed yet, still in the queue \(not lost\): (.*)/.exec(text);
+  expect(stopped?.[3]).toContain('c-01/');
+  expect(text).toMatch(new RegExp(`still queued ${stopped?.[1]}\\b`));
+  expect(text).toMatch(new RegExp(`broker check: ${stopped?.[1]} messages left in 'orders', \\d+ in its dead-letter queue \\(agrees\\)`));
+  expect(text).not.toMatch(/LOST:/);
+}, 60_000);
+
+it('draws a sane frame (80 wide) on a TTY that reports 0 columns', async () => {
+  {
+    const io = capture(true, { columns: 0 });
+    expect(await runDemo(['--sessions', '2', '--messages', '2', '--duration', '1'], io)).toBe(0);
+    const frames = io.out.join('').split(/\x1b\[\d+F/);
+    const last = (frames.at(-1) ?? '').replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '');
+    const lines = last.split('\n').filter((l) => l.trim() !== '');
+    expect(lines.length).toBeGreaterThan(3);
+    expect(lines.some((l) => l.includes('servicebus-rx demo'))).toBe(true);
+    expect(Math.max(...lines.slice(0, 3).map((l) => l.length))).toBeLessThanOrEqual(80);
+  }
+}, 60_000);

@@ -1,8 +1,11 @@
+import { NEVER, Subject, throwError } from 'rxjs';
+import { InFlight } from '../../src/cli/demo/InFlight';
 import { UsageError } from '../../src/cli/UsageError';
 import type { DemoEvent, OrderMessage } from '../../src/cli/demo/DemoEvent';
 import { DemoModel } from '../../src/cli/demo/DemoModel';
 import { formatFrame } from '../../src/cli/demo/formatFrame';
 import { parseDemoArgs, demoDefaults } from '../../src/cli/demo/parseDemoArgs';
+import { terminalWidth } from '../../src/cli/demo/terminalWidth';
 import { summarize } from '../../src/cli/demo/summarize';
 
 const order = (customer: string, index: number, of: number): OrderMessage => ({
@@ -72,6 +75,17 @@ describe('DemoModel', () => {
     expect(summary.ok).toBe(false);
     expect(summary.lines.at(-1)).toMatch(/LOST: 1 of 2 messages .*c-01\/2/);
   });
+
+  it('reports the unsettled messages of a run stopped early as still queued, not lost', () => {
+    const model = new DemoModel();
+    for (const e of lockLossRun().slice(0, 15)) model.apply(e);
+    const summary = summarize(model, 5_300, { stopped: true });
+    expect(summary).toMatchObject({ ok: true, unsettled: 1 });
+    const text = summary.lines.join('\n');
+    expect(text).toMatch(/completed 1, dead-lettered 0, still queued 1/);
+    expect(summary.lines.at(-1)).toBe('  stopped early: 1 of 2 messages not processed yet, still in the queue (not lost): c-01/2');
+    expect(text).not.toMatch(/LOST/);
+  });
 });
 
 describe('formatFrame', () => {
@@ -98,6 +112,8 @@ describe('parseDemoArgs', () => {
       durationSeconds: 2.5,
     });
     expect(parseDemoArgs(['-h']).help).toBe(true);
+    expect(parseDemoArgs(['--help']).help).toBe(true);
+    expect(parseDemoArgs(['--duration=2', '--sessions=3']).durationSeconds).toBe(2);
   });
 
   it.each([
@@ -105,8 +121,20 @@ describe('parseDemoArgs', () => {
     [['--sessions', '2.5'], /expected an integer/],
     [['--messages', '1'], /invalid --messages/],
     [['--duration', 'abc'], /invalid --duration/],
-    [['--bogus'], /Unknown option '--bogus'/],
-    [['extra'], /Unexpected argument 'extra'/],
+    [['--bogus'], /^unknown option '--bogus'$/],
+    [['extra'], /^unexpected argument 'extra'$/],
+    // In the CLI's own words, not node:util parseArgs' ("argument is ambiguous", an undocumented -s).
+    [['--duration', '-1'], /^invalid --duration "-1": expected a number from 1 to 300$/],
+    [['--duration=-1'], /^invalid --duration "-1": expected a number from 1 to 300$/],
+    [['--sessions'], /^option --sessions needs a value$/],
+    [['--sessions', '--plain'], /^option --sessions needs a value$/],
+    [['-s', '3'], /^unknown option '-s'$/],
+    [['-d', '3'], /^unknown option '-d'$/],
+    [['-m', '3'], /^unknown option '-m'$/],
+    [['--plain=yes'], /^option --plain takes no value$/],
+    [['--sessions', '3', '--sessions', '4'], /^option --sessions is given twice$/],
+    [['--dur', '3'], /^unknown option '--dur'$/],
+    [['-'], /^unexpected argument '-'$/],
   ])('rejects %j with a one-line UsageError', (argv, message) => {
     let thrown: unknown;
     try {
@@ -117,5 +145,30 @@ describe('parseDemoArgs', () => {
     expect(thrown).toBeInstanceOf(UsageError);
     expect((thrown as UsageError).message).toMatch(message);
     expect((thrown as UsageError).message).not.toContain('\n');
+  });
+});
+
+describe('terminalWidth', () => {
+  it('uses the reported width, or 80 when the terminal reports none or 0 columns', () => {
+    expect(terminalWidth(132)).toBe(132);
+    expect(terminalWidth(0)).toBe(80);
+    expect(terminalWidth(undefined)).toBe(80);
+    expect(terminalWidth(Number.NaN)).toBe(80);
+  });
+});
+
+describe('InFlight', () => {
+  it('counts an operation from subscription until it completes, errors or is unsubscribed', () => {
+    const inFlight = new InFlight();
+    const running = new Subject<number>();
+    const done = inFlight.track(running).subscribe();
+    const failed = inFlight.track(throwError(() => new Error('refused'))).subscribe({ error: () => undefined });
+    const cancelled = inFlight.track(NEVER).subscribe();
+    expect(inFlight.count).toBe(2);
+    running.complete();
+    expect(inFlight.count).toBe(1);
+    cancelled.unsubscribe();
+    expect(inFlight.count).toBe(0);
+    expect([done.closed, failed.closed]).toEqual([true, true]);
   });
 });

@@ -68,7 +68,7 @@ describe('emulator: connection and CBS authorisation', () => {
     expect(error.message).toMatch(/The messaging entity 'sb:\/\/localhost:\d+\/nope' could not be found/);
   });
 
-  it('answers put-token with an int status, 404 for unknown entities, and accepts any non-empty jwt', async () => {
+  it('answers put-token with an int status, 404 for unknown entities, and 401 for a jwt (no validator configured)', async () => {
     const client = await raw();
     const audience = `sb://localhost:${harness.emulator.port}/q1`;
     await expect(client.putToken(audience, sasToken(audience, 'MyKey', 'secret-key', Math.floor(Date.now() / 1000) + 60))).resolves.toEqual({
@@ -76,7 +76,7 @@ describe('emulator: connection and CBS authorisation', () => {
       description: 'Accepted',
     });
     await expect(client.putToken(`sb://localhost/none`, 'x')).resolves.toMatchObject({ status: 404 });
-    await expect(client.putToken(audience, 'eyJhbGciOi.any.thing', 'jwt')).resolves.toMatchObject({ status: 202 });
+    await expect(client.putToken(audience, 'eyJhbGciOi.any.thing', 'jwt')).resolves.toMatchObject({ status: 401 });
     await expect(client.putToken(audience, sasToken(`sb://localhost/sq`, 'MyKey', 'secret-key', 9_999_999_999))).resolves.toMatchObject({ status: 401 });
   });
 

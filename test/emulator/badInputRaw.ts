@@ -138,11 +138,16 @@ export class RawClient {
     return linkResult(receiver, 'receiver_open', 'receiver_close');
   }
 
+  /** Sends `bytes` as an encoded message (as they are, unchecked) and resolves with the broker's outcome. */
+  static sendRaw(sender: Sender, bytes: Buffer): Promise<Outcome> {
+    return RawClient.send(sender, bytes as unknown as Message, 0);
+  }
+
   /** Sends one unsettled message and resolves with the broker's outcome. */
-  static send(sender: Sender, message: Message): Promise<Outcome> {
+  static send(sender: Sender, message: Message, format?: number): Promise<Outcome> {
     return within(
       new Promise<Outcome>((resolve) => {
-        const delivery = sender.send(message);
+        const delivery = format === undefined ? sender.send(message) : sender.send(message as unknown as Buffer, undefined, format);
         const done = (outcome: Outcome['outcome']) => (context: EventContext) => {
           if (context.delivery !== delivery) return;
           cleanup();

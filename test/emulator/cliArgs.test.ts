@@ -14,7 +14,16 @@ async function run(argv: string[]): Promise<{ code: number; out: string; err: st
 
 describe('parseEmulatorArgs', () => {
   it('defaults to 127.0.0.1:5672 with the default queues', () => {
-    expect(parseEmulatorArgs([])).toEqual({ help: false, port: 5672, host: '127.0.0.1', configFile: undefined, httpPort: undefined });
+    expect(parseEmulatorArgs([])).toEqual({
+      help: false,
+      port: 5672,
+      host: '127.0.0.1',
+      configFile: undefined,
+      sasKeyName: undefined,
+      sasKey: undefined,
+      sasKeysFile: undefined,
+      httpPort: undefined,
+    });
   });
 
   it('reads --port, --host and --config, in both spellings', () => {
@@ -23,10 +32,18 @@ describe('parseEmulatorArgs', () => {
       port: 0,
       host: '0.0.0.0',
       configFile: 'c.json',
+      sasKeyName: undefined,
+      sasKey: undefined,
+      sasKeysFile: undefined,
       httpPort: undefined,
     });
     expect(parseEmulatorArgs(['--http-port', '5300'])).toMatchObject({ httpPort: 5300 });
     expect(parseEmulatorArgs(['--port=65535', '--config=x.json'])).toMatchObject({ port: 65535, configFile: 'x.json' });
+  });
+
+  it('reads --sas-key-name / --sas-key and --sas-keys-file', () => {
+    expect(parseEmulatorArgs(['--sas-key-name', 'Mine', '--sas-key=s3cret'])).toMatchObject({ sasKeyName: 'Mine', sasKey: 's3cret', sasKeysFile: undefined });
+    expect(parseEmulatorArgs(['--sas-keys-file', 'keys.json'])).toMatchObject({ sasKeysFile: 'keys.json', sasKey: undefined });
   });
 
   it.each([
@@ -40,6 +57,8 @@ describe('parseEmulatorArgs', () => {
     [['--http-port', 'x'], /invalid --http-port "x": expected an integer from 0 to 65535/],
     [['--frobnicate'], /Unknown option '--frobnicate'/],
     [['extra'], /Unexpected argument 'extra'/],
+    [['--sas-key', ''], /'--sas-key' needs a non-empty value/],
+    [['--sas-keys-file', 'k.json', '--sas-key', 'x'], /cannot be combined/],
   ])('rejects %j with a one-line UsageError', (argv, message) => {
     let caught: unknown;
     try {

@@ -89,3 +89,28 @@ describe('administration API (official ServiceBusAdministrationClient over the A
     expect(namespace.createdAt).toBeInstanceOf(Date);
   });
 });
+
+describe('administration API rights', () => {
+  let harness: SdkHarness;
+  beforeAll(async () => {
+    harness = await SdkHarness.start({
+      queues: [{ name: 'q' }],
+      sasKeys: [
+        { name: 'root', key: 'root-key', rights: ['Manage'] },
+        { name: 'reader', key: 'reader-key', rights: ['Listen'] },
+      ],
+    });
+  });
+  afterAll(() => harness.close());
+
+  it('lets a key without Manage read but not write', async () => {
+    const withKey = (name: string, key: string): string =>
+      harness.emulator.connectionString.replace(/SharedAccessKeyName=[^;]*;SharedAccessKey=[^;]*;/, `SharedAccessKeyName=${name};SharedAccessKey=${key};`);
+    const reader = emulatorAdminClient(withKey('reader', 'reader-key'));
+    expect((await reader.getQueue('q')).name).toBe('q');
+    const refused = await errorOf(reader.createQueue('nope'));
+    expect(refused).toMatchObject({ statusCode: 401, code: 'UnauthorizedRequestError' });
+    expect(refused.message).toMatch(/Manage right/);
+    expect((await emulatorAdminClient(withKey('root', 'root-key')).createQueue('yes')).name).toBe('yes');
+  });
+});

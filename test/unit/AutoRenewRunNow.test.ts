@@ -1,9 +1,9 @@
 import { NEVER } from 'rxjs';
 import { ServiceBusyError, SessionLockLostError } from '../../src/errors';
-import { AutoLockRenewFailed } from '../../src/renewal/AutoLockRenewError';
-import { AutoRenewRun, resolveAutoRenew, type RenewNow } from '../../src/renewal/AutoRenewRun';
-import { DeadlineQueue } from '../../src/renewal/DeadlineQueue';
-import type { LockState } from '../../src/session/LockState';
+import { AutoLockRenewFailed } from '../../src/lock/AutoLockRenewError';
+import { AutoRenewRun, resolveAutoRenew, type RenewNow } from '../../src/lock/AutoRenewRun';
+import { DeadlineQueue } from '../../src/time/DeadlineQueue';
+import type { LockState } from '../../src/lock/LockState';
 import { fakeLock, lostSt, st } from './lockFakes';
 import { strictTestScheduler } from './strictTestScheduler';
 

@@ -2,7 +2,7 @@ import { asyncScheduler, firstValueFrom } from 'rxjs';
 import type { Subscription } from 'rxjs';
 import { strictTestScheduler } from './strictTestScheduler';
 import { InvalidArgumentError } from '../../src/errors';
-import { DeadlineQueue } from '../../src/renewal/DeadlineQueue';
+import { DeadlineQueue } from '../../src/time/DeadlineQueue';
 import { countingScheduler } from './countingScheduler';
 
 const newTestScheduler = strictTestScheduler;

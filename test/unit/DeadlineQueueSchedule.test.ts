@@ -1,7 +1,7 @@
 import { strictTestScheduler } from './strictTestScheduler';
 import { countingScheduler } from './countingScheduler';
 import { InvalidArgumentError } from '../../src/errors';
-import { DeadlineQueue } from '../../src/renewal/DeadlineQueue';
+import { DeadlineQueue } from '../../src/time/DeadlineQueue';
 
 describe('DeadlineQueue.schedule (the allocation-light form of at())', () => {
   it('calls back once at the deadline with scheduler.now(), in time order and FIFO for equal times, never synchronously', () => {

@@ -1,10 +1,10 @@
 import { NEVER } from 'rxjs';
 import { strictTestScheduler } from './strictTestScheduler';
 import { countingScheduler } from './countingScheduler';
-import { DeadlineQueue } from '../../src/renewal/DeadlineQueue';
-import { resolveLockTimeline } from '../../src/renewal/LockTimelineRun';
-import { SharedLockTimeline } from '../../src/renewal/SharedLockTimeline';
-import type { LockState } from '../../src/session/LockState';
+import { DeadlineQueue } from '../../src/time/DeadlineQueue';
+import { resolveLockTimeline } from '../../src/lock/LockTimelineRun';
+import { SharedLockTimeline } from '../../src/lock/SharedLockTimeline';
+import type { LockState } from '../../src/lock/LockState';
 import { fakeLock, lostSt, st } from './lockFakes';
 
 const lock = fakeLock('s1', () => NEVER);

@@ -1,11 +1,11 @@
 import { NEVER } from 'rxjs';
 import type { Observable } from 'rxjs';
 import { InvalidArgumentError, ServiceBusyError, ServiceTimeoutError, SessionLockLostError } from '../../src/errors';
-import { AutoLockRenewFailed, AutoLockRenewTimeout, isAutoRenewErrorEvent } from '../../src/renewal/AutoLockRenewError';
-import type { AutoLockRenewError, AutoRenewErrorEvent } from '../../src/renewal/AutoLockRenewError';
-import { autoRenew } from '../../src/renewal/autoRenew';
-import { DeadlineQueue } from '../../src/renewal/DeadlineQueue';
-import type { LockState } from '../../src/session/LockState';
+import { AutoLockRenewFailed, AutoLockRenewTimeout, isAutoRenewErrorEvent } from '../../src/lock/AutoLockRenewError';
+import type { AutoLockRenewError, AutoRenewErrorEvent } from '../../src/lock/AutoLockRenewError';
+import { autoRenew } from '../../src/lock/autoRenew';
+import { DeadlineQueue } from '../../src/time/DeadlineQueue';
+import type { LockState } from '../../src/lock/LockState';
 import { countingScheduler } from './countingScheduler';
 import { fakeLock, fakeSession, lostSt, st } from './lockFakes';
 import type { FakeLock } from './lockFakes';

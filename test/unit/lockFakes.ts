@@ -1,11 +1,11 @@
 import { defer, map, Observable, of, Subject, tap } from 'rxjs';
 import type { SchedulerLike } from 'rxjs';
-import type { DeadlineQueue } from '../../src/renewal/DeadlineQueue';
-import { lockTimeline } from '../../src/renewal/lockTimeline';
-import type { LockUpdate } from '../../src/renewal/lockTimeline';
+import type { DeadlineQueue } from '../../src/time/DeadlineQueue';
+import { lockTimeline } from '../../src/lock/lockTimeline';
+import type { LockUpdate } from '../../src/lock/lockTimeline';
 import type { LockLostReason } from '../../src/errors';
 import { SessionLockLostError } from '../../src/errors';
-import type { LockHandle, LockLost, LockState } from '../../src/session/LockState';
+import type { LockHandle, LockLost, LockState } from '../../src/lock/LockState';
 
 /** A LockHandle for pure operator tests: `renewLock` delegates to `renew`, side calls are recorded. */
 export interface FakeLock extends LockHandle {

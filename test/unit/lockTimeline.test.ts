@@ -1,9 +1,9 @@
 import { NEVER, take } from 'rxjs';
 import { strictTestScheduler } from './strictTestScheduler';
 import { InvalidArgumentError, ServiceBusRxError, SessionLockLostError } from '../../src/errors';
-import { DeadlineQueue } from '../../src/renewal/DeadlineQueue';
-import { lockTimeline } from '../../src/renewal/lockTimeline';
-import type { LockUpdate } from '../../src/renewal/lockTimeline';
+import { DeadlineQueue } from '../../src/time/DeadlineQueue';
+import { lockTimeline } from '../../src/lock/lockTimeline';
+import type { LockUpdate } from '../../src/lock/lockTimeline';
 import { countingScheduler } from './countingScheduler';
 import { fakeLock, lostSt, st } from './lockFakes';
 

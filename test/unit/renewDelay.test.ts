@@ -1,5 +1,5 @@
 import { InvalidArgumentError } from '../../src/errors';
-import { renewAt, renewDelay } from '../../src/renewal/renewDelay';
+import { renewAt, renewDelay } from '../../src/lock/renewDelay';
 
 describe('renewAt', () => {
   // [remaining, renewBefore, rttMs, expected delay from now]

@@ -1,7 +1,7 @@
 import { defer, NEVER } from 'rxjs';
 import type { Observable } from 'rxjs';
 import { InvalidArgumentError, ServiceBusyError, ServiceTimeoutError, SessionLockLostError } from '../../src/errors';
-import { DeadlineQueue } from '../../src/renewal/DeadlineQueue';
+import { DeadlineQueue } from '../../src/time/DeadlineQueue';
 import { retryWithin } from '../../src/retry/retryWithin';
 import { strictTestScheduler } from './strictTestScheduler';
 

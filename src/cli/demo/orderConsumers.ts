@@ -1,5 +1,5 @@
 import { mergeMap, type Observable } from 'rxjs';
-import type { AcceptSessionOptions } from '../../client/AcceptSessionOptions';
+import type { AcceptSessionOptions } from '../../session/AcceptSessionOptions';
 import type { ServiceBusClient } from '../../client/ServiceBusClient';
 import { sessionPool } from '../../pool/sessionPool';
 import type { DemoEvent } from './DemoEvent';

@@ -1,4 +1,4 @@
-import { concat, concatMap, defer, from, map, of, timer, type Observable, type SchedulerLike } from 'rxjs';
+import { concat, concatMap, defer, EMPTY, from, map, of, timer, type Observable, type SchedulerLike } from 'rxjs';
 import type { ServiceBusClient } from '../../client/ServiceBusClient';
 import type { DemoEvent, OrderMessage } from './DemoEvent';
 
@@ -14,15 +14,22 @@ export function sendNow(client: ServiceBusClient, queue: string, messages: reado
  * first 60 % of the window, each sending its messages a short gap apart (interleaved with the others,
  * like real traffic). One timer at a time: the schedule is flattened and walked in order.
  * Emits a `produced` event after each send, then one `traffic-done` with the total, then completes.
- * Errors with the first send error. Unsubscribing stops sending.
+ * Errors with the first send error. Unsubscribing stops sending; so does `stopping()` turning true (a send
+ * already under way finishes). Sends run through `track`.
  */
 export function orderTraffic(
   client: ServiceBusClient,
   queue: string,
   customers: readonly (readonly OrderMessage[])[],
-  options: { readonly durationMs: number; readonly alreadySent: number; readonly scheduler: SchedulerLike },
+  options: {
+    readonly durationMs: number;
+    readonly alreadySent: number;
+    readonly scheduler: SchedulerLike;
+    readonly stopping: () => boolean;
+    readonly track: <T>(send$: Observable<T>) => Observable<T>;
+  },
 ): Observable<DemoEvent> {
-  const { durationMs, alreadySent, scheduler } = options;
+  const { durationMs, alreadySent, scheduler, stopping, track } = options;
   const perCustomer = Math.max(1, ...customers.map((c) => c.length));
   const spacing = (durationMs * 0.6) / Math.max(1, customers.length);
   const gap = Math.min(700, (durationMs * 0.4) / perCustomer);
@@ -35,7 +42,7 @@ export function orderTraffic(
       from(schedule).pipe(
         concatMap(({ at, message }) =>
           timer(Math.max(0, start + at - scheduler.now()), scheduler).pipe(
-            concatMap(() => client.send(queue, toOutgoing(message))),
+            concatMap(() => (stopping() ? EMPTY : track(client.send(queue, toOutgoing(message))))),
             map((): DemoEvent => ({ type: 'produced', at: scheduler.now(), message })),
           ),
         ),

@@ -1,5 +1,4 @@
-import { parseArgs } from 'node:util';
-
+import { parseOptions } from '../parseOptions';
 import { UsageError } from '../UsageError';
 import { demoUsage } from './demoUsage';
 
@@ -20,35 +19,27 @@ export interface DemoArgs {
 export const demoDefaults: Omit<DemoArgs, 'help' | 'plain'> = { durationSeconds: 12, sessions: 16, messagesPerSession: 6 };
 
 /**
- * Parses the arguments after `demo` (`--duration S`, `--sessions N`, `--messages N`, `--plain`, `--help`;
+ * Parses the arguments after `demo` (`--duration S`, `--sessions N`, `--messages N`, `--plain`, `--help` / `-h`;
  * `--opt=value` works too).
- * @throws UsageError (one-line message) for an unknown option, a positional argument, a missing value or
- *   a value out of range.
+ * @throws UsageError (one-line message in the CLI's own words) for an unknown option, a positional argument,
+ *   an option given twice, a missing value or a value out of range.
  */
 export function parseDemoArgs(argv: readonly string[]): DemoArgs {
-  let values: { duration?: string; sessions?: string; messages?: string; plain?: boolean; help?: boolean };
-  try {
-    ({ values } = parseArgs({
-      args: [...argv],
-      options: {
-        duration: { type: 'string', short: 'd' },
-        sessions: { type: 'string', short: 's' },
-        messages: { type: 'string', short: 'm' },
-        plain: { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-      strict: true,
-      allowPositionals: false,
-    }));
-  } catch (cause) {
-    throw new UsageError(firstSentence(cause), demoUsage);
-  }
+  const values = parseOptions(
+    argv,
+    { duration: { kind: 'value' }, sessions: { kind: 'value' }, messages: { kind: 'value' }, plain: { kind: 'flag' }, help: { kind: 'flag', short: 'h' } },
+    demoUsage,
+  );
+  const text = (v: string | true | undefined): string | undefined => (typeof v === 'string' ? v : undefined);
+  const duration = text(values.duration);
+  const sessions = text(values.sessions);
+  const messages = text(values.messages);
   return {
     help: values.help === true,
     plain: values.plain === true,
-    durationSeconds: values.duration === undefined ? demoDefaults.durationSeconds : number('--duration', values.duration, 1, 300, false),
-    sessions: values.sessions === undefined ? demoDefaults.sessions : number('--sessions', values.sessions, 1, 100, true),
-    messagesPerSession: values.messages === undefined ? demoDefaults.messagesPerSession : number('--messages', values.messages, 2, 50, true),
+    durationSeconds: duration === undefined ? demoDefaults.durationSeconds : number('--duration', duration, 1, 300, false),
+    sessions: sessions === undefined ? demoDefaults.sessions : number('--sessions', sessions, 1, 100, true),
+    messagesPerSession: messages === undefined ? demoDefaults.messagesPerSession : number('--messages', messages, 2, 50, true),
   };
 }
 
@@ -59,12 +50,4 @@ function number(option: string, text: string, min: number, max: number, integer:
     throw new UsageError(`invalid ${option} ${JSON.stringify(text)}: expected ${kind} from ${min} to ${max}`, demoUsage);
   }
   return value;
-}
-
-/** node:util parseArgs messages can span lines and carry advice; keep the first sentence. */
-function firstSentence(cause: unknown): string {
-  const message = String((cause as { message?: unknown } | null)?.message ?? cause);
-  const line = message.split('\n')[0] ?? message;
-  const end = line.indexOf('. ');
-  return end === -1 ? line.replace(/\.$/, '') : line.slice(0, end);
 }

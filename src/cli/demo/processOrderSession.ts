@@ -1,6 +1,6 @@
 import { catchError, concat, concatMap, defer, EMPTY, from, ignoreElements, map, merge, of, share, tap, timer, type Observable, type SchedulerLike } from 'rxjs';
-import { isAutoRenewErrorEvent } from '../../renewal/AutoLockRenewError';
-import { autoRenew } from '../../renewal/autoRenew';
+import { isAutoRenewErrorEvent } from '../../lock/AutoLockRenewError';
+import { autoRenew } from '../../lock/autoRenew';
 import type { ReceivedMessage } from '../../session/ReceivedMessage';
 import type { Session } from '../../session/Session';
 import type { DemoEvent, OrderCheckpoint, OrderMessage } from './DemoEvent';
@@ -16,8 +16,10 @@ export interface SessionProcessing {
   readonly handlerMs: (message: OrderMessage) => number;
   /** The queue's lock duration, for the lock bar. */
   readonly lockDurationMs: number;
-  /** True once the demo is shutting down (a close then reads as `stopped`). */
+  /** True once the demo is shutting down: no new message is handled, and a close reads as `stopped`. */
   readonly stopping: () => boolean;
+  /** Wraps each settlement (with its checkpoint), so that a stop can wait for those under way. */
+  readonly track: <T>(settle$: Observable<T>) => Observable<T>;
   readonly scheduler: SchedulerLike;
 }
 
@@ -54,9 +56,9 @@ export function processOrderSession(session: Session, p: SessionProcessing): Obs
     const handle = (message: ReceivedMessage): Observable<DemoEvent> => {
       const order = message.body;
       if (!isOrderMessage(order)) {
-        return message.deadLetter({ reason: 'NotAnOrder', description: 'body is not an order message' }).pipe(
+        return p.track(message.deadLetter({ reason: 'NotAnOrder', description: 'body is not an order message' }).pipe(
           map((): DemoEvent => ({ type: 'dead-lettered', ...at(), messageId: String(message.messageId), reason: 'NotAnOrder' })),
-        );
+        ));
       }
       const work$ = defer((): Observable<DemoEvent> => {
         if (checkpoint !== undefined && order.index <= checkpoint.lastIndex) {
@@ -88,7 +90,7 @@ export function processOrderSession(session: Session, p: SessionProcessing): Obs
           return of<DemoEvent>({ type: 'settle-failed', ...at(), messageId: order.id, errorName: nameOf(error), detail: messageOf(error) });
         }),
       );
-      return timer(p.handlerMs(order), scheduler).pipe(concatMap(() => work$));
+      return timer(p.handlerMs(order), scheduler).pipe(concatMap(() => (p.stopping() ? EMPTY : p.track(work$))));
     };
 
     const messageEvents$ = concat(

@@ -1,3 +1,4 @@
+import { constants } from 'node:os';
 import { asyncScheduler, filter, firstValueFrom, from, interval, lastValueFrom, map, race, shareReplay, Subject, Subscription, take, tap, timer, type Observable } from 'rxjs';
 import { ServiceBusClient } from '../../client/ServiceBusClient';
 import { startEmulator } from '../../emulator';
@@ -5,6 +6,7 @@ import type { DemoArgs } from './parseDemoArgs';
 import type { DemoEvent, OrderMessage } from './DemoEvent';
 import type { DemoIo } from './DemoIo';
 import { DemoModel } from './DemoModel';
+import { InFlight } from './InFlight';
 import { formatEvent, isIncident } from './formatEvent';
 import { poolWorker, singleSessionWorker } from './orderConsumers';
 import { planOrders, seededRandom } from './orderPlan';
@@ -24,13 +26,17 @@ const SESSIONS_PER_WORKER = 3;
 const IDLE_MS = 3_000;
 /** Time allowed after the traffic window for the last messages (and the redelivery) before the run is declared failed. */
 const GRACE_MS = 30_000;
+/** At most this long, after a stop, for the sends and settlements under way to finish. */
+const STOP_GRACE_MS = 5_000;
 const RECENT_LINES = 4;
 const INCIDENT_LINES = 8;
 
 /**
  * Runs the demo end to end: broker, traffic, two pool workers and the slow worker, the live view, and
  * the summary. Resolves with the exit code: 0 when every produced message was completed or
- * dead-lettered (checked against the broker too), 1 otherwise.
+ * dead-lettered (checked against the broker too), 1 otherwise; 128 + the signal number (130 for Ctrl-C)
+ * when the user stopped it — its summary then reports the messages not processed yet as still queued,
+ * and checks that the broker's queue holds exactly those.
  */
 export async function runDemoScenario(args: DemoArgs, io: DemoIo): Promise<number> {
   const scheduler = asyncScheduler;
@@ -77,6 +83,8 @@ export async function runDemoScenario(args: DemoArgs, io: DemoIo): Promise<numbe
   });
 
   let stopping = false;
+  const inFlight = new InFlight();
+  const track = <T>(operation$: Observable<T>): Observable<T> => inFlight.track(operation$);
   const random = seededRandom(7);
   // Simulated work per message: about 120–370 ms, shorter for big runs so that the workers' capacity
   // stays about twice the traffic rate.
@@ -89,6 +97,7 @@ export async function runDemoScenario(args: DemoArgs, io: DemoIo): Promise<numbe
     handlerMs: () => (slow ? 60_000 : Math.floor((120 + random() * 250) * workScale)),
     lockDurationMs: LOCK_MS,
     stopping: () => stopping,
+    track,
     scheduler,
   });
   const running = new Subscription();
@@ -113,6 +122,7 @@ export async function runDemoScenario(args: DemoArgs, io: DemoIo): Promise<numbe
     );
   }
   let reason: string;
+  let stoppedBy: NodeJS.Signals | undefined;
   let queueAtEnd: ReturnType<typeof broker.stats>['queues'][number] | undefined;
   try {
     // The slow worker takes the first customer before the pools start, so its lock loss (and the
@@ -126,7 +136,7 @@ export async function runDemoScenario(args: DemoArgs, io: DemoIo): Promise<numbe
     WORKERS.forEach((name, i) =>
       run(name, poolWorker(workerClients[i] ?? producer, QUEUE, { maxConcurrentSessions: SESSIONS_PER_WORKER, idleTimeoutMs: IDLE_MS, processing: processing(name, false) })),
     );
-    run('traffic', orderTraffic(producer, QUEUE, rest, { durationMs, alreadySent: first.length, scheduler }));
+    run('traffic', orderTraffic(producer, QUEUE, rest, { durationMs, alreadySent: first.length, scheduler, stopping: () => stopping, track }));
     running.add(
       interval(ttyView === undefined ? 1_000 : 100, scheduler).subscribe(() =>
         ttyView === undefined ? plainView?.progress(model, scheduler.now()) : ttyView.draw(model, scheduler.now(), log),
@@ -137,9 +147,21 @@ export async function runDemoScenario(args: DemoArgs, io: DemoIo): Promise<numbe
       race(
         finished,
         timer(durationMs + GRACE_MS, scheduler).pipe(map(() => `not settled ${(durationMs + GRACE_MS) / 1_000} s after start`)),
-        from(stop.promise).pipe(map(() => 'stopped by the user')),
+        from(stop.promise).pipe(
+          map((signal) => {
+            stoppedBy = signal;
+            return `stopped by the user (${signal})`;
+          }),
+        ),
       ),
     );
+    if (stoppedBy !== undefined) {
+      // Graceful: nothing new is sent or handled from now on, and the sends and settlements under way
+      // finish, so the broker's queue holds exactly what the summary reports as still queued.
+      stopping = true;
+      const deadline = scheduler.now() + STOP_GRACE_MS;
+      await firstValueFrom(interval(10, scheduler).pipe(filter(() => inFlight.count === 0 || scheduler.now() >= deadline)));
+    }
   } catch (error) {
     reason = 'failed';
     failures.push(`demo: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`);
@@ -161,9 +183,10 @@ export async function runDemoScenario(args: DemoArgs, io: DemoIo): Promise<numbe
 
   const queue = queueAtEnd;
 
-  const summary = summarize(model, elapsed);
+  const summary = summarize(model, elapsed, { stopped: stoppedBy !== undefined });
   const deadLetteredHere = [...model.messages.values()].filter((m) => m.outcome === 'dead-lettered').length;
-  const brokerAgrees = queue !== undefined && queue.active === 0 && queue.deadLettered === deadLetteredHere;
+  // The queue must hold exactly the messages the demo did not settle (none, unless it was stopped early).
+  const brokerAgrees = queue !== undefined && queue.active === summary.unsettled && queue.deadLettered === deadLetteredHere;
   const lines = [
     '',
     ...summary.lines,
@@ -174,5 +197,6 @@ export async function runDemoScenario(args: DemoArgs, io: DemoIo): Promise<numbe
     ...warnings.map((w) => `  broker warning: ${w}`),
   ];
   io.write(`${lines.join('\n')}\n`);
+  if (stoppedBy !== undefined) return 128 + (constants.signals[stoppedBy] ?? 2);
   return summary.ok && brokerAgrees && failures.length === 0 ? 0 : 1;
 }

@@ -21,7 +21,8 @@ const MAX_INT32 = 2_147_483_647;
 const TIME_SPAN_MAX_MS = 922_337_203_685_477;
 
 const ROOT_KEYS = ['UserConfig', '$schema'] as const;
-const USER_CONFIG_KEYS = ['Namespaces', 'Logging'] as const;
+// SharedAccessKeys: this broker's extension (read by cbs/sasKeysFromConfig), not in the official schema.
+const USER_CONFIG_KEYS = ['Namespaces', 'Logging', 'SharedAccessKeys'] as const;
 const LOGGING_KEYS = ['Type'] as const;
 const NAMESPACE_KEYS = ['Name', 'Queues', 'Topics'] as const;
 const QUEUE_KEYS = ['Name', 'Properties'] as const;

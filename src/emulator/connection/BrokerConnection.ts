@@ -1,5 +1,35 @@
-import type { Sender, Session } from 'rhea';
+import type { Receiver, Sender, Session } from 'rhea';
+import { hasRight } from '../cbs/SasKeyring';
+import type { SasRight } from '../config/EmulatorOptions';
 import type { DeliveryLink } from '../links/DeliveryLink';
+import { Deadline } from '../locks/Deadline';
+import type { DeadlineHeap } from '../locks/DeadlineHeap';
+
+/** What one put-token granted: the rights of its key, until when. */
+interface Grant {
+  readonly expiresAt: number;
+  readonly rights: ReadonlySet<SasRight>;
+}
+
+/** A link opened under a grant: detached if no grant covers it any more. */
+interface AuthorisedLink {
+  readonly path: string;
+  /** The right it needs; `undefined` = any right (a `$management` link: each operation is checked). */
+  readonly right: SasRight | undefined;
+}
+
+/** The clock and deadline heap a connection uses to detach links whose token lapsed. */
+export interface ConnectionServices {
+  now(): number;
+  readonly deadlines: DeadlineHeap;
+  /**
+   * Detach links when their token lapses. Off under a caller's scheduler: tokens carry real Unix times,
+   * which a virtual clock jumping ahead would make lapse at once.
+   */
+  readonly enforceTokenExpiry: boolean;
+}
+
+const UNAUTHORISED = 'amqp:unauthorized-access';
 
 /**
  * What the broker knows about one client connection: which entity paths CBS authorised (and until when),
@@ -7,28 +37,84 @@ import type { DeliveryLink } from '../links/DeliveryLink';
  * the client detaches, ends an AMQP session or goes away.
  */
 export class BrokerConnection {
-  /** Authorised entity paths (lower-case, `''` = whole namespace) → expiry in Unix ms. */
-  private readonly authorised = new Map<string, number>();
+  /** Authorised entity paths (lower-case, `''` = whole namespace) → the latest grant. */
+  private readonly authorised = new Map<string, Grant>();
+  /** Links opened under a grant (entity senders and receivers, `$management` links). */
+  private readonly links = new Map<Sender | Receiver, AuthorisedLink>();
+  /** Fires at the earliest grant expiry: links no grant covers any more are detached. */
+  private readonly expiry: Deadline;
   /** Reply links by link name and by target address (CBS replies go by name, management by address; G10). */
   private readonly replyLinks = new Map<string, Sender>();
   /** Entity receivers (the broker's senders) of this connection. */
   private readonly deliveryLinks = new Set<DeliveryLink>();
   private disposed = false;
 
-  /** Records a successful put-token for `path` valid until `expiresAt` (Unix ms). */
-  authorise(path: string, expiresAt: number): void {
-    this.authorised.set(path, Math.max(expiresAt, this.authorised.get(path) ?? 0));
+  constructor(
+    private readonly services: ConnectionServices,
+    /** The host the client addressed in its open (`hostname`), lower-case, without port. */
+    readonly namespaceHost: string,
+  ) {
+    this.expiry = new Deadline(0, (now) => this.onExpiry(now));
   }
 
   /**
-   * True when a put-token authorised `path` or a prefix of it (a token for `sb://host/q` covers
-   * `q/$management`; one for the namespace covers everything) and it has not expired.
+   * Records a successful put-token for `path` valid until `expiresAt` (Unix ms) with `rights`. A new token
+   * for the same path replaces the previous one (a renewal; Service Bus lets a client renew before expiry).
    */
-  isAuthorised(path: string, now: number): boolean {
-    for (const [granted, expiresAt] of this.authorised) {
-      if (expiresAt > now && (granted === '' || path === granted || path.startsWith(`${granted}/`))) return true;
+  authorise(path: string, expiresAt: number, rights: ReadonlySet<SasRight>): void {
+    this.authorised.set(path, { expiresAt, rights });
+    this.armExpiry();
+  }
+
+  /**
+   * True when an unexpired put-token for `path` or a prefix of it (a token for `sb://host/q` covers
+   * `q/$management`; one for the namespace covers everything) grants `right` (any right when undefined).
+   */
+  isAuthorised(path: string, now: number, right?: SasRight): boolean {
+    for (const [granted, grant] of this.authorised) {
+      if (grant.expiresAt > now && covers(granted, path) && (right === undefined || hasRight(grant.rights, right))) return true;
     }
     return false;
+  }
+
+  /** The rights the unexpired tokens covering `path` grant, together. */
+  rightsFor(path: string, now: number): ReadonlySet<SasRight> {
+    const rights = new Set<SasRight>();
+    for (const [granted, grant] of this.authorised) {
+      if (grant.expiresAt > now && covers(granted, path)) for (const right of grant.rights) rights.add(right);
+    }
+    return rights;
+  }
+
+  /** Tracks a link opened under a grant for `path` (needing `right`): it is detached when no grant covers it. */
+  trackLink(link: Sender | Receiver, path: string, right: SasRight | undefined): void {
+    this.links.set(link, { path, right });
+  }
+
+  /** Forgets a link (it detached or was refused). */
+  untrackLink(link: Sender | Receiver): void {
+    this.links.delete(link);
+  }
+
+  private armExpiry(): void {
+    let earliest = Number.POSITIVE_INFINITY;
+    for (const grant of this.authorised.values()) if (grant.expiresAt < earliest) earliest = grant.expiresAt;
+    if (earliest === Number.POSITIVE_INFINITY || !this.services.enforceTokenExpiry) this.services.deadlines.cancel(this.expiry);
+    else if (!this.disposed) this.services.deadlines.schedule(this.expiry, earliest);
+  }
+
+  /** A token lapsed: forget expired grants, detach the links no grant covers any more (amqp:unauthorized-access). */
+  private onExpiry(now: number): void {
+    for (const [path, grant] of this.authorised) if (grant.expiresAt <= now) this.authorised.delete(path);
+    for (const [link, needs] of [...this.links]) {
+      if (this.isAuthorised(needs.path, now, needs.right)) continue;
+      this.links.delete(link);
+      const error = { condition: UNAUTHORISED, description: `The token for '${needs.path}' expired and was not renewed with a put-token.` };
+      const delivery = [...this.deliveryLinks].find((d) => d.sender === link);
+      if (delivery !== undefined) delivery.close(error);
+      else if (!link.is_closed()) link.close(error);
+    }
+    this.armExpiry();
   }
 
   addReplyLink(sender: Sender): void {
@@ -65,12 +151,15 @@ export class BrokerConnection {
   releaseSession(session: Session): void {
     for (const link of [...this.deliveryLinks]) if (link.sender.session === session) link.release();
     for (const link of [...this.replyLinks.values()]) if (link.session === session) this.removeReplyLink(link);
+    for (const link of [...this.links.keys()]) if (link.session === session) this.links.delete(link);
   }
 
   /** Releases everything (the connection closed or dropped). Idempotent. */
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
+    this.services.deadlines.cancel(this.expiry);
+    this.links.clear();
     for (const link of [...this.deliveryLinks]) link.release();
     this.deliveryLinks.clear();
     this.replyLinks.clear();
@@ -80,4 +169,9 @@ export class BrokerConnection {
   detachAll(error: { condition: string; description: string }): void {
     for (const link of [...this.deliveryLinks]) link.close(error);
   }
+}
+
+/** True when a grant for `granted` covers `path` (the same path, a child of it, or `''` = the namespace). */
+function covers(granted: string, path: string): boolean {
+  return granted === '' || path === granted || path.startsWith(`${granted}/`);
 }

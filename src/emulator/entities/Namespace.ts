@@ -50,10 +50,11 @@ export class Namespace {
 
   /**
    * Resolves a link address: `<queue>`, `<queue>/$deadletterqueue`, either followed by `/$management`
-   * (all case-insensitive). Returns `undefined` for anything else.
+   * (all case-insensitive), optionally after one `/`. Returns `undefined` for anything else (`q/` and `q//`
+   * name no entity, as in Service Bus).
    */
   resolve(address: string): ResolvedEntity | undefined {
-    let path = address.replace(/^\/+|\/+$/g, '').toLowerCase();
+    let path = (address.startsWith('/') ? address.slice(1) : address).toLowerCase();
     const management = path.endsWith(MANAGEMENT_SUFFIX);
     if (management) path = path.slice(0, -MANAGEMENT_SUFFIX.length);
     const deadLetter = path.endsWith(DEAD_LETTER_SUFFIX);

@@ -15,8 +15,9 @@ export function intakeError(content: MessageContent, queue: Queue): AmqpError | 
       description: `The SessionId was not set on a message, and it cannot be sent to the entity '${queue.name}'. Entities that have session support enabled can only receive messages that have the SessionId set to a valid value.`,
     };
   }
-  if (id.length > MAX_SESSION_ID_LENGTH) {
-    return { condition: Conditions.argumentError, description: `The session id must be 1 to ${MAX_SESSION_ID_LENGTH} characters long; got ${id.length}.` };
+  const characters = [...id].length; // characters (code points), not UTF-16 units
+  if (characters > MAX_SESSION_ID_LENGTH) {
+    return { condition: Conditions.argumentError, description: `The session id must be 1 to ${MAX_SESSION_ID_LENGTH} characters long; got ${characters}.` };
   }
   return undefined;
 }

@@ -63,7 +63,7 @@ export function openDeliveryLink(sender: Sender, queue: Queue, connection: Broke
   }
   const requested = filter?.[SESSION_FILTER];
   if (typeof requested === 'string') {
-    if (requested.length === 0 || requested.length > MAX_SESSION_ID_LENGTH) {
+    if (requested.length === 0 || [...requested].length > MAX_SESSION_ID_LENGTH) {
       link.release();
       return refuse(sender, { condition: Conditions.argumentError, description: `The session id must be 1 to ${MAX_SESSION_ID_LENGTH} characters long.` });
     }

@@ -5,18 +5,25 @@ import type { Queue } from '../entities/Queue';
 import { types } from '../rhea/codec';
 import { Conditions } from '../wire/conditions';
 import { asRecord, asString } from '../wire/values';
+import { hasRight } from '../cbs/SasKeyring';
+import { rightFor } from '../cbs/operationRights';
+import type { SasRight } from '../config/EmulatorOptions';
 import { ManagementError } from './ManagementError';
 import { operations } from './operations';
 
 /**
  * Answers a request on `<entity>/$management`: runs the named operation (or an injected fault) and builds
  * the reply: `statusCode` (AMQP int), `statusDescription`, and on failure `errorCondition` (symbol); the
- * body is always a map. Unknown operations → 501 `amqp:not-implemented`.
+ * body is always a map. Unknown operations → 501 `amqp:not-implemented`. With `granted` (the rights the
+ * connection's tokens give on this entity), an operation needing another right → 401 `amqp:unauthorized-access`.
  */
-export function handleManagementRequest(request: Message, queue: Queue, broker: Broker, owner: object): Message {
+export function handleManagementRequest(request: Message, queue: Queue, broker: Broker, owner: object, granted?: ReadonlySet<SasRight>): Message {
   const properties = asRecord(request.application_properties) ?? {};
   const operation = asString(properties['operation']);
   if (operation === undefined) return errorReply(400, Conditions.argumentError, "The request has no 'operation' application property.");
+  if (granted !== undefined && !hasRight(granted, rightFor(operation))) {
+    return errorReply(401, Conditions.unauthorizedAccess, `Unauthorized access. '${rightFor(operation)}' claim(s) are required to perform '${operation}'.`);
+  }
   const fault = broker.faults.take(operation);
   if (fault !== undefined) return errorReply(fault.statusCode, fault.condition, fault.description ?? `Injected fault for ${operation}.`);
   const run = operations.get(operation);

@@ -1,5 +1,7 @@
 import { message as rheaMessage, types as rheaTypes } from 'rhea';
 import type { Reader, Typed, Writer } from 'rhea/typings/types';
+import { AmqpDecodeError } from './AmqpDecodeError';
+import { BoundedReader } from './BoundedReader';
 
 /**
  * rhea's encoder/decoder, with the members its typings leave out (Reader, Writer, the typed-value
@@ -25,6 +27,30 @@ interface Outcomes {
   };
 }
 
-export const types = rheaTypes as typeof rheaTypes & Codec;
-export const message = rheaMessage as typeof rheaMessage & Outcomes;
+/** Message section descriptors (AMQP 1.0 section 3.2: header 0x70 … footer 0x78). */
+const FIRST_SECTION = 0x70;
+const LAST_SECTION = 0x78;
+
+/**
+ * The broker's codec: rhea's, except that `Reader` is the {@link BoundedReader} (every count checked
+ * against the bytes left, bounded depth and element count) and `message.decode` first proves the bytes
+ * are bounded message sections. rhea's module objects are not modified: other users of rhea in the
+ * process (a client) are unaffected.
+ */
+export const types = Object.assign(Object.create(rheaTypes) as typeof rheaTypes & Codec, { Reader: BoundedReader as unknown as Codec['Reader'] });
+
+export const message = Object.assign(Object.create(rheaMessage) as typeof rheaMessage & Outcomes, {
+  /** rhea's `message.decode`, after a bounded pass; throws {@link AmqpDecodeError} for hostile bytes. */
+  decode(buffer: Buffer): ReturnType<typeof rheaMessage.decode> {
+    const reader = new BoundedReader(buffer);
+    while (reader.remaining() > 0) {
+      const section = reader.read();
+      const code = (section as { descriptor?: { value?: unknown } }).descriptor?.value;
+      if (typeof code !== 'number' || code < FIRST_SECTION || code > LAST_SECTION) {
+        throw new AmqpDecodeError('The bytes are not a sequence of AMQP message sections.');
+      }
+    }
+    return rheaMessage.decode(buffer);
+  },
+});
 export type { Reader, Typed, Writer };

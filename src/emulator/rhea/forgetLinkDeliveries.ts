@@ -1,18 +1,5 @@
 import type { Sender } from 'rhea';
-
-/** rhea's outgoing delivery buffer of a session (`session.js` CircularBuffer); rhea's typings omit it. */
-interface OutgoingDeliveries {
-  session: {
-    outgoing: {
-      deliveries: {
-        entries: Array<{ link: unknown; settled: boolean; remote_settled: boolean } | undefined>;
-        head: number;
-        size: number;
-        capacity: number;
-      };
-    };
-  };
-}
+import { outgoingDeliveries } from './internals';
 
 /**
  * Settles on both ends, locally and without a disposition (the link is gone), every delivery of
@@ -23,7 +10,7 @@ interface OutgoingDeliveries {
  * released by the queue as usual. Instance-level: touches only these deliveries.
  */
 export function forgetLinkDeliveries(sender: Sender): void {
-  const { entries, head, size, capacity } = (sender as unknown as OutgoingDeliveries).session.outgoing.deliveries;
+  const { entries, head, size, capacity } = outgoingDeliveries(sender);
   for (let i = 0; i < size; i++) {
     const delivery = entries[(head + i) % capacity];
     if (delivery !== undefined && delivery.link === sender && !(delivery.settled && delivery.remote_settled)) {

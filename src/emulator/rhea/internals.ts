@@ -1,4 +1,11 @@
-import type { Delivery, Sender, Session, link } from 'rhea';
+/**
+ * The ONE module of the broker that names rhea internals (rhea 3.x): every member the broker reads,
+ * wraps or steers that rhea's typings do not declare, and the casts to reach them. Each assumption is
+ * checked against the installed rhea by test/contracts/brokerRhea*.test.ts, which fails naming the
+ * member if rhea changes. Other broker modules use these accessors instead of their own casts.
+ */
+import { types as rheaTypes, type Connection, type Delivery, type EventContext, type Receiver, type Sender, type Session, type link } from 'rhea';
+import type { Typed } from 'rhea/typings/types';
 
 /** Fields of the attach frame the broker sends back (rhea keeps them in `link.local.attach`). */
 export interface LocalAttach {
@@ -16,6 +23,37 @@ export interface LinkInternals {
   state: { open_requests: number; local_open: boolean };
   credit: number;
   delivery_count: number;
+  /** The handle the peer chose (`session.remove_link` frees `remote.handles[remote.handle]`). */
+  remote: { handle?: number | undefined };
+  /** A receiver's delivery whose last transfer has not arrived yet (`session.js` Incoming.on_transfer). */
+  _incomplete?: IncomingDelivery;
+}
+
+/** A delivery being received: rhea gathers its transfers' payloads in `frames` until the last one. */
+export interface IncomingDelivery {
+  id: number;
+  frames?: (Buffer | undefined)[];
+}
+
+/** A frame as rhea's transport hands it to a session handler. */
+export interface FrameOf<P> {
+  channel?: number;
+  performative: P;
+}
+
+/** The fields of a disposition rhea's `on_disposition` reads. */
+export interface DeliveryRange {
+  role?: boolean;
+  first?: unknown;
+  last?: unknown;
+}
+
+/** rhea's CircularBuffer of a session's deliveries (`session.js`): ids run contiguously from the head's. */
+export interface DeliveryBuffer {
+  size: number;
+  capacity: number;
+  available(): number;
+  get_head(): { id: number } | undefined;
 }
 
 /** rhea sender state, including the drain bookkeeping of `link.js`. */
@@ -35,8 +73,18 @@ export interface TransferFrame {
   performative: { message_format?: number };
 }
 
+/** A session's frame handlers and state (`session.js`), which the broker wraps instance by instance. */
 export interface SessionInternals {
-  on_transfer(frame: TransferFrame): void;
+  on_transfer(frame: TransferFrame | FrameOf<unknown>): void;
+  on_disposition(frame: FrameOf<DeliveryRange>): void;
+  on_attach(frame: FrameOf<unknown>): void;
+  on_detach(frame: FrameOf<unknown>): void;
+  on_end(frame: unknown): void;
+  on_flow(frame: FrameOf<unknown>): void;
+  incoming: { deliveries: DeliveryBuffer };
+  outgoing: { deliveries: DeliveryBuffer };
+  remote: { handles: Record<number, link | undefined> };
+  local: { begin: { handle_max?: number } };
 }
 
 export interface DeliveryInternals {
@@ -47,3 +95,103 @@ export const linkInternals = (l: link): LinkInternals => l as unknown as LinkInt
 export const senderInternals = (s: Sender): SenderInternals => s as unknown as SenderInternals;
 export const sessionInternals = (s: Session): SessionInternals => s as unknown as SessionInternals;
 export const deliveryInternals = (d: Delivery): DeliveryInternals => d as unknown as DeliveryInternals;
+
+/** rhea connection members the broker's transport uses (`connection.js`, `sasl.js`). */
+export interface ConnectionInternals {
+  /** Feeds bytes read from the socket. */
+  input(chunk: Buffer): void;
+  /** Starts a server connection on an accepted socket. */
+  accept(socket: import('node:net').Socket): unknown;
+  on_begin(frame: FrameOf<unknown>): void;
+  on_end(frame: FrameOf<unknown>): void;
+  _write_open(): void;
+  _write_frame(channel: number, frame: unknown): void;
+  local: { open: OpenFrame };
+  remote_channel_map: Record<number, unknown>;
+  /** rhea's SASL layer of a server connection (`sasl.js` SelectiveServer; index 3 = the SASL server). */
+  sasl_transport?: { transports?: { 3?: { outcome?: number } } };
+}
+
+/** rhea's open performative (`frames.js` composite): fields are accessors over `value`. */
+export interface OpenFrame {
+  value: unknown[];
+  idle_time_out?: number;
+  channel_max?: number;
+  constructor: new (fields: unknown[]) => OpenFrame;
+}
+
+export const connectionInternals = (c: import('rhea').Connection): ConnectionInternals => c as unknown as ConnectionInternals;
+
+/** A session's processing pass and what it walks (`session.js` `_process`, `links`, outgoing buffer). */
+export interface PassInternals {
+  links: Record<string, link>;
+  outgoing: { deliveries: { available(): number } };
+  _process(): void;
+}
+
+/** rhea links ask their connection for a processing pass with `connection._register()`. */
+export interface RegisteringLink {
+  name: string;
+  session: Session;
+  connection: Connection & { _register(): void };
+}
+
+/** A session's outgoing deliveries (`session.js` CircularBuffer), slot by slot. */
+export interface OutgoingDeliveries {
+  session: {
+    outgoing: {
+      deliveries: {
+        entries: Array<{ link: unknown; settled: boolean; remote_settled: boolean } | undefined>;
+        head: number;
+        size: number;
+        capacity: number;
+      };
+    };
+  };
+}
+
+/** The session members backpressure uses: the outgoing room check, delivery hand-off and the sender walk. */
+export interface BackpressureSession {
+  outgoing: { available(): number; send(sender: unknown, tag: unknown, data: Buffer, format: unknown): unknown };
+  each_sender(action: (sender: Sender) => void, filter: (sender: Sender) => boolean): void;
+}
+
+/** A link's event dispatch (`link.js` / `endpoint` `dispatch`, `_context`). */
+export interface DispatchingLink {
+  dispatch(event: string, context: EventContext): boolean;
+  _context(extra?: object): EventContext;
+}
+
+export const passInternals = (s: Session): PassInternals => s as unknown as PassInternals;
+export const registeringLink = (l: link): RegisteringLink => l as unknown as RegisteringLink;
+export const outgoingDeliveries = (s: Sender): OutgoingDeliveries['session']['outgoing']['deliveries'] => (s as unknown as OutgoingDeliveries).session.outgoing.deliveries;
+export const backpressureSession = (s: Session): BackpressureSession => s as unknown as BackpressureSession;
+export const dispatchingLink = (l: Sender | Receiver | link): DispatchingLink => l as unknown as DispatchingLink;
+/** The sessions a connection created, by local channel (`connection.js` `local_channel_map`). */
+export const localSessions = (c: Connection): Record<string, Session> => (c as unknown as { local_channel_map: Record<string, Session> }).local_channel_map;
+/** The `hostname` of the client's open frame (`connection.remote.open`). */
+export const remoteOpenHostname = (c: Connection): unknown => (c as unknown as { remote?: { open?: { hostname?: unknown } } }).remote?.open?.hostname;
+
+/** rhea's type descriptor (`types.js` TypeDesc): width of the fixed part, category 1–4. */
+export interface TypeDesc {
+  readonly width: number;
+  readonly category: number;
+}
+
+/** rhea's `types.Reader` (rhea 3.x `types.js`): the methods the bounded reader uses or overrides. */
+export interface RheaReader {
+  position: number;
+  read(): Typed;
+  read_uint(width: number): number;
+  read_value(type: TypeDesc): Typed;
+  read_array_items(n: number, type: TypeDesc): Typed[];
+  read_n(n: number): Typed[];
+  read_size_count(width: number): { size: number; count: number };
+  read_array(type: TypeDesc): Typed;
+  read_fixed_width(type: TypeDesc): unknown;
+  read_variable_width(type: TypeDesc): unknown;
+  remaining(): number;
+}
+
+export const RheaReaderBase = (rheaTypes as unknown as { Reader: new (buffer: Buffer) => RheaReader }).Reader;
+

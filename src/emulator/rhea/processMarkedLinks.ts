@@ -1,16 +1,5 @@
-import type { Connection, link as RheaLink, Session } from 'rhea';
-
-/** rhea internals (rhea 3.x): a session's links by name, its pass, its outgoing delivery buffer. */
-interface PassInternals {
-  links: Record<string, RheaLink>;
-  outgoing: { deliveries: { available(): number } };
-  _process(): void;
-}
-/** rhea links ask their connection for a processing pass with `connection._register()`. */
-interface RegisteringLink {
-  session: Session;
-  connection: Connection & { _register(): void };
-}
+import type { link as RheaLink, Session } from 'rhea';
+import { passInternals, registeringLink, type PassInternals, type RegisteringLink } from './internals';
 
 const marks = new WeakMap<Session, Set<RheaLink>>();
 const NO_LINKS: Record<string, RheaLink> = Object.freeze({}) as Record<string, RheaLink>;
@@ -23,7 +12,7 @@ const NO_LINKS: Record<string, RheaLink> = Object.freeze({}) as Record<string, R
  * rhea may have senders to wake up: that pass visits every link, as rhea does. Instance-level.
  */
 export function processMarkedLinks(session: Session): void {
-  const internals = session as unknown as PassInternals;
+  const internals = passInternals(session);
   const pass = internals._process;
   const marked = new Set<RheaLink>();
   marks.set(session, marked);
@@ -48,7 +37,7 @@ export function processMarkedLinks(session: Session): void {
  * for a link on a session without {@link processMarkedLinks}.
  */
 export function trackLink(link: RheaLink): void {
-  const l = link as unknown as RegisteringLink;
+  const l = registeringLink(link);
   const marked = marks.get(l.session);
   if (marked === undefined) return;
   const connection = l.connection;
@@ -67,7 +56,7 @@ export function trackLink(link: RheaLink): void {
  * asking (`set_drained` sets `issue_flow` and relies on a pass visiting every link).
  */
 export function markLink(link: RheaLink): void {
-  const l = link as unknown as RegisteringLink;
+  const l = registeringLink(link);
   marks.get(l.session)?.add(link);
   l.connection._register();
 }

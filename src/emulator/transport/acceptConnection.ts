@@ -1,45 +1,47 @@
 import type { Socket } from 'node:net';
 import type { Connection } from 'rhea';
-import { FrameGuard, type FrameLimits } from './FrameGuard';
-
-interface ServerConnection {
-  input(chunk: Buffer): void;
-  accept(socket: Socket): Connection;
-  /** rhea's SASL layer of a server connection (`sasl.js` SelectiveServer; index 3 = the SASL server). */
-  sasl_transport?: { transports?: { 3?: { outcome?: number } } };
-}
+import type { BrokerLimits } from '../connection/BrokerLimits';
+import { ConnectionWarden, type WardenServices } from '../connection/ConnectionWarden';
+import { connectionInternals } from '../rhea/internals';
+import { limitConnection } from '../rhea/limitConnection';
+import { FrameGuard } from './FrameGuard';
 
 /** SASL outcome code for success (AMQP 1.0 section 5.3.3.6). */
 const SASL_OK = 0;
 
 /**
  * Hands an accepted socket to a new rhea server connection, with a {@link FrameGuard} in front of rhea's
- * input: bytes the guard refuses never reach rhea; the broker sends the guard's reply (if any), reports
- * the reason and ends the socket. The socket is also ended after a failed SASL outcome.
+ * input and a {@link ConnectionWarden} enforcing `limits`: bytes the guard refuses never reach rhea; the
+ * broker sends the guard's reply (if any), reports the reason and closes the connection. The socket is
+ * also ended after a failed SASL outcome. Returns the warden (the server hands it the connection's sessions).
  */
-export function acceptConnection(connection: Connection, socket: Socket, limits: FrameLimits, warn: (message: string) => void): void {
-  const guarded = connection as unknown as ServerConnection;
-  const guard = new FrameGuard(limits);
-  const input = guarded.input;
-  let refused = false;
-  guarded.input = function (this: unknown, chunk: Buffer): void {
-    if (refused) return;
+export function acceptConnection(connection: Connection, socket: Socket, limits: BrokerLimits, services: WardenServices): ConnectionWarden {
+  const rhea = connectionInternals(connection);
+  const guard = new FrameGuard({
+    beforeOpen: limits.maxFrameBytesBeforeOpen,
+    afterOpen: limits.maxFrameBytes,
+    channelMax: limits.channelMax,
+    decode: { maxDepth: limits.maxDecodeDepth, maxElements: limits.maxDecodeElements },
+  });
+  const warden = new ConnectionWarden(connection, socket, guard, limits, services);
+  limitConnection(connection, limits.channelMax + 1, limits.idleTimeoutMs, warden.violate);
+  const input = rhea.input;
+  rhea.input = function (this: unknown, chunk: Buffer): void {
+    if (warden.refused) return;
     const verdict = guard.inspect(chunk);
     if (!verdict.ok) {
-      refused = true;
-      warn(`Closing a client connection: ${verdict.reason}`);
-      if (verdict.reply !== undefined) socket.write(verdict.reply);
-      socket.end();
+      if (verdict.condition !== undefined && guard.stage === 'done') warden.violate(verdict.condition, verdict.reason);
+      else warden.cut(verdict.reason, verdict.reply);
       return;
     }
+    warden.onInput();
     input.call(this, chunk);
-    const outcome = guarded.sasl_transport?.transports?.[3]?.outcome;
+    const outcome = rhea.sasl_transport?.transports?.[3]?.outcome;
     if (outcome !== undefined && outcome !== SASL_OK) {
       // rhea sent the failed sasl-outcome; a client that ignores it must not keep the socket.
-      refused = true;
-      warn(`Closing a client connection: SASL authentication failed (outcome ${outcome}).`);
-      socket.end();
+      warden.cut(`SASL authentication failed (outcome ${outcome}).`);
     }
   };
-  guarded.accept(socket);
+  rhea.accept(socket);
+  return warden;
 }

@@ -60,7 +60,7 @@ export class AdminApi {
   private async route(request: AdminRequest): Promise<AdminResponse> {
     const url = new URL(request.url, 'http://emulator');
     const write = request.method === 'PUT' || request.method === 'DELETE';
-    const refusal = authoriseAdminRequest(this.broker, request.authorization, url.pathname, write);
+    const refusal = authoriseAdminRequest(this.broker, request.authorization, url.pathname, request.host, write);
     if (refusal !== undefined) throw new AdminError(401, `Unauthorized: ${refusal}`);
     let segments: string[];
     try {

@@ -1,9 +1,9 @@
 import { Observable } from 'rxjs';
 import type { OperatorFunction, SchedulerLike } from 'rxjs';
-import type { LockState } from '../session/LockState';
+import type { LockState } from './LockState';
 import type { AutoRenewErrorEvent } from './AutoLockRenewError';
 import { AutoRenewRun, resolveAutoRenew } from './AutoRenewRun';
-import type { DeadlineQueue } from './DeadlineQueue';
+import type { DeadlineQueue } from '../time/DeadlineQueue';
 
 /** How `autoRenew` retries a renewal that failed with a transient (`retryable`) error. */
 export interface AutoRenewRetryOptions {

@@ -2,8 +2,8 @@ import { Observable } from 'rxjs';
 import type { SchedulerLike } from 'rxjs';
 import { SessionLockLostError } from '../errors/SessionLockLostError';
 import type { LockLostReason } from '../errors/SessionLockLostError';
-import type { LockHandle, LockState } from '../session/LockState';
-import type { DeadlineQueue } from './DeadlineQueue';
+import type { LockHandle, LockState } from './LockState';
+import type { DeadlineQueue } from '../time/DeadlineQueue';
 import { LockTimelineRun, resolveLockTimeline } from './LockTimelineRun';
 
 /** What the session tells the timeline: a renewal moved the expiry, or the lock is gone. */

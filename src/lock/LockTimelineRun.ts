@@ -3,9 +3,9 @@ import type { SchedulerLike } from 'rxjs';
 import { InvalidArgumentError } from '../errors/InvalidArgumentError';
 import { SessionLockLostError } from '../errors/SessionLockLostError';
 import type { LockLostReason } from '../errors/SessionLockLostError';
-import type { LockHandle, LockState } from '../session/LockState';
+import type { LockHandle, LockState } from './LockState';
 import { validateDuration } from '../retry/validateDuration';
-import { DeadlineQueue, type Deadline } from './DeadlineQueue';
+import { DeadlineQueue, type Deadline } from '../time/DeadlineQueue';
 
 /** What a lock timeline is built from (see `lockTimeline` for the meaning of each field). */
 export interface LockTimelineSettings {

@@ -1,5 +1,5 @@
-import type { AutoRenewOptions } from '../renewal/autoRenew';
-import type { OperationOptions } from './OperationOptions';
+import type { AutoRenewOptions } from '../lock/autoRenew';
+import type { OperationOptions } from '../retry/OperationOptions';
 
 /** How messages are taken from a session. */
 export type ReceiveMode = 'peekLock' | 'receiveAndDelete';

@@ -6,10 +6,10 @@ import { backoffDelay } from '../retry/backoffDelay';
 import { isRetryable } from '../retry/isRetryable';
 import { validateCount } from '../retry/validateCount';
 import { validateDuration } from '../retry/validateDuration';
-import type { LockHandle, LockState } from '../session/LockState';
+import type { LockHandle, LockState } from './LockState';
 import { AutoLockRenewFailed, AutoLockRenewTimeout } from './AutoLockRenewError';
 import type { AutoLockRenewError, AutoRenewErrorEvent } from './AutoLockRenewError';
-import { DeadlineQueue, type Deadline } from './DeadlineQueue';
+import { DeadlineQueue, type Deadline } from '../time/DeadlineQueue';
 import { renewAt } from './renewDelay';
 
 /** The options of `autoRenew` (see `AutoRenewOptions` there for their meaning). */

@@ -1,6 +1,6 @@
 import { Observable, type Subscriber } from 'rxjs';
 import type { LockLostReason } from '../errors/SessionLockLostError';
-import type { LockLost, LockState } from '../session/LockState';
+import type { LockLost, LockState } from './LockState';
 import { LockTimelineRun, type ResolvedLockTimeline } from './LockTimelineRun';
 
 /**

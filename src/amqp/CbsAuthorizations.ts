@@ -1,0 +1,128 @@
+import { map, Observable, switchMap, take, type SchedulerLike, type Subscription } from 'rxjs';
+import type { CbsToken, TokenProvider } from '../auth/TokenProvider';
+import type { RequestResponseLink } from './RequestResponseLink';
+
+/** After a failed CBS refresh, try again this much later (bounded by the token's expiry). */
+const REFRESH_RETRY_MS = 30_000;
+
+/** What holds an authorization: told when it can no longer be kept fresh. */
+export interface AuthorizationHolder {
+  error(err: unknown): void;
+}
+
+interface AudienceHold {
+  holders: Set<AuthorizationHolder>;
+  timer: Subscription | undefined;
+  expiresOn: number;
+}
+
+/**
+ * The CBS authorizations of one connection: put-tokens on its `$cbs` pair, kept fresh per audience
+ * (one scheduled action per audience, however many links hold it) until the last holder releases it
+ * or the connection is lost ({@link clear}).
+ */
+export class CbsAuthorizations {
+  private readonly audiences = new Map<string, AudienceHold>();
+
+  constructor(
+    private readonly cbs$: Observable<RequestResponseLink>,
+    private readonly tokens: TokenProvider,
+    /** `sb://host[:port]/`: prefix of every audience. */
+    private readonly endpoint: string,
+    private readonly scheduler: SchedulerLike,
+    /** Whether the connection is lost (then nothing is refreshed). */
+    private readonly isLost: () => boolean,
+  ) {}
+
+  /** Cold: one CBS put-token for `endpoint + entityPath`; emits the token used, completes. */
+  putToken(entityPath: string): Observable<CbsToken> {
+    const audience = this.endpoint + entityPath;
+    return this.tokens.getToken(audience).pipe(
+      switchMap((token) =>
+        this.cbs$.pipe(
+          take(1),
+          switchMap((cbs) =>
+            cbs.request(
+              { to: '$cbs', application_properties: { operation: 'put-token', name: audience, type: token.type }, body: token.token },
+              { entityPath },
+            ),
+          ),
+          map(() => token),
+        ),
+      ),
+    );
+  }
+
+  /**
+   * Cold: authorizes `entityPath` with a put-token, emits once when done, and keeps the authorization
+   * fresh until unsubscribed. Errors with the put-token failure (`UnauthorizedError`,
+   * `EntityNotFoundError`, …), or later if refreshing keeps failing until the token expires.
+   */
+  holdAuthorization(entityPath: string): Observable<void> {
+    return new Observable<void>((subscriber) => this.hold(entityPath, subscriber, () => subscriber.next()));
+  }
+
+  /**
+   * What {@link holdAuthorization} does, without an Observable of its own (thousands of receivers each
+   * hold one): sends a put-token, calls `authorized` once it is accepted, keeps it fresh while held, and
+   * reports a failure (now or of a later refresh) to `holder.error`. Returns the release.
+   */
+  hold(entityPath: string, holder: AuthorizationHolder, authorized: () => void): () => void {
+    const audience = this.endpoint + entityPath;
+    let hold = this.audiences.get(audience);
+    if (!hold) {
+      hold = { holders: new Set(), timer: undefined, expiresOn: 0 };
+      this.audiences.set(audience, hold);
+    }
+    const h = hold;
+    let putting: Subscription | undefined = this.putToken(entityPath).subscribe({
+      next: (token) => {
+        h.holders.add(holder);
+        this.scheduleRefresh(entityPath, h, token);
+        authorized();
+      },
+      error: (err: unknown) => holder.error(err),
+      complete: () => (putting = undefined),
+    });
+    return () => {
+      putting?.unsubscribe();
+      h.holders.delete(holder);
+      if (h.holders.size === 0) {
+        h.timer?.unsubscribe();
+        h.timer = undefined;
+        if (this.audiences.get(audience) === h) this.audiences.delete(audience);
+      }
+    };
+  }
+
+  /** The connection is lost: stops every refresh and forgets every audience. */
+  clear(): void {
+    for (const hold of this.audiences.values()) hold.timer?.unsubscribe();
+    this.audiences.clear();
+  }
+
+  private scheduleRefresh(entityPath: string, hold: AudienceHold, token: CbsToken): void {
+    hold.expiresOn = token.expiresOnTimestamp;
+    hold.timer?.unsubscribe();
+    hold.timer = this.scheduler.schedule(() => this.refresh(entityPath, hold), Math.max(0, token.refreshAt - this.scheduler.now()));
+  }
+
+  private refresh(entityPath: string, hold: AudienceHold): void {
+    hold.timer = undefined;
+    if (hold.holders.size === 0 || this.isLost()) return;
+    this.putToken(entityPath).subscribe({
+      next: (token) => {
+        if (hold.holders.size > 0) this.scheduleRefresh(entityPath, hold, token);
+      },
+      error: (err: unknown) => {
+        const remaining = hold.expiresOn - this.scheduler.now();
+        if (remaining > 1000 && hold.holders.size > 0) {
+          hold.timer = this.scheduler.schedule(() => this.refresh(entityPath, hold), Math.min(REFRESH_RETRY_MS, remaining / 2));
+        } else {
+          // The token is about to expire and could not be renewed: the holders' links will be refused.
+          for (const holder of [...hold.holders]) holder.error(err);
+        }
+      },
+    });
+  }
+}

@@ -1,0 +1,157 @@
+import { Observable, Subject, type Subscriber } from 'rxjs';
+import type { AmqpError, EventContext, Message, Receiver } from 'rhea';
+import { translateAmqpError, type SessionLockLostError } from '../errors';
+import type { ReceivedMessage } from './ReceivedMessage';
+import { SessionMessage, type MessageSettler, type Settlement } from './SessionMessage';
+import { settlementOutcome } from './settlementOutcome';
+
+/**
+ * The message side of one session's receive link: `messages$` (multicast; kept while nobody
+ * listens), link credit (opened on the first subscription, returned in batches of a quarter of
+ * `maxCredit`, at once when nothing is left unsettled), and link settlements waiting for the
+ * broker's settled disposition. The session stops it when closing and fails it when torn down.
+ */
+export class SessionMessageFlow {
+  readonly messages$: Observable<ReceivedMessage>;
+  /** Messages are multicast to current subscribers; kept here while there are none. */
+  private readonly messageSubject = new Subject<ReceivedMessage>();
+  private readonly undelivered: SessionMessage[] = [];
+  private creditStarted = false;
+  /** Link messages delivered and not yet settled (peekLock). */
+  private unsettled = 0;
+  /** Credit owed back to the broker, flushed in batches of `creditBatch`. */
+  private owedCredit = 0;
+  private readonly creditBatch: number;
+  /** Link settlements waiting for the broker's settled disposition, by delivery id (created on first use). */
+  private pendingSettles: Map<number, SessionMessage> | undefined;
+  /** Set by `stop()`: from then on nothing more is delivered or credited. */
+  private stopped = false;
+  private failedWith: SessionLockLostError | undefined;
+  private whenSettled: (() => void) | undefined;
+
+  constructor(
+    private readonly link: Receiver,
+    maxCredit: number,
+    private readonly settler: MessageSettler,
+    private readonly sessionId: string,
+    private readonly entityPath: string,
+    private readonly peekLock: boolean,
+  ) {
+    this.creditBatch = Math.max(1, Math.ceil(maxCredit / 4));
+    link.on('message', this.onMessage);
+    link.on('settled', this.onSettled);
+    this.messages$ = new Observable<ReceivedMessage>((subscriber) => {
+      if (this.failedWith) {
+        if (this.failedWith.reason === 'closed') subscriber.complete();
+        else subscriber.error(this.failedWith);
+        return undefined;
+      }
+      const sub = this.messageSubject.subscribe(subscriber);
+      while (this.undelivered.length > 0 && !subscriber.closed) this.deliver(this.undelivered.shift() as SessionMessage);
+      if (!this.creditStarted) {
+        this.creditStarted = true;
+        link.add_credit(maxCredit);
+      }
+      return sub;
+    });
+  }
+
+  /**
+   * Stops delivery and credit (messages that arrive stay unsettled; the broker makes them available
+   * again when the link detaches). Returns a promise that resolves once no link settlement is in
+   * flight (or the flow fails), or undefined when none is.
+   */
+  stop(): Promise<void> | undefined {
+    this.stopped = true;
+    if (this.failedWith || this.pendingSettles === undefined || this.pendingSettles.size === 0) return undefined;
+    return new Promise<void>((resolve) => (this.whenSettled = resolve));
+  }
+
+  /** Sends a link settlement; `subscriber` gets the broker's answer (completion, or the translated error). */
+  settleOnLink(message: SessionMessage, settlement: Settlement, subscriber: Subscriber<void>): void {
+    const delivery = message.delivery;
+    if (delivery === undefined) return;
+    // Unsubscribing only stops waiting for the broker's answer (the disposition is on the wire):
+    // a closed subscriber ignores the completion, so no teardown is needed.
+    message.pending = subscriber;
+    (this.pendingSettles ??= new Map()).set(delivery.id, message);
+    delivery.update(false, settlementOutcome(settlement));
+    this.unsettled--;
+    this.returnCredit(1);
+  }
+
+  /** Runs once: stops listening, drops undelivered messages, fails waiting settlements, ends `messages$`. */
+  fail(error: SessionLockLostError): void {
+    if (this.failedWith) return;
+    this.failedWith = error;
+    this.link.removeListener('message', this.onMessage);
+    this.link.removeListener('settled', this.onSettled);
+    this.undelivered.length = 0;
+    const waiting = this.pendingSettles === undefined ? [] : [...this.pendingSettles.values()];
+    this.pendingSettles = undefined;
+    this.releaseCloseWait();
+    for (const m of waiting) {
+      const subscriber = m.pending;
+      m.pending = undefined;
+      subscriber?.error(error);
+    }
+    if (error.reason === 'closed') this.messageSubject.complete();
+    else this.messageSubject.error(error);
+  }
+
+  private readonly onMessage = (context: EventContext): void => {
+    const delivery = context.delivery;
+    // The message's encoded bytes (shared sessions deliver undecoded): decoded on first read.
+    const raw = context.message as Message | Buffer | undefined;
+    if (!delivery || !raw || this.failedWith) return;
+    // Closing: leave it unsettled; the broker makes it available again when the link detaches.
+    if (this.stopped) return;
+    const message = new SessionMessage(this.settler, raw, this.sessionId, delivery, undefined, this.peekLock);
+    if (this.peekLock) this.unsettled++;
+    // Pre-settled (receiveAndDelete): mark settled so rhea frees its incoming window slot.
+    else delivery.update(true);
+    if (this.messageSubject.observed) this.deliver(message);
+    else this.undelivered.push(message);
+  };
+
+  private deliver(message: SessionMessage): void {
+    this.messageSubject.next(message);
+    if (!this.peekLock) this.returnCredit(1);
+  }
+
+  /** Gives credit back in batches; at once when nothing is left to work on (no stall below the batch size). */
+  private returnCredit(n: number): void {
+    this.owedCredit += n;
+    if (this.owedCredit >= this.creditBatch || (this.peekLock && this.unsettled === 0)) {
+      if (this.failedWith || this.stopped || !this.creditStarted) return;
+      this.link.add_credit(this.owedCredit);
+      this.owedCredit = 0;
+    }
+  }
+
+  private readonly onSettled = (context: EventContext): void => {
+    const delivery = context.delivery;
+    if (!delivery) return;
+    const message = this.pendingSettles?.get(delivery.id);
+    if (!message) return;
+    this.pendingSettles?.delete(delivery.id);
+    if (this.whenSettled && this.pendingSettles?.size === 0) this.releaseCloseWait();
+    const subscriber = message.pending;
+    message.pending = undefined;
+    if (!subscriber) return;
+    const error = (delivery.remote_state as { error?: AmqpError } | undefined)?.error;
+    if (error?.condition && error.condition !== 'com.microsoft:dead-letter') {
+      subscriber.error(translateAmqpError(error, { sessionId: this.sessionId, entityPath: this.entityPath }));
+    } else {
+      subscriber.next();
+      subscriber.complete();
+    }
+  };
+
+  /** Resolves `stop()`'s wait once no settlement is in flight (or the flow fails). */
+  private releaseCloseWait(): void {
+    const resolve = this.whenSettled;
+    this.whenSettled = undefined;
+    resolve?.();
+  }
+}
