@@ -77,7 +77,7 @@ export class EmulatorServer {
   /** A new socket: to the HTTP side when its first bytes are an HTTP request (and there is one), else AMQP. */
   private route(socket: Socket): void {
     const http = this.http;
-    if (http === undefined) return this.accept(socket);
+    if (http === undefined || this.sockets.size >= this.limits.maxConnections || this.closing !== undefined) return this.accept(socket);
     // Counted and closed with the others while its first bytes are awaited; then the side it goes to owns it.
     this.sockets.add(socket);
     socket.once('close', () => this.sockets.delete(socket));

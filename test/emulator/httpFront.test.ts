@@ -39,13 +39,15 @@ describe('classifyFirstBytes', () => {
 });
 
 describe('sniffProtocol', () => {
-  it('destroys a connection that stays undecided until the timeout (virtual time)', async () => {
+  it('hands a connection still undecided at the timeout to the AMQP side, its first bytes put back (virtual time)', async () => {
     const scheduler = new VirtualTimeScheduler();
     const routed: string[] = [];
-    let closed!: Promise<void>;
+    let received!: Promise<string>;
     const server = createServer((socket) => {
-      closed = new Promise((resolve) => socket.once('close', () => resolve()));
-      sniffProtocol(socket, scheduler, (protocol) => routed.push(protocol));
+      sniffProtocol(socket, scheduler, (protocol, sniffed) => {
+        routed.push(protocol);
+        received = new Promise((resolve) => sniffed.once('data', (chunk: Buffer) => resolve(chunk.toString('latin1'))));
+      });
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const port = (server.address() as { port: number }).port;
@@ -53,12 +55,12 @@ describe('sniffProtocol', () => {
     client.on('error', () => undefined);
     await new Promise<void>((resolve) => client.once('connect', resolve));
     client.write('GE');
-    await new Promise((resolve) => setImmediate(resolve));
+    await new Promise((resolve) => setTimeout(resolve, 20));
     expect(routed).toEqual([]);
     scheduler.maxFrames = SNIFF_TIMEOUT_MS + 1;
     scheduler.flush();
-    await closed;
-    expect(routed).toEqual([]);
+    expect(routed).toEqual(['amqp']);
+    expect(await received).toBe('GE');
     client.destroy();
     await new Promise<void>((resolve) => server.close(() => resolve()));
   });

@@ -8,7 +8,7 @@ export type SniffedProtocol = 'amqp' | 'http';
 const HTTP_METHODS = ['GET ', 'PUT ', 'POST ', 'DELETE ', 'HEAD ', 'OPTIONS ', 'PATCH '] as const;
 const LONGEST = Math.max(...HTTP_METHODS.map((method) => method.length));
 
-/** How long a connection may stay silent (or send only a method's first letters) before it is dropped. */
+/** How long a connection may stay silent (or send only a method's first letters) before the AMQP side takes it. */
 export const SNIFF_TIMEOUT_MS = 10_000;
 
 /**
@@ -29,15 +29,17 @@ export function classifyFirstBytes(bytes: Buffer): SniffedProtocol | undefined {
 
 /**
  * Reads a new connection's first bytes, puts them back (`unshift`) and hands the socket to `route` for
- * the protocol they name; the handler then reads them as if nothing had been read. A connection that
- * closes, errors or stays undecided for {@link SNIFF_TIMEOUT_MS} (on `scheduler`) is destroyed without
- * reaching either side.
+ * the protocol they name; the handler then reads them as if nothing had been read. A connection still
+ * undecided after {@link SNIFF_TIMEOUT_MS} (on `scheduler`) goes to the AMQP side, whose handshake
+ * deadlines then apply; one that closes or errors before reaching a side is forgotten.
  */
 export function sniffProtocol(socket: Socket, scheduler: SchedulerLike, route: (protocol: SniffedProtocol, socket: Socket) => void): void {
   let seen: Buffer = Buffer.alloc(0);
+  // Silence (or a method's first letters only) until the timeout: not an HTTP client, so the AMQP side
+  // takes the socket, with its own handshake deadlines.
   const timeout = scheduler.schedule(() => {
     finish();
-    socket.destroy();
+    handOver('amqp');
   }, SNIFF_TIMEOUT_MS);
   const onError = (): void => finish();
   const onData = (chunk: Buffer): void => {
@@ -45,8 +47,12 @@ export function sniffProtocol(socket: Socket, scheduler: SchedulerLike, route: (
     const protocol = classifyFirstBytes(seen);
     if (protocol === undefined) return;
     finish();
+    handOver(protocol);
+  };
+  const handOver = (protocol: SniffedProtocol): void => {
+    if (socket.destroyed) return;
     socket.pause();
-    socket.unshift(seen);
+    if (seen.length > 0) socket.unshift(seen);
     route(protocol, socket);
     socket.resume();
   };
