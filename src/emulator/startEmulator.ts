@@ -5,7 +5,7 @@ import { Broker } from './Broker';
 import { SasKeyring } from './cbs/SasKeyring';
 import type { EmulatorOptions } from './config/EmulatorOptions';
 import type { EmulatorHandle } from './EmulatorHandle';
-import { resolveLimits } from './connection/BrokerLimits';
+import { resolveLimits } from './transport/BrokerLimits';
 import { EmulatorServer } from './EmulatorServer';
 import { startHttpSide } from './http/startHttpSide';
 import { resolveQueues } from './resolveQueues';
