@@ -7,17 +7,20 @@ import type { EmulatorOptions } from './config/EmulatorOptions';
 import type { EmulatorHandle } from './EmulatorHandle';
 import { resolveLimits } from './transport/BrokerLimits';
 import { EmulatorServer } from './EmulatorServer';
+import { EntityOptionsError } from './entities/EntityOptionsError';
+import { NamespaceError } from './entities/NamespaceError';
+import { EmulatorOptionsError } from './EmulatorOptionsError';
 import { startHttpSide } from './http/startHttpSide';
-import { resolveQueues } from './resolveQueues';
+import { resolveEntities } from './resolveEntities';
 
 const DEFAULT_HOST = '127.0.0.1';
 
 /**
- * Starts an in-process broker that speaks the Service Bus AMQP dialect for queues and sessions closely
+ * Starts an in-process broker that speaks the Service Bus AMQP dialect for queues, topics and sessions closely
  * enough for the official `@azure/service-bus` SDK (and this library's client) to work against it
  * unmodified. Resolves once it listens; give `handle.connectionString` to a client.
  *
- * @throws EmulatorOptionsError / EmulatorConfigError for invalid queue options or configuration; the
+ * @throws EmulatorOptionsError / EmulatorConfigError for invalid entity options or configuration; the
  * listen error (e.g. `EADDRINUSE`) when the port cannot be bound.
  * @example
  * const emulator = await startEmulator({ queues: [{ name: 'orders', requiresSession: true }] });
@@ -28,11 +31,18 @@ const DEFAULT_HOST = '127.0.0.1';
  */
 export async function startEmulator(options: EmulatorOptions = {}): Promise<EmulatorHandle> {
   const warn = options.onWarning ?? ((message: string) => console.warn(message));
-  const queues = await resolveQueues(options, warn);
+  const entities = await resolveEntities(options, warn);
   const limits = resolveLimits(options.limits, options.scheduler !== undefined);
   const sasKeys = SasKeyring.from(options);
   const { name: keyName, key } = sasKeys.primary;
-  const broker = new Broker(queues, sasKeys, options.scheduler ?? asyncScheduler, warn, options.validateJwt);
+  let broker: Broker;
+  try {
+    broker = new Broker(entities, sasKeys, options.scheduler ?? asyncScheduler, warn, options.validateJwt);
+  } catch (error: unknown) {
+    if (error instanceof EntityOptionsError) throw new EmulatorOptionsError(error.option, error.problem, { cause: error });
+    if (error instanceof NamespaceError) throw new EmulatorOptionsError('', error.message, { cause: error });
+    throw error;
+  }
   // The HTTP side reads the server's connection count; the server hands it HTTP sockets.
   let server: EmulatorServer | undefined = undefined;
   const http = startHttpSide(broker, () => server?.stats().connections ?? 0);

@@ -62,8 +62,10 @@ describe('administration API (official ServiceBusAdministrationClient over the A
 
     const updated = await admin.updateQueue({ ...created, userMetadata: 'changed', maxSizeInMegabytes: 2048 });
     expect(updated).toMatchObject({ name: 'made-at-runtime', userMetadata: 'changed', maxSizeInMegabytes: 2048 });
-    const refused = await errorOf(admin.updateQueue({ ...updated, maxDeliveryCount: 9 }));
+    expect(await admin.updateQueue({ ...updated, maxDeliveryCount: 9 })).toMatchObject({ maxDeliveryCount: 9 });
+    const refused = await errorOf(admin.updateQueue({ ...updated, requiresSession: false }));
     expect(refused).toMatchObject({ statusCode: 400, code: 'ServiceError' });
+    expect(refused.message).toMatch(/requiresSession/);
 
     await admin.deleteQueue('made-at-runtime');
     expect(await admin.queueExists('made-at-runtime')).toBe(false);

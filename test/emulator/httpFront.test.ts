@@ -114,7 +114,7 @@ describe('HTTP on the broker port', () => {
     expect(await put(description('<MaxDeliveryCount>0</MaxDeliveryCount>'))).toMatch(/^HTTP\/1\.1 400 [^]*MaxDeliveryCount must be an integer of at least 1/);
     expect(await put(description('<RequiresSession>yes</RequiresSession>'))).toMatch(/^HTTP\/1\.1 400 [^]*RequiresSession must be/);
     expect(await put(description('<LockDuration>soon</LockDuration>'))).toMatch(/^HTTP\/1\.1 400 [^]*LockDuration &apos;soon&apos; is not an ISO 8601 duration/);
-    expect(await put(description('<ForwardTo>elsewhere</ForwardTo>'))).toMatch(/^HTTP\/1\.1 400 [^]*forwarding is not supported/);
+    expect(await put(description('<ForwardTo>elsewhere</ForwardTo>'))).toMatch(/^HTTP\/1\.1 400 [^]*the forwarding target &apos;elsewhere&apos; is not a queue or topic/);
     expect(await put(description(''))).toMatch(/^HTTP\/1\.1 201 /);
   });
 });

@@ -138,3 +138,38 @@ describe('HttpFront deadlines (virtual time)', () => {
     await new Promise<void>((resolve) => server.close(() => resolve()));
   });
 });
+
+describe('inspector with topics', () => {
+  let harness: SdkHarness;
+  let base: string;
+
+  beforeAll(async () => {
+    harness = await SdkHarness.start({
+      queues: [],
+      topics: [{ name: 'events', subscriptions: [{ name: 'all' }, { name: 'eu', rules: [{ name: 'eu', filter: { type: 'correlation', properties: { region: 'eu' } } }] }] }],
+    });
+    base = harness.emulator.http.inspectorUrl;
+  });
+  afterAll(() => harness.close());
+
+  const snapshot = async (): Promise<InspectorSnapshot> => (await (await fetch(`${base}inspector/snapshot`)).json()) as InspectorSnapshot;
+  const send = (body: unknown) => fetch(`${base}inspector/send`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+
+  it('shows the topic and its subscriptions, and sends to the topic through the rules', async () => {
+    const before = await snapshot();
+    expect(before.entities.map((entity) => [entity.kind, entity.path])).toEqual([
+      ['topic', 'events'],
+      ['subscription', 'events/Subscriptions/all'],
+      ['subscription', 'events/Subscriptions/eu'],
+    ]);
+    expect(before.entities[0]?.subscriptions).toEqual(['all', 'eu']);
+    expect((await send({ entity: 'events', body: 'hello', properties: { region: 'us' } })).status).toBe(200);
+    expect((await send({ entity: 'events', body: 'hallo', properties: { region: 'eu' } })).status).toBe(200);
+    const after = await snapshot();
+    expect(after.entities.find((entity) => entity.path === 'events/Subscriptions/all')?.counts.active).toBe(2);
+    expect(after.entities.find((entity) => entity.path === 'events/Subscriptions/eu')?.messages.map((m) => m.body)).toEqual(['hallo']);
+    const refused = await send({ entity: 'events/Subscriptions/all', body: 'x' });
+    expect(refused.status).toBe(400);
+    expect(((await refused.json()) as { error: string }).error).toMatch(/send to a queue or a topic/);
+  });
+});

@@ -1,11 +1,12 @@
 import type { QueueOptions } from '../../config/EmulatorOptions';
-import { maxLockDurationMs, minLockDurationMs } from '../../config/queueDefaults';
 import type { QueueStats } from '../../EmulatorHandle';
 import type { ResolvedQueueOptions } from '../../entities/ResolvedQueueOptions';
-import { AdminError } from './AdminError';
 import { countDetails, SB_NS, tag, XSI_NS } from './atom';
 import { DescriptionFields } from './DescriptionFields';
+import type { EntityRecord } from './EntityRecord';
+import { forwardUrl } from './forwardTarget';
 import { formatIsoDuration, MAX_ISO_DURATION } from './isoDuration';
+import { readMessageStoreFields } from './subscriptionDescription';
 import { child, localName, type XmlElement } from './xml';
 
 /**
@@ -14,13 +15,14 @@ import { child, localName, type XmlElement } from './xml';
  */
 export const inertQueueDefaults: Readonly<Record<string, string>> = {
   MaxSizeInMegabytes: '1024',
-  DuplicateDetectionHistoryTimeWindow: 'PT10M',
   EnableBatchedOperations: 'true',
   AutoDeleteOnIdle: MAX_ISO_DURATION,
   EnablePartitioning: 'false',
   EnableExpress: 'false',
   MaxMessageSizeInKilobytes: '256',
 };
+
+const INERT_KINDS = { EnableBatchedOperations: 'bool', EnablePartitioning: 'bool', EnableExpress: 'bool', AutoDeleteOnIdle: 'duration' } as const;
 
 /** What a `QueueDescription` asks for: the queue's options and the inert settings to echo. */
 export interface RequestedQueue {
@@ -32,45 +34,21 @@ export interface RequestedQueue {
 /**
  * Reads the `QueueDescription` of a create or update request. Absent fields take Service Bus defaults.
  *
- * @throws AdminError 400 naming the field for a malformed value, a lock duration out of range, or a
- * setting whose behaviour the broker does not have (duplicate detection, forwarding, a disabled status).
+ * @throws AdminError 400 naming the field for a malformed value, a lock duration out of range or a status
+ * other than Active (the namespace then checks the options themselves, e.g. that a forwarding target exists).
  */
 export function readQueueDescription(description: XmlElement, name: string): RequestedQueue {
   const fields = new DescriptionFields(description);
-  const lockDurationMs = fields.duration('LockDuration');
-  if (lockDurationMs !== undefined && (lockDurationMs < minLockDurationMs || lockDurationMs > maxLockDurationMs)) {
-    throw new AdminError(400, `LockDuration must be between ${formatIsoDuration(minLockDurationMs)} and ${formatIsoDuration(maxLockDurationMs)}.`);
-  }
-  const maxDeliveryCount = fields.positiveInteger('MaxDeliveryCount');
-  const ttl = fields.duration('DefaultMessageTimeToLive');
-  if (ttl !== undefined && ttl <= 0) throw new AdminError(400, 'DefaultMessageTimeToLive must be positive.');
-  if (fields.bool('RequiresDuplicateDetection') === true) throw new AdminError(400, 'RequiresDuplicateDetection: duplicate detection is not supported by this emulator.');
-  for (const field of ['ForwardTo', 'ForwardDeadLetteredMessagesTo']) {
-    if (fields.text(field) !== undefined) throw new AdminError(400, `${field}: forwarding is not supported by this emulator's queues.`);
-  }
-  const status = fields.text('Status');
-  if (status !== undefined && status !== 'Active') throw new AdminError(400, `Status '${status}' is not supported: queues are always Active.`);
-  const inert = fields.inert(inertQueueDefaults, INERT_KINDS);
-  const requiresSession = fields.bool('RequiresSession');
-  const deadLettering = fields.bool('DeadLetteringOnMessageExpiration');
+  const duplicateDetection = fields.bool('RequiresDuplicateDetection');
+  const window = fields.duration('DuplicateDetectionHistoryTimeWindow');
   const options: QueueOptions = {
     name,
-    ...(requiresSession !== undefined && { requiresSession }),
-    ...(lockDurationMs !== undefined && { lockDurationMs }),
-    ...(maxDeliveryCount !== undefined && { maxDeliveryCount }),
-    ...(ttl !== undefined && { defaultMessageTimeToLiveMs: ttl }),
-    ...(deadLettering !== undefined && { deadLetteringOnMessageExpiration: deadLettering }),
+    ...readMessageStoreFields(fields),
+    ...(duplicateDetection !== undefined && { requiresDuplicateDetection: duplicateDetection }),
+    ...(window !== undefined && { duplicateDetectionHistoryTimeWindowMs: window }),
   };
-  return { options, inert, userMetadata: fields.text('UserMetadata') };
+  return { options, inert: fields.inert(inertQueueDefaults, INERT_KINDS), userMetadata: fields.text('UserMetadata') };
 }
-
-const INERT_KINDS = {
-  EnableBatchedOperations: 'bool',
-  EnablePartitioning: 'bool',
-  EnableExpress: 'bool',
-  DuplicateDetectionHistoryTimeWindow: 'duration',
-  AutoDeleteOnIdle: 'duration',
-} as const;
 
 /** The description element of an entry's content (`QueueDescription`, `TopicDescription`, …), if any. */
 export function descriptionOf(entry: XmlElement): XmlElement | undefined {
@@ -78,47 +56,42 @@ export function descriptionOf(entry: XmlElement): XmlElement | undefined {
   return child(entry, 'content')?.children[0];
 }
 
-/** Times and echoed settings the administration side keeps per queue. */
-export interface QueueRecord {
-  readonly createdAt: number;
-  updatedAt: number;
-  accessedAt: number;
-  inert: Readonly<Record<string, string>>;
-  userMetadata: string | undefined;
-}
-
 /** A queue's `QueueDescription` with its settings, runtime counts and times, in the order Service Bus writes them. */
-export function writeQueueDescription(options: ResolvedQueueOptions, record: QueueRecord, stats: QueueStats, sizeInBytes: number): string {
-  const inert = record.inert;
+export function writeQueueDescription(options: ResolvedQueueOptions, record: EntityRecord, stats: QueueStats, sizeInBytes: number, host: string): string {
+  const inert = { ...inertQueueDefaults, ...record.inert };
   const time = (ms: number): string => new Date(ms).toISOString();
   const total = stats.active + stats.deferred + stats.scheduled + stats.deadLettered;
+  const forwardTo = forwardUrl(host, options.forwardTo);
+  const forwardDeadLettered = forwardUrl(host, options.forwardDeadLetteredMessagesTo);
   return (
     `<QueueDescription xmlns="${SB_NS}" xmlns:i="${XSI_NS}">` +
     tag('LockDuration', formatIsoDuration(options.lockDurationMs)) +
-    tag('MaxSizeInMegabytes', inert['MaxSizeInMegabytes'] ?? '1024') +
-    tag('RequiresDuplicateDetection', false) +
+    tag('MaxSizeInMegabytes', inert['MaxSizeInMegabytes'] as string) +
+    tag('RequiresDuplicateDetection', options.requiresDuplicateDetection) +
     tag('RequiresSession', options.requiresSession) +
     tag('DefaultMessageTimeToLive', formatIsoDuration(options.defaultMessageTimeToLiveMs)) +
     tag('DeadLetteringOnMessageExpiration', options.deadLetteringOnMessageExpiration) +
-    tag('DuplicateDetectionHistoryTimeWindow', inert['DuplicateDetectionHistoryTimeWindow'] ?? 'PT10M') +
+    tag('DuplicateDetectionHistoryTimeWindow', formatIsoDuration(options.duplicateDetectionHistoryTimeWindowMs)) +
     tag('MaxDeliveryCount', options.maxDeliveryCount) +
-    tag('EnableBatchedOperations', inert['EnableBatchedOperations'] ?? 'true') +
+    tag('EnableBatchedOperations', inert['EnableBatchedOperations'] as string) +
     tag('SizeInBytes', sizeInBytes) +
     tag('MessageCount', total) +
     tag('IsAnonymousAccessible', false) +
     '<AuthorizationRules/>' +
     tag('Status', 'Active') +
+    (forwardTo === undefined ? '' : tag('ForwardTo', forwardTo)) +
     tag('CreatedAt', time(record.createdAt)) +
     tag('UpdatedAt', time(record.updatedAt)) +
     tag('AccessedAt', time(record.accessedAt)) +
     tag('SupportOrdering', true) +
     countDetails(stats) +
-    tag('AutoDeleteOnIdle', inert['AutoDeleteOnIdle'] ?? MAX_ISO_DURATION) +
-    tag('EnablePartitioning', inert['EnablePartitioning'] ?? 'false') +
+    tag('AutoDeleteOnIdle', inert['AutoDeleteOnIdle'] as string) +
+    tag('EnablePartitioning', inert['EnablePartitioning'] as string) +
     tag('EntityAvailabilityStatus', 'Available') +
-    tag('EnableExpress', inert['EnableExpress'] ?? 'false') +
+    (forwardDeadLettered === undefined ? '' : tag('ForwardDeadLetteredMessagesTo', forwardDeadLettered)) +
+    tag('EnableExpress', inert['EnableExpress'] as string) +
     (record.userMetadata === undefined ? '' : tag('UserMetadata', record.userMetadata)) +
-    tag('MaxMessageSizeInKilobytes', inert['MaxMessageSizeInKilobytes'] ?? '256') +
+    tag('MaxMessageSizeInKilobytes', inert['MaxMessageSizeInKilobytes'] as string) +
     `</QueueDescription>`
   );
 }

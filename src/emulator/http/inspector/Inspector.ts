@@ -124,7 +124,7 @@ export class Inspector implements HttpPart {
     try {
       const result =
         action === 'send'
-          ? { sequenceNumber: sendFromInspector(this.broker, input as never) }
+          ? { sent: sendFromInspector(this.broker, input as never) }
           : action === 'purge'
             ? { purged: purge(this.broker, input as never) }
             : { sequenceNumber: resubmit(this.broker, input as never) };

@@ -1,6 +1,7 @@
 import type { Broker } from '../../Broker';
 import type { Queue } from '../../entities/Queue';
-import { intakeError } from '../../links/intakeError';
+import type { MessageSink } from '../../entities/MessageSink';
+import type { ResolvedEntity } from '../../entities/Namespace';
 import { message as codec } from '../../rhea/codec';
 import { parseMessage } from '../../wire/parseMessage';
 import { InspectorActionError } from './InspectorActionError';
@@ -11,11 +12,11 @@ import type { PurgeRequest, ResubmitRequest, SendRequest } from './InspectorSnap
  * string), an optional session id and string application properties. Goes through the same intake check
  * as a client's message (a session queue refuses one without a session id).
  *
- * @returns the new message's sequence number.
+ * @returns how many messages were sent (1; a duplicate under duplicate detection is accepted and dropped).
  * @throws InspectorActionError 400 for a malformed request or a message the entity refuses, 404 for an unknown entity.
  */
 export function sendFromInspector(broker: Broker, request: SendRequest): number {
-  const queue = entity(broker, request.entity);
+  const sink = sinkOf(broker, request.entity);
   if (typeof request.body !== 'string') throw new InspectorActionError(400, 'body must be a string.');
   const properties: Record<string, string> = {};
   for (const [key, value] of Object.entries(request.properties ?? {})) {
@@ -30,9 +31,10 @@ export function sendFromInspector(broker: Broker, request: SendRequest): number 
     body: request.body,
   });
   const content = parseMessage(bytes);
-  const refusal = intakeError(content, queue);
+  const refusal = sink.refusal(content);
   if (refusal !== undefined) throw new InspectorActionError(400, refusal.description ?? refusal.condition);
-  return queue.enqueue(content, broker.now()).sequenceNumber;
+  sink.send([content], broker.now());
+  return 1;
 }
 
 /**
@@ -69,18 +71,30 @@ export function resubmit(broker: Broker, request: ResubmitRequest): number {
     throw new InspectorActionError(404, `'${request.entity}' has no dead letter with sequence number ${request.sequenceNumber}.`);
   }
   if (message.lock !== undefined) throw new InspectorActionError(409, `Dead letter ${request.sequenceNumber} is locked by a receiver.`);
-  const refusal = intakeError(message.content, queue);
+  const refusal = queue.refusal(message.content);
   if (refusal !== undefined) throw new InspectorActionError(400, refusal.description ?? refusal.condition);
   const resubmitted = queue.enqueue(message.content, broker.now());
   deadLetters.complete(message);
-  return resubmitted.sequenceNumber;
+  return resubmitted;
 }
 
+/** The queue or subscription `path` names (the one whose messages and dead letters the page shows). */
 function entity(broker: Broker, path: unknown): Queue {
+  const queue = resolved(broker, path).queue;
+  if (queue === undefined || queue.isDeadLetterQueue) throw new InspectorActionError(404, `'${String(path)}' is not a queue or subscription.`);
+  return queue;
+}
+
+/** The queue or topic `path` names (where a message can be sent). */
+function sinkOf(broker: Broker, path: unknown): MessageSink {
+  const sink = resolved(broker, path).sink;
+  if (sink === undefined) throw new InspectorActionError(400, `Messages cannot be sent to '${String(path)}': send to a queue or a topic.`);
+  return sink;
+}
+
+function resolved(broker: Broker, path: unknown): ResolvedEntity {
   if (typeof path !== 'string' || path === '') throw new InspectorActionError(400, 'entity must name an entity.');
-  const resolved = broker.namespace.resolve(path);
-  if (resolved === undefined || resolved.management || resolved.queue.isDeadLetterQueue) {
-    throw new InspectorActionError(404, `The messaging entity '${path}' could not be found.`);
-  }
-  return resolved.queue;
+  const entity = broker.namespace.resolve(path);
+  if (entity === undefined || entity.management) throw new InspectorActionError(404, `The messaging entity '${path}' could not be found.`);
+  return entity;
 }

@@ -16,7 +16,28 @@ const STATE_NAMES = { [MessageState.active]: 'active', [MessageState.deferred]: 
  * the queues' messages: for a page refreshed a few times a second, not for hot paths.
  */
 export function takeSnapshot(broker: Broker, connections: number, owners: ConnectionNumbers): InspectorSnapshot {
-  return { now: broker.now(), connections, entities: broker.namespace.queues.map((queue) => entityView(queue, owners)) };
+  const entities: EntityView[] = broker.namespace.queues.map((queue) => entityView(queue, owners, 'queue', undefined));
+  for (const topic of broker.namespace.topics) {
+    const subscriptions = [...topic.subscriptions.values()];
+    entities.push(topicView(topic.name, topic.scheduledCount, subscriptions.map((subscription) => subscription.name)));
+    for (const subscription of subscriptions) entities.push(entityView(subscription.queue, owners, 'subscription', topic.name));
+  }
+  return { now: broker.now(), connections, entities };
+}
+
+function topicView(path: string, scheduled: number, subscriptions: readonly string[]): EntityView {
+  return {
+    kind: 'topic',
+    path,
+    subscriptions,
+    requiresSession: false,
+    lockDurationMs: 0,
+    maxDeliveryCount: 0,
+    counts: { active: 0, locked: 0, deferred: 0, scheduled, deadLettered: 0 },
+    sessions: [],
+    messages: [],
+    deadLetters: [],
+  };
 }
 
 /** Small stable numbers for connections (`#1`, `#2`, …), so that a page can tell lock owners apart. */
@@ -34,7 +55,7 @@ export class ConnectionNumbers {
   }
 }
 
-function entityView(queue: Queue, owners: ConnectionNumbers): EntityView {
+function entityView(queue: Queue, owners: ConnectionNumbers, kind: 'queue' | 'subscription', topic: string | undefined): EntityView {
   const stats = queueStats(queue);
   const sessions: SessionView[] = [];
   for (const session of queue.sessions.values()) {
@@ -49,8 +70,9 @@ function entityView(queue: Queue, owners: ConnectionNumbers): EntityView {
     });
   }
   return {
-    kind: 'queue',
+    kind,
     path: queue.name,
+    ...(topic !== undefined && { topic }),
     requiresSession: queue.requiresSession,
     lockDurationMs: queue.options.lockDurationMs,
     maxDeliveryCount: queue.options.maxDeliveryCount,

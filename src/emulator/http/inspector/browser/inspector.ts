@@ -32,10 +32,11 @@ function part<T extends Element = HTMLElement>(root: Element, selector: string):
 
 async function post(action: 'send' | 'purge' | 'resubmit', body: object): Promise<string> {
   const response = await fetch(`/inspector/${action}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-  const answer = (await response.json()) as { error?: string; sequenceNumber?: number; purged?: number };
+  const answer = (await response.json()) as { error?: string; sequenceNumber?: number; purged?: number; sent?: number };
   if (!response.ok) throw new Error(answer.error ?? `HTTP ${response.status}`);
   if (answer.purged !== undefined) return `purged ${answer.purged}`;
-  return `sequence number ${answer.sequenceNumber ?? '?'}`;
+  if (answer.sent !== undefined) return 'sent';
+  return `resubmitted as sequence number ${answer.sequenceNumber ?? '?'}`;
 }
 
 /** Runs an action from a button or form and shows its outcome next to it. */
@@ -76,7 +77,7 @@ function sendForm(entity: EntityView): HTMLElement {
     runAction(result, () =>
       post('send', { entity: entity.path, body: body.value, sessionId: sessionId.value, properties: parseProperties(properties.value) }).then((text) => {
         body.value = '';
-        return `sent, ${text}`;
+        return text;
       }),
     );
   });
