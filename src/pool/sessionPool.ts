@@ -2,6 +2,7 @@ import { EMPTY, Observable, defer, from, merge, mergeMap, of, repeat, take, thro
 import { InvalidArgumentError, isServiceBusRxError } from '../errors';
 import type { LockState } from '../lock/LockState';
 import { backoffDelay } from '../retry/backoffDelay';
+import { receiveEntityPath, type ReceiveEntity } from '../entity';
 import { IdleMonitor } from './IdleMonitor';
 import { normalizePoolOptions, type SessionPoolOptions } from './SessionPoolOptions';
 import { withMessageActivity } from './withMessageActivity';
@@ -16,14 +17,15 @@ export interface PoolableSession {
 
 /** What the pool needs from a client: the two accept calls. `ServiceBusClient` has them. */
 export interface SessionAcceptor<S extends PoolableSession, A> {
-  acceptSession(queue: string, sessionId: string, options?: A): Observable<S>;
-  acceptNextSession(queue: string, options?: A): Observable<S>;
+  acceptSession(entity: ReceiveEntity, sessionId: string, options?: A): Observable<S>;
+  acceptNextSession(entity: ReceiveEntity, options?: A): Observable<S>;
 }
 
-type AcceptFailure = 'unavailable' | 'transient' | 'final';
+type AcceptFailure = 'unavailable' | 'transient' | 'final' | 'client-closed';
 
 /**
- * Holds up to `maxConcurrentSessions` sessions of `queue` at once and emits each one as it is accepted.
+ * Holds up to `maxConcurrentSessions` sessions of `entity` (a queue's name, or `{ topic, subscription }`)
+ * at once and emits each one as it is accepted.
  *
  * Each of the pool's slots accepts a session (the next available one, or the next of `sessionIds`),
  * emits it, and waits until the session ends: you closed it, `sessionIdleTimeout` passed without a
@@ -32,8 +34,9 @@ type AcceptFailure = 'unavailable' | 'transient' | 'final';
  * is locked elsewhere) or after a transient error, the slot backs off exponentially (`backoff`, on
  * `scheduler`).
  *
- * Completes only in `sessionIds` mode, once every listed session was closed. Errors with the first
- * final error (unauthorized, entity not found, client closed…), or with a transient one that
+ * Completes in `sessionIds` mode once every listed session was closed, and in any mode once the client
+ * is closed (`client.close()` ends every held session; the pool then completes, it does not error).
+ * Errors with the first final error (unauthorized, entity not found…), or with a transient one that
  * persisted `backoff.maxRetries` times in a row. Unsubscribing (or erroring) closes every held session
  * and cancels in-flight accepts.
  *
@@ -42,16 +45,25 @@ type AcceptFailure = 'unavailable' | 'transient' | 'final';
  * sessionPool(client, 'orders', { maxConcurrentSessions: 8, sessionIdleTimeout: 5_000 }).pipe(
  *   mergeMap((session) => session.messages$.pipe(concatMap((m) => handle(m).pipe(concatWith(m.complete()))))),
  * ).subscribe();
+ * @example
+ * // Async handlers: give them the message's signal, so their work stops when the lock is lost
+ * // (a safety margin before the broker's expiry) or the session closes.
+ * sessionPool(client, 'orders', { maxConcurrentSessions: 8 }).pipe(
+ *   mergeMap((session) => session.messages$.pipe(
+ *     concatMap((m) => from(handleAsync(m.body, m.signal)).pipe(concatWith(m.complete()))),
+ *     catchError(() => EMPTY), // this session's lock was lost: the pool accepts another
+ *   )),
+ * ).subscribe();
  */
 export function sessionPool<S extends PoolableSession, A = unknown>(
   client: SessionAcceptor<S, A>,
-  queue: string,
+  entity: ReceiveEntity,
   options: SessionPoolOptions<A>,
 ): Observable<S> {
   if (typeof client?.acceptSession !== 'function' || typeof client.acceptNextSession !== 'function') {
     throw new InvalidArgumentError('client', 'must have acceptSession and acceptNextSession (a ServiceBusClient)', client);
   }
-  if (typeof queue !== 'string' || queue.length === 0) throw new InvalidArgumentError('queue', 'must be a non-empty string', queue);
+  receiveEntityPath(entity);
   const { maxConcurrentSessions, sessionIdleTimeout, sessionIds, accept, backoff, scheduler } = normalizePoolOptions(options);
 
   return new Observable<S>((subscriber) => {
@@ -107,6 +119,11 @@ export function sessionPool<S extends PoolableSession, A = unknown>(
         defaultIfEmpty(undefined),
         catchError((error: unknown) => {
           const kind = classify(error);
+          // The client was closed: this slot is over, quietly (the pool completes once all are).
+          if (kind === 'client-closed') {
+            done = true;
+            return of(undefined);
+          }
           if (kind === 'final' || (kind === 'transient' && ++errors > backoff.maxRetries)) return throwError(() => error);
           return of(undefined);
         }),
@@ -129,11 +146,11 @@ export function sessionPool<S extends PoolableSession, A = unknown>(
       sessionIds === undefined
         ? merge(
             ...Array.from({ length: maxConcurrentSessions }, () =>
-              slot(() => client.acceptNextSession(queue, accept), classifyNextSessionFailure, false),
+              slot(() => client.acceptNextSession(entity, accept), classifyNextSessionFailure, false),
             ),
           )
         : from(sessionIds).pipe(
-            mergeMap((id) => slot(() => client.acceptSession(queue, id, accept), classifyAcceptFailure, true), maxConcurrentSessions),
+            mergeMap((id) => slot(() => client.acceptSession(entity, id, accept), classifyAcceptFailure, true), maxConcurrentSessions),
           );
     const subscription = slots.subscribe(subscriber);
     return () => {
@@ -143,9 +160,13 @@ export function sessionPool<S extends PoolableSession, A = unknown>(
   });
 }
 
-/** Session locked elsewhere: wait and try again. Retryable errors: count and retry. Anything else: final. */
+/**
+ * Session locked elsewhere: wait and try again. The client closed (a `ConnectionClosedError` that is
+ * not retryable): end the slot. Retryable errors: count and retry. Anything else: final.
+ */
 function classifyAcceptFailure(error: unknown): AcceptFailure {
   if (nameOf(error) === 'SessionCannotBeLockedError') return 'unavailable';
+  if (nameOf(error) === 'ConnectionClosedError' && isServiceBusRxError(error) && !error.retryable) return 'client-closed';
   return isServiceBusRxError(error) && error.retryable ? 'transient' : 'final';
 }
 
