@@ -18,6 +18,8 @@ export interface EmulatorArgs {
   readonly sasKeysFile: string | undefined;
   /** `--verbose`: log connections, links, sessions and settlements to stderr. */
   readonly verbose: boolean;
+  /** `--http-port N`: a port of its own for the HTTP side (it is always on `port` too). */
+  readonly httpPort: number | undefined;
 }
 
 /** Default port of the CLI (the AMQP port; the SDK's default for `UseDevelopmentEmulator=true`). */
@@ -27,7 +29,7 @@ export const defaultCliHost = '127.0.0.1';
 
 /**
  * Parses the arguments after `emulator` (`--port N` / `-p N`, `--host H`, `--config FILE` / `-c FILE`,
- * `--sas-key-name NAME`, `--sas-key KEY`, `--sas-keys-file FILE`, `--verbose`, `--help` / `-h`;
+ * `--sas-key-name NAME`, `--sas-key KEY`, `--sas-keys-file FILE`, `--http-port N`, `--verbose`, `--help` / `-h`;
  * `--opt=value` works too), with every error in the CLI's own words (see `parseOptions`).
  * @throws UsageError (one-line message) for an unknown option, a positional argument, an option given
  *   twice, a missing value, a port that is not an integer from 0 to 65535, an empty value, or
@@ -43,13 +45,14 @@ export function parseEmulatorArgs(argv: readonly string[]): EmulatorArgs {
       'sas-key': { kind: 'value' },
       'sas-key-name': { kind: 'value' },
       'sas-keys-file': { kind: 'value' },
+      'http-port': { kind: 'value' },
       verbose: { kind: 'flag' },
       help: { kind: 'flag', short: 'h' },
     },
     emulatorUsage,
   );
   const text = (v: string | true | undefined): string | undefined => (typeof v === 'string' ? v : undefined);
-  const none = { sasKeyName: undefined, sasKey: undefined, sasKeysFile: undefined };
+  const none = { sasKeyName: undefined, sasKey: undefined, sasKeysFile: undefined, httpPort: undefined };
   const verbose = values.verbose === true;
   if (values.help === true) return { help: true, port: defaultCliPort, host: defaultCliHost, configFile: undefined, verbose, ...none };
   const optional = (option: string, value: string | true | undefined): string | undefined => (text(value) === undefined ? undefined : nonEmpty(option, text(value) as string));
@@ -70,13 +73,14 @@ export function parseEmulatorArgs(argv: readonly string[]): EmulatorArgs {
     sasKey,
     sasKeysFile,
     verbose,
+    httpPort: text(values['http-port']) === undefined ? undefined : parsePort(text(values['http-port']) as string, '--http-port'),
   };
 }
 
-function parsePort(text: string): number {
+function parsePort(text: string, option = '--port'): number {
   const port = /^\d{1,5}$/.test(text) ? Number(text) : NaN;
   if (!(port >= 0 && port <= 65_535)) {
-    throw new UsageError(`invalid --port ${JSON.stringify(text)}: expected an integer from 0 to 65535`, emulatorUsage);
+    throw new UsageError(`invalid ${option} ${JSON.stringify(text)}: expected an integer from 0 to 65535`, emulatorUsage);
   }
   return port;
 }

@@ -20,6 +20,7 @@ import { DEFAULT_OPERATION_TIMEOUT_MS, SessionManagement } from './SessionManage
 import { DEFAULT_LOCK_SAFETY_MARGIN_MS, sessionSignal } from './sessionSignal';
 import { SessionStateStream } from './SessionStateStream';
 import type { ResolvedStateCodec } from './sessionStateCodec';
+import { countLockLoss, countRenewal, endRenewalSpan, startRenewalSpan, traceSessionOperation, traceSettlement } from './sessionTelemetry';
 
 /** Everything a session receiver is built from (internal; produced by `acceptSessionLink`). */
 export interface SessionReceiverInit {
@@ -196,7 +197,7 @@ export class SessionReceiver implements Session, MessageSettler {
 
   renewLock(options?: OperationOptions): Observable<Date> {
     const timeout = validateTimeout('options.timeout', options?.timeout);
-    return defer(() =>
+    const renewal$ = defer(() =>
       this.management.operationWithTimeout(
         'renewLock',
         // Without a timeout, a renewal is bounded by the lock itself: after expiry it cannot succeed.
@@ -204,8 +205,9 @@ export class SessionReceiver implements Session, MessageSettler {
         (link) => renewSessionLock(link, this.scope),
       ),
     ).pipe(
-      tap(this.renewedUntil),
+      tap({ next: this.renewedUntil, error: (error: unknown) => countRenewal(this.init.entityPath, error) }),
     );
+    return traceSessionOperation(renewal$, 'renew_session_lock', this.init.entityPath, this.sessionId);
   }
 
   /**
@@ -224,22 +226,33 @@ export class SessionReceiver implements Session, MessageSettler {
       const sub = this.renewLock().subscribe({ next: (until) => done(undefined, until), error: (err: unknown) => done(err, undefined) });
       return () => sub.unsubscribe();
     }
-    return sendRenewSessionLock(link, this.scope, (error, lockedUntil) => {
+    let span = startRenewalSpan(this.init.entityPath, this.sessionId);
+    const cancel = sendRenewSessionLock(link, this.scope, (error, lockedUntil) => {
+      endRenewalSpan(span, error);
+      span = undefined;
       if (error === undefined) this.renewedUntil(lockedUntil as Date);
+      else countRenewal(this.init.entityPath, error);
       done(error, lockedUntil);
     });
+    if (span === undefined) return cancel;
+    return () => {
+      endRenewalSpan(span);
+      span = undefined;
+      cancel();
+    };
   };
 
   /** A renewal (manual or automatic) succeeded: the new expiry, unless the lock was lost meanwhile. */
   private readonly renewedUntil = (lockedUntil: Date): void => {
     if (this.lostError) return;
+    countRenewal(this.init.entityPath);
     this.lockedUntilValue = lockedUntil;
     this.lock.renewed(lockedUntil);
   };
 
   getState(options?: OperationOptions): Observable<SessionState | undefined> {
     const codec = this.init.stateCodec;
-    return this.management.getState(options).pipe(map((bytes) => codec.decode(bytes)));
+    return traceSessionOperation(this.management.getState(options).pipe(map((bytes) => codec.decode(bytes))), 'get_session_state', this.init.entityPath, this.sessionId);
   }
 
   setState(state: SessionState | null, options?: OperationOptions): Observable<void> {
@@ -247,7 +260,8 @@ export class SessionReceiver implements Session, MessageSettler {
     const bytes = codec.encode(state);
     // What a read returns for these bytes (with 'utf8', bytes that are valid UTF-8 read as a string).
     const decoded = codec.decode(bytes);
-    return this.management.setState(bytes, options).pipe(tap(() => this.stateStream?.changed(decoded)));
+    const set$ = this.management.setState(bytes, options).pipe(tap(() => this.stateStream?.changed(decoded)));
+    return traceSessionOperation(set$, 'set_session_state', this.init.entityPath, this.sessionId);
   }
 
   peek(count: number, options?: PeekOptions): Observable<PeekedMessage[]> {
@@ -260,7 +274,7 @@ export class SessionReceiver implements Session, MessageSettler {
 
   /** `MessageSettler`: settles on the link (messages$) or with update-disposition (deferred messages). */
   settle(message: SessionMessage, settlement: Settlement): Observable<void> {
-    const settled$ = new Observable<void>((subscriber) => {
+    const untraced$ = new Observable<void>((subscriber) => {
       // Refused before anything is sent once the lock is lost — or past its safety point, which a
       // stalled event loop may not have acted upon yet: the message certainly comes back.
       this.checkDeadline();
@@ -275,21 +289,25 @@ export class SessionReceiver implements Session, MessageSettler {
       this.flow.settleOnLink(message, settlement, subscriber);
       return undefined;
     });
-    if (settlement.timeout === undefined) return settled$;
     const ms = settlement.timeout;
-    return settled$.pipe(
-      timeoutWith({
-        first: ms,
-        scheduler: this.init.scheduler,
-        with: () => throwError(() => new ServiceTimeoutError(`Settling the message did not complete within ${ms} ms.`)),
-      }),
-    );
+    const settled$ =
+      ms === undefined
+        ? untraced$
+        : untraced$.pipe(
+            timeoutWith({
+              first: ms,
+              scheduler: this.init.scheduler,
+              with: () => throwError(() => new ServiceTimeoutError(`Settling the message did not complete within ${ms} ms.`)),
+            }),
+          );
+    return traceSettlement(settled$, message, settlement.kind, this.init.entityPath, this.sessionId, this.init.scheduler);
   }
 
   /** Runs once: stops delivery, fails what waits on the link, ends the streams, detaches the link. */
   private teardown(error: SessionLockLostError): void {
     if (this.lostError) return;
     this.lostError = error;
+    if (error.reason !== 'closed') countLockLoss(this.init.entityPath, error.reason);
     this.flow.fail(error);
     this.abort?.abort(error);
     this.stateStream?.close();
