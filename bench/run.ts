@@ -5,7 +5,8 @@
  * the key scenarios (about a minute), written to bench/results/quick.json.
  * Env: BENCH_RUNS (default 3), BENCH_MESSAGES (default 20000), BENCH_SCALE_SESSIONS (default 10000),
  * BENCH_SCALE_HOLD_MS (default 180000; 0 skips scenario 5), BENCH_SCALE_CLIENTS (default
- * `rx,rx-capped,sdk`), BENCH_ONLY (comma list of scenario keys). A partial run (BENCH_ONLY) writes
+ * `rx,rx-capped,sdk`), BENCH_FANOUT_MESSAGES (default 10000, sent to a topic with 10 subscriptions),
+ * BENCH_ONLY (comma list of scenario keys). A partial run (BENCH_ONLY) writes
  * bench/results/partial-<keys>.json and leaves latest.json (the full table) alone.
  */
 import * as fs from 'node:fs';
@@ -15,6 +16,7 @@ import { startBrokerProcess } from './lib/brokerProcess';
 import { forkChild, nextMessage, stopChild } from './lib/child';
 import { rawSend } from './lib/rawSender';
 import { median, round } from './lib/stats';
+import { fanOutThroughBroker } from './scenarios/fanOut';
 import { rxManySessions, rxOneSession, rxRenewLatency } from './scenarios/rxSessions';
 import { sdkManySessions, sdkOneSession, sdkRenewLatency } from './scenarios/sdkSessions';
 import { rawThroughBroker, wireLimit } from './scenarios/wireLimit';
@@ -30,6 +32,9 @@ const EXTRA_COLD_STARTS = QUICK ? 4 : 2;
 const SCALE_SESSIONS = Number(process.env['BENCH_SCALE_SESSIONS'] ?? 10_000);
 const SCALE_HOLD_MS = Number(process.env['BENCH_SCALE_HOLD_MS'] ?? 180_000);
 const SCALE_CLIENTS = (process.env['BENCH_SCALE_CLIENTS'] ?? 'rx,rx-capped,sdk').split(',');
+const FANOUT_MESSAGES = Number(process.env['BENCH_FANOUT_MESSAGES'] ?? 10_000);
+/** Subscriptions of `bench-topic` in bench/config.json. */
+const FANOUT_SUBSCRIPTIONS = 10;
 /** The V8 heap cap of the `rx-capped` scale run: the deployment setting docs/benchmarks.md discusses. */
 const CAPPED_HEAP_MB = 200;
 const ONLY = process.env['BENCH_ONLY']?.split(',') ?? (QUICK ? ['wire', 'raw', 'one', 'many', 'renew', 'cold'] : undefined);
@@ -86,11 +91,21 @@ async function oneRun(run: number): Promise<void> {
   record('broker_cold_start_ms', broker.coldStartMs);
   try {
     const cs = broker.connectionString;
+    let queueRate: number | undefined;
     if (want('raw')) {
-      const raw = await rawThroughBroker(broker.port, RAW_MESSAGES);
-      record('raw_through_broker_msg_s', raw);
+      queueRate = await rawThroughBroker(broker.port, RAW_MESSAGES);
+      record('raw_through_broker_msg_s', queueRate);
       const wire = samples['wire_limit_msg_s']?.[run];
-      if (wire !== undefined) record('raw_through_broker_ratio_of_wire', raw / wire);
+      if (wire !== undefined) record('raw_through_broker_ratio_of_wire', queueRate / wire);
+    }
+    if (want('fanout')) {
+      const fan = await fanOutThroughBroker(broker.port, 'bench-topic', FANOUT_SUBSCRIPTIONS, FANOUT_MESSAGES);
+      // The queue rate next to it, from the same broker process (scenario 2's, when it ran).
+      queueRate ??= await rawThroughBroker(broker.port, RAW_MESSAGES);
+      record('fanout_topic_in_msg_s', fan.topicMsgS);
+      record('fanout_deliveries_msg_s', fan.deliveriesMsgS);
+      record('fanout_queue_msg_s', queueRate);
+      record('fanout_deliveries_vs_queue', fan.deliveriesMsgS / queueRate);
     }
     if (want('busy')) {
       // The CPU-contention variant: another process keeps one of the cores busy throughout.

@@ -47,5 +47,6 @@ export {
   MessageLockLostError,
   InvalidArgumentError,
   ConnectionClosedError,
+  SettlementOutcomeUnknownError,
   type LockLostReason,
 } from './errors';

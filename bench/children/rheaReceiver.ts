@@ -1,8 +1,8 @@
 /**
  * Raw rhea receiver in its own process. Mode `listen`: a server that accepts any link (the wire
- * limit, no broker). Mode `connect`: a client of the broker at `port`, reading `address` (optionally
- * one session, via the Service Bus session filter). Reports `{type:'done', first, last, count}` after
- * `count` messages. At-least-once: unsettled deliveries, accepted on arrival (rcv-settle-mode first).
+ * limit, no broker). Mode `connect`: a client of the broker at `port`, reading `address` (a comma
+ * list reads each, e.g. the subscriptions of a topic; optionally one session, via the Service Bus
+ * session filter). Reports `{type:'done', first, last, count}` after `count` messages per address. At-least-once: unsettled deliveries, accepted on arrival (rcv-settle-mode first).
  */
 import type { AddressInfo, Server } from 'node:net';
 import rhea from 'rhea';
@@ -10,7 +10,8 @@ import { epochMs } from '../lib/epoch';
 import { putToken } from '../lib/rawCbs';
 
 const [mode, portText, countText, address, sessionId] = process.argv.slice(2);
-const expected = Number(countText);
+const addresses = (address ?? '').split(',');
+const expected = Number(countText) * (mode === 'listen' ? 1 : addresses.length);
 let received = 0;
 let first = 0;
 
@@ -32,11 +33,16 @@ if (mode === 'listen') {
   const port = Number(portText);
   const conn = container.connect({ host: '127.0.0.1', port, tcp_no_delay: true } as never);
   conn.once('connection_open', () => {
-    void putToken(conn, port, address!).then(() => {
-      const source = sessionId ? { address, filter: { 'com.microsoft:session-filter': sessionId } } : { address };
-      const receiver = conn.open_receiver({ source, credit_window: 1000, autoaccept: true, rcv_settle_mode: 0 } as never);
-      receiver.once('receiver_open', () => process.send!({ type: 'ready' }));
-    });
+    let open = 0;
+    for (const one of addresses) {
+      void putToken(conn, port, one).then(() => {
+        const source = sessionId ? { address: one, filter: { 'com.microsoft:session-filter': sessionId } } : { address: one };
+        const receiver = conn.open_receiver({ source, credit_window: 1000, autoaccept: true, rcv_settle_mode: 0 } as never);
+        receiver.once('receiver_open', () => {
+          if (++open === addresses.length) process.send!({ type: 'ready' });
+        });
+      });
+    }
   });
 }
 process.on('SIGTERM', () => process.exit(0));

@@ -1,4 +1,5 @@
 import { setMaxListeners } from 'node:events';
+import type { Socket } from 'node:net';
 import { Observable, ReplaySubject, switchMap, take, tap, type SchedulerLike } from 'rxjs';
 import type { Connection as RheaConnection, ReceiverOptions } from 'rhea';
 import { ConnectionEvents, generate_uuid, type Connection } from 'rhea-promise';
@@ -11,6 +12,7 @@ import { MessageSender } from './MessageSender';
 import { openLinks, type LinkHost } from './openLinks';
 import { openReceiverLink, type OpenedReceiver } from './openReceiverLink';
 import { openRequestResponse } from './openRequestResponse';
+import { PeerWatchdog } from './PeerWatchdog';
 import type { RequestResponseLink } from './RequestResponseLink';
 import { shareLink } from './shareLink';
 import { SharedSessions } from './SharedSessions';
@@ -32,7 +34,8 @@ export class AmqpConnection implements LinkHost {
   private readonly lostSubject = new ReplaySubject<ServiceBusRxError>(1);
   private resolveLost!: () => void;
   private isLost = false;
-  private lostError: ServiceBusRxError | undefined;
+  /** Why the connection was lost (set once). */
+  lostError: ServiceBusRxError | undefined;
   private readonly lostAbort = new AbortController();
   private closingValue = false;
   private readonly lostListeners = new Set<(error: ServiceBusRxError) => void>();
@@ -46,6 +49,12 @@ export class AmqpConnection implements LinkHost {
   private readonly senders = new Map<string, Observable<MessageSender>>();
   /** Session receiver links share AMQP sessions (thousands of sessions on one connection). */
   private readonly receiverSessions: SharedSessions;
+  /** Bounds every wait on the peer; destroys the socket past the bound. */
+  readonly waits: PeerWatchdog;
+  /** The TCP/TLS socket once connecting (destroyed when the peer stays silent). */
+  private socket: Socket | undefined;
+  /** True while `close()` waits for the peer's answer (the watchdog bounds that wait). */
+  private closeAwaited = false;
 
   private constructor(
     readonly connection: Connection,
@@ -59,7 +68,15 @@ export class AmqpConnection implements LinkHost {
     this.whenLost = new Promise<void>((resolve) => (this.resolveLost = resolve));
     // Every attach in flight listens on it (rhea-promise removes its listener once the attach settles).
     setMaxListeners(0, this.lostAbort.signal);
-    this.receiverSessions = new SharedSessions(rheaConnection, this.lostAbort.signal, this.whenLost);
+    this.waits = new PeerWatchdog(config.peerSilenceTimeout, scheduler, (silentMs, waits) =>
+      this.destroy(
+        new ConnectionClosedError(`The broker sent nothing for ${Math.round(silentMs)} ms while ${waits} answer(s) were awaited: the connection was dropped.`, {
+          retryable: true,
+        }),
+      ),
+    );
+    this.receiverSessions = new SharedSessions(rheaConnection, this.lostAbort.signal, this.whenLost, this.awaitPeer);
+    connection.on(ConnectionEvents.disconnected, () => this.waits.stop());
     const cbs$ = shareLink(openRequestResponse(this, '$cbs', `cbs-${generate_uuid()}`, false));
     this.cbs = new CbsAuthorizations(cbs$, tokens, config.endpoint, scheduler, () => this.isLost);
     connection.on(ConnectionEvents.disconnected, (ctx) => this.markLost(toAmqpOpenError(ctx.error ?? connection.error ?? new Error('socket closed'))));
@@ -75,11 +92,16 @@ export class AmqpConnection implements LinkHost {
    */
   static open(config: AmqpConnectionConfig, tokens: TokenProvider, scheduler: SchedulerLike): Observable<AmqpConnection> {
     return new Observable<AmqpConnection>((subscriber) => {
-      const { connection, rheaConnection } = createConnection(config);
+      const { connection, rheaConnection } = createConnection(config, (socket) => {
+        // Every chunk read tells the watchdog the peer is alive (one assignment).
+        socket.on('data', () => amqp.waits.heard());
+        amqp.socket = socket;
+      });
       const amqp = new AmqpConnection(connection, rheaConnection, config, tokens, scheduler);
       const abort = new AbortController();
       let opened = false;
-      connection.open({ abortSignal: abort.signal }).then(
+      // The open (TCP, SASL, AMQP open) is a wait on the peer like any other.
+      amqp.awaitPeer(connection.open({ abortSignal: abort.signal })).then(
         () => {
           opened = true;
           if (subscriber.closed) void amqp.close();
@@ -89,8 +111,8 @@ export class AmqpConnection implements LinkHost {
           }
         },
         (err: unknown) => {
-          amqp.markLost(toAmqpOpenError(err));
-          subscriber.error(toAmqpOpenError(err));
+          amqp.destroy(toAmqpOpenError(err));
+          subscriber.error(amqp.lostError ?? toAmqpOpenError(err));
         },
       );
       return () => {
@@ -132,12 +154,35 @@ export class AmqpConnection implements LinkHost {
     this.closingValue = true;
   }
 
-  /** Closes the connection (every link on it fails with `error`, by default a final `ConnectionClosedError`). Never rejects. */
+  /**
+   * Closes the connection (every link on it fails with `error`, by default a final
+   * `ConnectionClosedError`). Never rejects; resolves once the peer answered the close, or the socket
+   * is gone — destroyed if the peer stays silent (see {@link PeerWatchdog}).
+   */
   async close(error: ServiceBusRxError = new ConnectionClosedError('The client was closed.', { retryable: false })): Promise<void> {
     this.closingValue = true;
     if (this.isLost) return;
+    this.closeAwaited = true;
     this.markLost(error);
-    await Promise.race([this.connection.close().catch(() => undefined), new Promise<void>((r) => this.connection.once(ConnectionEvents.disconnected, () => r()))]);
+    const gone = new Promise<void>((r) => this.connection.once(ConnectionEvents.disconnected, () => r()));
+    await this.awaitPeer(Promise.race([this.connection.close().catch(() => undefined), gone]));
+    this.waits.stop();
+  }
+
+  /**
+   * `reply` (an answer the peer owes: attach, detach, end, close), counted as a wait on the peer until
+   * it settles: if the peer sends nothing for `peerSilenceTimeout` meanwhile, the socket is destroyed
+   * (which ends the wait: everything on the connection fails).
+   */
+  readonly awaitPeer = <T>(reply: Promise<T>): Promise<T> => this.waits.watch(reply);
+
+  /** Drops the connection at once: every link fails with `error`, the socket is destroyed. */
+  destroy(error: ServiceBusRxError): void {
+    this.closingValue = true;
+    this.markLost(error);
+    this.waits.stop();
+    // With the error, rhea hears of it ('error'; a plain destroy emits only 'close', which rhea ignores).
+    this.socket?.destroy(error);
   }
 
   /**
@@ -181,10 +226,11 @@ export class AmqpConnection implements LinkHost {
   /**
    * Cold: authorizes `entityPath`, then attaches a receiver with `options` on a shared AMQP session
    * (see {@link SharedSessions}, {@link openReceiverLink}); emits it once attached and stays open;
-   * errors when the link fails; unsubscribing detaches it.
+   * errors when the link fails; unsubscribing detaches it. `watchAttach: false` for an attach the peer
+   * may hold on purpose (a next-available session): it is watched only once given up on.
    */
-  openReceiver(entityPath: string, options: ReceiverOptions, context: TranslateContext): Observable<OpenedReceiver> {
-    const link$ = openReceiverLink(this, this.receiverSessions, options, context);
+  openReceiver(entityPath: string, options: ReceiverOptions, context: TranslateContext, watchAttach = true): Observable<OpenedReceiver> {
+    const link$ = openReceiverLink(this, this.receiverSessions, options, context, watchAttach);
     // The authorization is held for as long as the link is open: that keeps the token fresh. The
     // connection counts as used from the subscription (the attach) until the unsubscription.
     return new Observable<OpenedReceiver>((subscriber) => {
@@ -235,7 +281,7 @@ export class AmqpConnection implements LinkHost {
           switchMap(() =>
             wrapLinks(
               openLinks(this, (session, abortSignal) => session.createSender({ name, source: { address: name }, target: { address: entityPath }, abortSignal }), (s) => [s], context),
-              (sender) => new MessageSender(sender, context),
+              (sender) => new MessageSender(sender, context, this.waits),
               `sender ${entityPath}`,
             ),
           ),
@@ -257,5 +303,8 @@ export class AmqpConnection implements LinkHost {
     for (const listener of listeners) listener(error);
     this.lostAbort.abort();
     this.resolveLost();
+    // Nothing more can be answered (a clean close may end without a 'disconnected' event): no more
+    // checks, no deadline left behind — unless our own close still awaits the peer's answer.
+    if (!this.closeAwaited) this.waits.stop();
   }
 }

@@ -8,4 +8,6 @@ export interface AmqpConnectionConfig {
   readonly endpoint: string;
   /** SASL ANONYMOUS initial response (the key name); no SASL layer when undefined. */
   readonly saslUsername: string | undefined;
+  /** How long the peer may stay silent while an answer is awaited (see `PeerWatchdog`). */
+  readonly peerSilenceTimeout: number;
 }

@@ -1,6 +1,7 @@
 import { Observable, type Subscriber } from 'rxjs';
 import { SenderEvents, type AmqpError, type EventContext, type Message, type Sender } from 'rhea-promise';
 import { ServiceBusRxError, translateAmqpError, type TranslateContext } from '../errors';
+import { UNCOUNTED, type WaitCounter } from './PeerWatchdog';
 
 /**
  * A sender link that reports each transfer's outcome: one listener per outcome for all transfers
@@ -14,6 +15,8 @@ export class MessageSender {
   constructor(
     readonly link: Sender,
     private readonly context: TranslateContext,
+    /** Told of each transfer from send to the broker's outcome (or failure). */
+    private readonly waits: WaitCounter = UNCOUNTED,
   ) {
     link.on(SenderEvents.accepted, this.onAccepted);
     link.on(SenderEvents.rejected, this.onRefused);
@@ -53,6 +56,7 @@ export class MessageSender {
     this.link.removeListener(SenderEvents.modified, this.onRefused);
     this.link.removeListener(SenderEvents.sendable, this.onSendable);
     const waiting = [...this.pending.values(), ...this.queued.map((q) => q.subscriber)];
+    for (let i = 0; i < this.pending.size; i++) this.waits.end();
     this.pending.clear();
     this.queued.length = 0;
     for (const s of waiting) s.error(error);
@@ -62,6 +66,7 @@ export class MessageSender {
     if (subscriber.closed) return;
     const delivery = format === undefined ? this.link.send(payload) : this.link.send(payload, { format });
     this.pending.set(delivery.id, subscriber);
+    this.waits.begin();
   }
 
   private readonly onSendable = (): void => {
@@ -77,6 +82,7 @@ export class MessageSender {
     const subscriber = this.pending.get(id);
     if (!subscriber) return;
     this.pending.delete(id);
+    this.waits.end();
     subscriber.next();
     subscriber.complete();
   };
@@ -87,6 +93,7 @@ export class MessageSender {
     const subscriber = this.pending.get(delivery.id);
     if (!subscriber) return;
     this.pending.delete(delivery.id);
+    this.waits.end();
     const error = (delivery.remote_state as { error?: AmqpError } | undefined)?.error;
     subscriber.error(
       error?.condition

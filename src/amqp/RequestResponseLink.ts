@@ -1,6 +1,7 @@
 import { Observable } from 'rxjs';
 import { generate_uuid, ReceiverEvents, SenderEvents, type EventContext, type Message, type Receiver, type Sender } from 'rhea-promise';
 import { translateAmqpError, type ServiceBusRxError, type TranslateContext } from '../errors';
+import { UNCOUNTED, type WaitCounter } from './PeerWatchdog';
 import { settleReceived } from './rhea';
 
 /** Called once with the successful reply, or with the translated failure. */
@@ -32,6 +33,8 @@ export class RequestResponseLink {
     readonly receiver: Receiver,
     /** The `reply_to` the peer answers to (the receiver's name or target address). */
     private readonly replyTo: string,
+    /** Told of each request from send to reply (or cancellation, or failure). */
+    private readonly waits: WaitCounter = UNCOUNTED,
   ) {
     receiver.on(ReceiverEvents.message, this.onReply);
     sender.on(SenderEvents.sendable, this.onSendable);
@@ -68,12 +71,13 @@ export class RequestResponseLink {
     }
     const id = this.idPrefix + ++this.nextId;
     this.pending.set(id, { callback, context });
+    this.waits.begin();
     message.message_id = id;
     message.reply_to = this.replyTo;
     if (this.queued.length === 0 && this.sender.sendable()) this.sender.send(message);
     else this.queued.push({ id, message });
     return () => {
-      this.pending.delete(id);
+      if (this.pending.delete(id)) this.waits.end();
     };
   }
 
@@ -90,6 +94,7 @@ export class RequestResponseLink {
     this.sender.removeListener(SenderEvents.sendable, this.onSendable);
     const pending = [...this.pending.values()];
     this.pending.clear();
+    for (let i = 0; i < pending.length; i++) this.waits.end();
     this.queued.length = 0;
     for (const p of pending) p.callback(error, undefined);
   }
@@ -110,6 +115,7 @@ export class RequestResponseLink {
     const pending = key === undefined ? undefined : this.pending.get(key);
     if (!pending || key === undefined) return;
     this.pending.delete(key);
+    this.waits.end();
     const props = reply.application_properties ?? {};
     const status = Number(props['statusCode'] ?? props['status-code']);
     if (status >= 200 && status < 300) return pending.callback(undefined, reply);

@@ -58,6 +58,8 @@ export class SharedSessions {
     private readonly connection: Connection,
     private readonly lostSignal: AbortSignal,
     private readonly whenLost: Promise<void>,
+    /** Counts a begin or an end as a wait on the peer (see `LinkHost.awaitPeer`). */
+    private readonly awaitPeer: <T>(reply: Promise<T>) => Promise<T> = (reply) => reply,
     private readonly linksPerSession: number = DEFAULT_LINKS_PER_SESSION,
   ) {}
 
@@ -92,7 +94,7 @@ export class SharedSessions {
     deliverUndecoded(session);
     // A pass visits only the links that asked for one (not all of them, on every reply).
     const marker = processMarkedLinks(session);
-    const shared: Shared = { session, marker, opened: this.whenBegun(session), holders: 0, retired: false };
+    const shared: Shared = { session, marker, opened: this.awaitPeer(this.whenBegun(session)), holders: 0, retired: false };
     const retire = (): void => this.retire(shared);
     // Ended by the peer (or with an error) after the begin: hand it out no more. These listeners also
     // keep rhea from raising an unhandled session error on the container.
@@ -145,7 +147,7 @@ export class SharedSessions {
     if (!session.is_open()) return Promise.resolve();
     const ended = new Promise<void>((resolve) => session.once('session_close', () => resolve()));
     session.close();
-    return Promise.race([ended, this.whenLost]);
+    return Promise.race([this.awaitPeer(ended), this.whenLost]);
   }
 
   private retire(shared: Shared): void {

@@ -5,8 +5,13 @@ import { Connection, Container, type ConnectionOptions } from 'rhea-promise';
 import type { AmqpConnectionConfig } from './AmqpConnectionConfig';
 import { corkPerTick } from './rhea';
 
-/** How long rhea-promise waits for open/begin/attach/detach replies (next-session attaches may be held 65 s). */
+/** How long rhea-promise waits for open/begin/attach/detach replies (a backstop: the peer watchdog acts first). */
 const RHEA_OPERATION_TIMEOUT_SECONDS = 90;
+/**
+ * The AMQP idle timeout advertised in open, as the official SDKs do: the broker sends a frame at least
+ * every half of it, and rhea drops the connection after twice it without one.
+ */
+const IDLE_TIMEOUT_MS = 60_000;
 
 /** The same connection, not yet open, as rhea-promise's object and as rhea's. */
 export interface CreatedConnection {
@@ -18,8 +23,9 @@ export interface CreatedConnection {
 /**
  * Creates (does not open) the connection `config` describes: `tcp_no_delay`, no reconnect, a 60 s
  * idle timeout, and a socket that writes each processing pass's frames at once (`corkPerTick`).
+ * `onSocket` gets the socket as soon as it is created (to watch it, and to destroy it).
  */
-export function createConnection(config: AmqpConnectionConfig): CreatedConnection {
+export function createConnection(config: AmqpConnectionConfig, onSocket: (socket: Socket) => void): CreatedConnection {
   const options = {
     host: config.host,
     hostname: config.host,
@@ -28,7 +34,7 @@ export function createConnection(config: AmqpConnectionConfig): CreatedConnectio
     ...(config.tls ? { servername: config.host } : {}),
     ...(config.saslUsername === undefined ? {} : { username: config.saslUsername }),
     reconnect: false,
-    idle_time_out: 60_000,
+    idle_time_out: IDLE_TIMEOUT_MS,
     // Nagle + delayed ACK costs ~40 ms per request/response round trip (gotcha G9).
     tcp_no_delay: true,
     operationTimeoutInSeconds: RHEA_OPERATION_TIMEOUT_SECONDS,
@@ -42,6 +48,7 @@ export function createConnection(config: AmqpConnectionConfig): CreatedConnectio
     connect: (port: number, host: string, tlsOptions: TlsConnectionOptions, onConnect: () => void): Socket => {
       const socket = config.tls ? tlsConnect(port, host, tlsOptions, onConnect) : tcpConnect(port, host, onConnect);
       corkPerTick(socket);
+      onSocket(socket);
       return socket;
     },
   });

@@ -4,6 +4,7 @@ import type { ServiceBusRxError, TranslateContext } from '../errors';
 import { ownSession, type SessionLease, type SessionSource } from './SessionLease';
 import { remoteCloseError } from './remoteCloseError';
 import { toAmqpOpenError } from './toAmqpOpenError';
+import type { WaitCounter } from './PeerWatchdog';
 
 /** A rhea-promise link (Sender, AwaitableSender or Receiver) as far as this module needs it. */
 export interface LinkLike {
@@ -32,6 +33,13 @@ export interface LinkHost {
   readonly lostSignal: AbortSignal;
   /** Resolves when the connection drops or is closed (bounds waits for a detach that can no longer come). */
   readonly whenLost: Promise<void>;
+  /**
+   * `reply`, counted as a wait on the peer until it settles: should the peer send nothing for the
+   * connection's `peerSilenceTimeout` meanwhile, the connection is destroyed (so `whenLost` resolves).
+   */
+  awaitPeer<T>(reply: Promise<T>): Promise<T>;
+  /** Counts answers owed by the peer (requests, transfers, dispositions) for the same bound. */
+  readonly waits: WaitCounter;
   /**
    * True once the connection is about to be closed: links are then not detached one by one (the
    * connection's close releases them all at once); their close waits for the connection to go.
@@ -77,7 +85,7 @@ export function openLinks<T>(
     let links: readonly LinkLike[] = [];
     let closing: Promise<void> | undefined;
     const close = (): Promise<void> =>
-      (closing ??= lease === undefined ? Promise.resolve() : host.closing ? host.whenLost : closeLinks(lease, links, host.whenLost));
+      (closing ??= lease === undefined ? Promise.resolve() : host.closing ? host.whenLost : host.awaitPeer(closeLinks(lease, links, host.whenLost)));
     const fail = (error: ServiceBusRxError): void => {
       removeListeners();
       subscriber.error(error);
@@ -99,13 +107,13 @@ export function openLinks<T>(
 
     // While begin/attach is in flight the teardown leaves closing to the settlement below.
     let inFlight = true;
-    (async () => {
+    host.awaitPeer((async () => {
       lease = await sessions(host.lostSignal);
       session = lease.session;
       if (torn) return undefined;
       const value = await attach(session, host.lostSignal);
       return value;
-    })().then(
+    })()).then(
       (value) => {
         inFlight = false;
         if (value === undefined || torn) {

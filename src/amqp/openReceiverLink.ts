@@ -33,9 +33,23 @@ export interface OpenedReceiver {
  * rhea-promise is bypassed on purpose: its per-link wrapper costs ~1.5 KB and re-emits every message
  * through an extra event and context object, and a client holds thousands of these links.
  */
-export function openReceiverLink(host: LinkHost, sessions: SharedSessions, options: ReceiverOptions, context: TranslateContext): Observable<OpenedReceiver> {
+export function openReceiverLink(
+  host: LinkHost,
+  sessions: SharedSessions,
+  options: ReceiverOptions,
+  context: TranslateContext,
+  watchAttach = true,
+): Observable<OpenedReceiver> {
   return new Observable<OpenedReceiver>((subscriber) => {
     let state: 'acquiring' | 'attaching' | 'open' | 'detaching' | 'gone' = 'acquiring';
+    /** Ends the watched wait for the attach's answer (once answered, or the link is gone). */
+    let attachAnswered: () => void = noop;
+    let attachWatched = false;
+    const watchAttachAnswer = (): void => {
+      if (attachWatched) return;
+      attachWatched = true;
+      void host.awaitPeer(new Promise<void>((resolve) => (attachAnswered = resolve)));
+    };
     let torn = false;
     let lease: SharedSessionLease | undefined;
     let link: Receiver | undefined;
@@ -55,6 +69,7 @@ export function openReceiverLink(host: LinkHost, sessions: SharedSessions, optio
       if (state === 'gone') return;
       const wasDetaching = state === 'detaching';
       state = 'gone';
+      attachAnswered();
       removeListeners();
       void lease?.release();
       resolveDetached?.();
@@ -62,6 +77,7 @@ export function openReceiverLink(host: LinkHost, sessions: SharedSessions, optio
     }
     function onOpen(): void {
       state = 'open';
+      attachAnswered();
       const receiver = link as Receiver;
       const filter = receiver.source?.filter as Record<string, unknown> | undefined;
       const properties = receiver.properties as Record<string, unknown> | undefined;
@@ -92,7 +108,8 @@ export function openReceiverLink(host: LinkHost, sessions: SharedSessions, optio
       }
       const done = new Promise<void>((resolve) => (resolveDetached = resolve));
       link.close();
-      return Promise.race([done, host.whenLost]);
+      // The detach is owed by the peer: bounded by the connection's silence timeout.
+      return Promise.race([host.awaitPeer(done), host.whenLost]);
     };
 
     host.onLost(gone);
@@ -107,6 +124,8 @@ export function openReceiverLink(host: LinkHost, sessions: SharedSessions, optio
           return;
         }
         state = 'attaching';
+        // An attach the peer may hold (a next-available session) is watched only once given up on.
+        if (watchAttach) watchAttachAnswer();
         const receiver = taken.session.attach_receiver(options);
         taken.track(receiver);
         link = receiver;
@@ -126,11 +145,15 @@ export function openReceiverLink(host: LinkHost, sessions: SharedSessions, optio
 
     return () => {
       torn = true;
-      // While acquiring or attaching, the answer detaches and releases (see above); never cut short.
+      // While acquiring or attaching, the answer detaches and releases (see above); never cut short,
+      // but an answer that never comes is bounded like any other wait on the peer.
+      if (state === 'attaching') watchAttachAnswer();
       if (state === 'open') void close();
     };
   });
 }
+
+function noop(): void {}
 
 /** A listener that marks an event handled (rhea raises unhandled link/session errors on the container). */
 function ignore(_context: EventContext): void {

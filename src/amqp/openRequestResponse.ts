@@ -32,7 +32,7 @@ export function openRequestResponse(host: LinkHost, address: string, receiverNam
       (links: { sender: Sender; receiver: Receiver }) => [links.sender, links.receiver],
       { entityPath: address },
     ),
-    ({ sender, receiver }) => new RequestResponseLink(sender, receiver, receiverName),
+    ({ sender, receiver }) => new RequestResponseLink(sender, receiver, receiverName, host.waits),
     address,
   );
 }

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { startEmulator, type SasKeyOptions } from '../emulator';
 import { sasKeysFromConfig } from '../emulator/cbs/sasKeysFromConfig';
-import { defaultQueues, isEmulatorConfigError, loadEmulatorConfigFile, type QueueOptions } from '../emulator/config';
+import { defaultQueues, isEmulatorConfigError, loadEmulatorConfigFile, type EmulatorEntities } from '../emulator/config';
 import { type CliIo, processIo } from './CliIo';
 import { parseEmulatorArgs } from './parseEmulatorArgs';
 import { UsageError } from './UsageError';
@@ -33,9 +33,9 @@ export async function runEmulatorCommand(argv: readonly string[], io: CliIo = pr
   const stop = io.nextStopSignal();
   const warn = (message: string): void => io.err(`servicebus-rx emulator: warning: ${message}\n`);
 
-  let queues: readonly QueueOptions[];
+  let entities: EmulatorEntities;
   try {
-    queues = args.configFile === undefined ? defaultQueues : loadEmulatorConfigFile(args.configFile, warn);
+    entities = args.configFile === undefined ? { queues: defaultQueues, topics: [] } : loadEmulatorConfigFile(args.configFile, warn);
   } catch (e) {
     if (!isEmulatorConfigError(e)) throw e;
     io.err(`servicebus-rx emulator: ${e.message}\n`);
@@ -56,7 +56,8 @@ export async function runEmulatorCommand(argv: readonly string[], io: CliIo = pr
     handle = await startEmulator({
       port: args.port,
       host: args.host,
-      queues,
+      queues: entities.queues,
+      topics: entities.topics,
       onWarning: warn,
       ...(sasKeys === undefined ? {} : { sasKeys }),
       ...(args.sasKeyName === undefined ? {} : { sasKeyName: args.sasKeyName }),
@@ -68,7 +69,7 @@ export async function runEmulatorCommand(argv: readonly string[], io: CliIo = pr
   }
 
   io.out(`${handle.connectionString}\n`);
-  io.err(`servicebus-rx emulator: listening on ${args.host}:${handle.port}; queues: ${describeQueues(queues)}\n`);
+  io.err(`servicebus-rx emulator: listening on ${args.host}:${handle.port}; ${describeEntities(entities)}\n`);
   if (!isLoopback(args.host)) {
     const remote = handle.connectionString.replace(/^Endpoint=sb:\/\/[^;]*;/, `Endpoint=sb://${hostForOthers(args.host)}:${handle.port};`);
     warn(
@@ -111,9 +112,11 @@ function hostForOthers(host: string): string {
   return host.includes(':') ? `[${host}]` : host;
 }
 
-function describeQueues(queues: readonly QueueOptions[]): string {
-  if (queues.length === 0) return '(none)';
-  return queues.map((q) => (q.requiresSession === true ? `${q.name} (sessions)` : q.name)).join(', ');
+function describeEntities({ queues, topics }: EmulatorEntities): string {
+  const queueList = queues.length === 0 ? '(none)' : queues.map((q) => (q.requiresSession === true ? `${q.name} (sessions)` : q.name)).join(', ');
+  if (topics.length === 0) return `queues: ${queueList}`;
+  const topicList = topics.map((t) => `${t.name} (${(t.subscriptions ?? []).map((s) => s.name).join(', ')})`).join(', ');
+  return `queues: ${queueList}; topics: ${topicList}`;
 }
 
 function messageOf(e: unknown): string {

@@ -21,7 +21,7 @@ Logs and warnings go to stderr.
 Options:
   --port N       TCP port, 0 to pick a free one (default 5672)
   --host H       interface to listen on (default 127.0.0.1; 0.0.0.0 to expose it)
-  --config FILE  queues from a Config.json in the official emulator's format
+  --config FILE  queues and topics from a Config.json in the official emulator's format
                  (default queues: queue.1, session.1 and orders)
   --sas-key-name NAME, --sas-key KEY
                  the SAS key (Manage rights) clients must sign tokens with

@@ -33,6 +33,8 @@ const NEXT_SESSION_GRACE_MS = 5_000;
 /** Default bound of `send` and `acceptSession`. */
 const DEFAULT_OPERATION_TIMEOUT_MS = 60_000;
 const MAX_CREDIT = 2000;
+/** Default `peerSilenceTimeout`. */
+const DEFAULT_PEER_SILENCE_TIMEOUT_MS = 5_000;
 
 interface ResolvedRetry {
   readonly maxRetries: number;
@@ -67,6 +69,7 @@ export class ServiceBusClient {
   private readonly retry: ResolvedRetry;
   private readonly tickPeriod: number | undefined;
   private readonly expiringSoonThreshold: number | undefined;
+  private readonly lockSafetyMargin: number | undefined;
   private readonly context: ConnectionContext;
   private readonly openSessions = new Set<SessionReceiver>();
   private closed = false;
@@ -100,8 +103,10 @@ export class ServiceBusClient {
     this.retry = resolveRetry(options.retry);
     this.tickPeriod = validateDuration('options.tickPeriod', options.tickPeriod, { allowZero: true, allowInfinity: true });
     this.expiringSoonThreshold = validateDuration('options.expiringSoonThreshold', options.expiringSoonThreshold, { allowZero: true });
+    this.lockSafetyMargin = validateDuration('options.lockSafetyMargin', options.lockSafetyMargin, { allowZero: true });
+    const peerSilenceTimeout = validateDuration('options.peerSilenceTimeout', options.peerSilenceTimeout) ?? DEFAULT_PEER_SILENCE_TIMEOUT_MS;
 
-    let config: AmqpConnectionConfig;
+    let config: Omit<AmqpConnectionConfig, 'peerSilenceTimeout'>;
     let tokens: TokenProvider;
     if (usesCredential) {
       const credential = second as TokenCredential | NamedKeyCredential | SASCredential;
@@ -138,7 +143,7 @@ export class ServiceBusClient {
     }
     this.endpoint = config.endpoint;
     this.fullyQualifiedNamespace = config.host;
-    this.context = new ConnectionContext(config, tokens, this.scheduler);
+    this.context = new ConnectionContext({ ...config, peerSilenceTimeout }, tokens, this.scheduler);
   }
 
   /**
@@ -269,6 +274,7 @@ export class ServiceBusClient {
     }
     const tickPeriod = validateDuration('options.tickPeriod', options?.tickPeriod, { allowZero: true, allowInfinity: true }) ?? this.tickPeriod;
     const expiringSoonThreshold = validateDuration('options.expiringSoonThreshold', options?.expiringSoonThreshold, { allowZero: true }) ?? this.expiringSoonThreshold;
+    const lockSafetyMargin = validateDuration('options.lockSafetyMargin', options?.lockSafetyMargin, { allowZero: true }) ?? this.lockSafetyMargin;
     const renew = options?.autoRenew;
     if (renew !== undefined && renew !== false && (typeof renew !== 'object' || renew === null)) {
       throw new InvalidArgumentError('options.autoRenew', 'must be AutoRenewOptions or false', renew);
@@ -280,6 +286,7 @@ export class ServiceBusClient {
       retry: this.retry,
       tickPeriod,
       expiringSoonThreshold,
+      lockSafetyMargin,
       // Built here so bad options fail at the call.
       autoRenew: renew ? resolveAutoRenew({ scheduler: this.scheduler, ...renew }) : undefined,
     };

@@ -3,14 +3,16 @@ import type { SchedulerLike } from 'rxjs';
 import type { BrokerServices } from './BrokerServices';
 import type { SasKeyring } from './cbs/SasKeyring';
 import type { JwtValidator } from './config/EmulatorOptions';
-import { Namespace } from './entities/Namespace';
-import type { ResolvedQueueOptions } from './entities/ResolvedQueueOptions';
+import { Namespace, type NamespaceEntities } from './entities/Namespace';
 import { FaultInjector } from './FaultInjector';
 import { DeadlineHeap } from './locks/DeadlineHeap';
 import { LockTokens } from './wire/lockToken';
 
 
-/** The broker's state independent of any connection: queues, clock, deadlines, lock tokens, faults. */
+/**
+ * The broker's state independent of any connection: entities, clock, deadlines, lock tokens, faults.
+ * @throws EntityOptionsError / EntityAlreadyExistsError when `entities` are invalid (see `Namespace.createAll`).
+ */
 export class Broker implements BrokerServices {
   readonly deadlines: DeadlineHeap;
   readonly lockTokens = new LockTokens();
@@ -18,7 +20,7 @@ export class Broker implements BrokerServices {
   readonly namespace: Namespace;
 
   constructor(
-    queues: readonly ResolvedQueueOptions[],
+    entities: NamespaceEntities,
     /** The keys CBS tokens are verified against, with their rights. */
     readonly sasKeys: SasKeyring,
     private readonly scheduler: SchedulerLike,
@@ -28,7 +30,13 @@ export class Broker implements BrokerServices {
     readonly validateJwt?: JwtValidator,
   ) {
     this.deadlines = new DeadlineHeap(scheduler, (error) => warn(`Broker deadline failed: ${describe(error)}`));
-    this.namespace = new Namespace(queues, this);
+    this.namespace = new Namespace(this);
+    try {
+      this.namespace.createAll(entities);
+    } catch (error: unknown) {
+      this.deadlines.close();
+      throw error;
+    }
   }
 
   private readonly messageIdPrefix = randomBytes(8).toString('hex');

@@ -1,8 +1,8 @@
 import type { InjectedFault } from './FaultInjector';
 
-/** Message and lock counts of one queue (and its dead-letter queue) at one instant. */
+/** Message and lock counts of one queue or subscription (and its dead-letter queue) at one instant. */
 export interface QueueStats {
-  /** Queue name as configured. */
+  /** Queue name as configured; for a subscription `<topic>/Subscriptions/<name>`. */
   readonly name: string;
   readonly requiresSession: boolean;
   /** Active messages: available to receivers, or delivered and locked (see `locked`). */
@@ -21,12 +21,23 @@ export interface QueueStats {
   readonly lockedSessions: number;
 }
 
+/** A topic's counts: its pending scheduled messages and each subscription's message and lock counts. */
+export interface TopicStats {
+  readonly name: string;
+  /** Scheduled messages sent to the topic and not yet fanned out. */
+  readonly scheduled: number;
+  /** One entry per subscription, in creation order; `name` is `<topic>/Subscriptions/<name>`. */
+  readonly subscriptions: readonly QueueStats[];
+}
+
 /** A snapshot of the broker, for demos and benchmarks. */
 export interface EmulatorStats {
   /** Open client connections. */
   readonly connections: number;
-  /** One entry per configured queue, in configuration order. */
+  /** One entry per queue, in creation order. */
   readonly queues: readonly QueueStats[];
+  /** One entry per topic, in creation order. */
+  readonly topics: readonly TopicStats[];
 }
 
 /** A running broker, returned by `startEmulator`. */

@@ -5,7 +5,8 @@ export class EmulatorOptionsError extends Error {
   constructor(
     readonly option: string,
     message: string,
+    options?: ErrorOptions,
   ) {
-    super(`Invalid emulator option '${option}': ${message}`);
+    super(`Invalid emulator option '${option}': ${message}`, options);
   }
 }

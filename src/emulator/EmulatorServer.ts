@@ -5,7 +5,7 @@ import { handleCbsRequest } from './cbs/handleCbsRequest';
 import { BrokerConnection } from './connection/BrokerConnection';
 import type { EmulatorStats } from './EmulatorHandle';
 import type { SasRight } from './config/EmulatorOptions';
-import { queueStats } from './entities/queueStats';
+import { namespaceStats } from './entities/queueStats';
 import { guardWith, type Guard } from './links/guard';
 import { openDeliveryLink } from './links/openDeliveryLink';
 import { openEntityReceiver } from './links/openEntityReceiver';
@@ -15,8 +15,8 @@ import { processMarkedLinks, trackLink } from './rhea/processMarkedLinks';
 import { receiveRawTransfers } from './rhea/receiveRawTransfers';
 import { acceptConnection } from './transport/acceptConnection';
 import { corkPerTick } from './transport/corkPerTick';
-import type { ConnectionWarden } from './connection/ConnectionWarden';
-import type { BrokerLimits } from './connection/BrokerLimits';
+import type { ConnectionWarden } from './transport/ConnectionWarden';
+import type { BrokerLimits } from './transport/BrokerLimits';
 import { limitSession } from './rhea/limitSession';
 import { remoteOpenHostname, sessionInternals } from './rhea/internals';
 import { Conditions, type AmqpError } from './wire/conditions';
@@ -99,7 +99,7 @@ export class EmulatorServer {
   }
 
   stats(): EmulatorStats {
-    return { connections: this.connections.size, queues: this.broker.namespace.queues.map(queueStats) };
+    return { connections: this.connections.size, ...namespaceStats(this.broker.namespace) };
   }
 
   /** Stops listening, detaches every entity link, closes every connection. Idempotent. */
@@ -194,6 +194,10 @@ export class EmulatorServer {
     const entity = this.authorisedEntity(sender, address, connection, 'Listen');
     if (entity === undefined) return;
     if (entity.management) return openReplySender(sender, String(address), connection, this.guard);
+    if (entity.queue === undefined) {
+      sender.close({ condition: Conditions.notAllowed, description: topicReceiveRefusal(String(address)) });
+      return;
+    }
     openDeliveryLink(sender, entity.queue, connection, this.broker, this.guard);
   }
 
@@ -209,10 +213,14 @@ export class EmulatorServer {
     if (entity.management) {
       const path = entityPath(String(address));
       return openRequestReceiver(receiver, String(address), connection, this.guard, broker.warn, (request) =>
-        handleManagementRequest(request, entity.queue, broker, connection, connection.rightsFor(path, broker.now())),
+        handleManagementRequest(request, entity, broker, connection, connection.rightsFor(path, broker.now())),
       );
     }
-    openEntityReceiver(receiver, entity.queue, broker, this.guard);
+    if (entity.sink === undefined) {
+      receiver.close({ condition: Conditions.notAllowed, description: `Messages cannot be sent to '${String(address)}': send to a queue or a topic.` });
+      return;
+    }
+    openEntityReceiver(receiver, entity.sink, broker, this.guard);
   }
 
   /**
@@ -242,6 +250,11 @@ export class EmulatorServer {
     connection.trackLink(link, path, needed);
     return entity;
   }
+}
+
+/** Service Bus refuses receivers on a topic: messages are received from its subscriptions. */
+function topicReceiveRefusal(address: string): string {
+  return `Cannot create a message receiver on the topic '${address}': receive from one of its subscriptions ('${address}/Subscriptions/<name>').`;
 }
 
 /** The entity path of a link address (`q`, `q/$management`, `sb://host/q`), lower-case, for authorisation. */

@@ -5,18 +5,21 @@ import { Broker } from './Broker';
 import { SasKeyring } from './cbs/SasKeyring';
 import type { EmulatorOptions } from './config/EmulatorOptions';
 import type { EmulatorHandle } from './EmulatorHandle';
-import { resolveLimits } from './connection/BrokerLimits';
+import { resolveLimits } from './transport/BrokerLimits';
 import { EmulatorServer } from './EmulatorServer';
-import { resolveQueues } from './resolveQueues';
+import { EntityOptionsError } from './entities/EntityOptionsError';
+import { NamespaceError } from './entities/NamespaceError';
+import { EmulatorOptionsError } from './EmulatorOptionsError';
+import { resolveEntities } from './resolveEntities';
 
 const DEFAULT_HOST = '127.0.0.1';
 
 /**
- * Starts an in-process broker that speaks the Service Bus AMQP dialect for queues and sessions closely
+ * Starts an in-process broker that speaks the Service Bus AMQP dialect for queues, topics and sessions closely
  * enough for the official `@azure/service-bus` SDK (and this library's client) to work against it
  * unmodified. Resolves once it listens; give `handle.connectionString` to a client.
  *
- * @throws EmulatorOptionsError / EmulatorConfigError for invalid queue options or configuration; the
+ * @throws EmulatorOptionsError / EmulatorConfigError for invalid entity options or configuration; the
  * listen error (e.g. `EADDRINUSE`) when the port cannot be bound.
  * @example
  * const emulator = await startEmulator({ queues: [{ name: 'orders', requiresSession: true }] });
@@ -27,11 +30,18 @@ const DEFAULT_HOST = '127.0.0.1';
  */
 export async function startEmulator(options: EmulatorOptions = {}): Promise<EmulatorHandle> {
   const warn = options.onWarning ?? ((message: string) => console.warn(message));
-  const queues = await resolveQueues(options, warn);
+  const entities = await resolveEntities(options, warn);
   const limits = resolveLimits(options.limits, options.scheduler !== undefined);
   const sasKeys = SasKeyring.from(options);
   const { name: keyName, key } = sasKeys.primary;
-  const broker = new Broker(queues, sasKeys, options.scheduler ?? asyncScheduler, warn, options.validateJwt);
+  let broker: Broker;
+  try {
+    broker = new Broker(entities, sasKeys, options.scheduler ?? asyncScheduler, warn, options.validateJwt);
+  } catch (error: unknown) {
+    if (error instanceof EntityOptionsError) throw new EmulatorOptionsError(error.option, error.problem, { cause: error });
+    if (error instanceof NamespaceError) throw new EmulatorOptionsError('', error.message, { cause: error });
+    throw error;
+  }
   const server = new EmulatorServer(broker, limits, options.scheduler === undefined);
   const host = options.host ?? DEFAULT_HOST;
   let port: number;

@@ -8,4 +8,5 @@ export { EntityNotFoundError } from './EntityNotFoundError';
 export { MessageLockLostError } from './MessageLockLostError';
 export { InvalidArgumentError } from './InvalidArgumentError';
 export { ConnectionClosedError } from './ConnectionClosedError';
+export { SettlementOutcomeUnknownError } from './SettlementOutcomeUnknownError';
 export { translateAmqpError, type AmqpErrorLike, type TranslateContext } from './translateAmqpError';

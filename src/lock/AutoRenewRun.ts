@@ -95,12 +95,15 @@ export class AutoRenewRun {
    * @param emit - receives the one `auto-renew-error` event.
    * @param fail - receives an error thrown by the `LockHandle` (a bug worth surfacing).
    * @param renewNow - renews without an Observable, instead of `state.lock.renewLock()`.
+   * @param safetyMargin - the lock is lost this long before its expiry (a session's `lockSafetyMargin`):
+   *   renewals are planned against that earlier point.
    */
   constructor(
     private readonly config: ResolvedAutoRenew,
     private readonly emit: (event: AutoRenewErrorEvent) => void,
     private readonly fail: (error: unknown) => void,
     private readonly renewNow?: RenewNow,
+    private readonly safetyMargin = 0,
   ) {}
 
   /**
@@ -170,7 +173,7 @@ export class AutoRenewRun {
     this.wait?.cancel();
     const { scheduler, deadlines, renewBefore } = this.config;
     const now = scheduler.now();
-    const at = renewAt({ now, lockedUntil: this.expiry, renewBefore, rttMs: this.rtt });
+    const at = renewAt({ now, lockedUntil: this.expiry - this.safetyMargin, renewBefore, rttMs: this.rtt });
     this.retries = 0;
     if (at > this.budgetEnd) {
       this.phase = 'budget';

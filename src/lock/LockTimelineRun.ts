@@ -14,6 +14,8 @@ export interface LockTimelineSettings {
   readonly lockedUntil: Date;
   readonly tickPeriod?: number;
   readonly expiringSoonThreshold?: number;
+  /** The lock counts as lost this many ms before `lockedUntil` (default 0; see `lockTimeline`). */
+  readonly safetyMargin?: number;
   readonly scheduler?: SchedulerLike;
   readonly deadlines?: DeadlineQueue;
 }
@@ -26,14 +28,16 @@ export interface ResolvedLockTimeline {
   /** ms between ticks; `Infinity` = no ticks. */
   readonly tickPeriod: number;
   readonly threshold: number;
+  /** ms before `lockedUntil` at which the lock is lost (`expired`). */
+  readonly safetyMargin: number;
   readonly scheduler: SchedulerLike;
   readonly deadlines: DeadlineQueue;
 }
 
 /**
- * Validates and defaults timeline settings (tick period 1000 ms, threshold 5000 ms, `asyncScheduler`,
+ * Validates and defaults timeline settings (tick period 1000 ms, threshold 5000 ms, margin 0, `asyncScheduler`,
  * the scheduler's shared `DeadlineQueue`).
- * @throws InvalidArgumentError for a bad `sessionId`, `lockedUntil`, `tickPeriod` or threshold.
+ * @throws InvalidArgumentError for a bad `sessionId`, `lockedUntil`, `tickPeriod`, threshold or margin.
  */
 export function resolveLockTimeline(settings: LockTimelineSettings): ResolvedLockTimeline {
   const { sessionId, lock, lockedUntil } = settings;
@@ -43,9 +47,10 @@ export function resolveLockTimeline(settings: LockTimelineSettings): ResolvedLoc
   }
   const period = validateDuration('tickPeriod', settings.tickPeriod, { allowZero: true, allowInfinity: true }) ?? 1_000;
   const threshold = validateDuration('expiringSoonThreshold', settings.expiringSoonThreshold, { allowZero: true, allowInfinity: true }) ?? 5_000;
+  const safetyMargin = validateDuration('safetyMargin', settings.safetyMargin, { allowZero: true }) ?? 0;
   const scheduler = settings.scheduler ?? asyncScheduler;
   const deadlines = settings.deadlines ?? DeadlineQueue.shared(scheduler);
-  return { sessionId, lock, lockedUntil, tickPeriod: period > 0 ? period : Infinity, threshold, scheduler, deadlines };
+  return { sessionId, lock, lockedUntil, tickPeriod: period > 0 ? period : Infinity, threshold, safetyMargin, scheduler, deadlines };
 }
 
 /**
@@ -91,6 +96,11 @@ export class LockTimelineRun {
     return this.until;
   }
 
+  /** Scheduler time at which the lock counts as lost: `lockedUntil − safetyMargin`. */
+  get lostAt(): number {
+    return this.untilMs - this.config.safetyMargin;
+  }
+
   /** Emits `held` (call once, first). */
   begin(): void {
     this.send('held', this.config.scheduler.now());
@@ -99,7 +109,7 @@ export class LockTimelineRun {
   /** Keeps exactly one deadline: the earliest of next tick, expiring point and expiry. */
   arm(): void {
     if (this.done) return;
-    const next = Math.min(this.nextTick, this.expiringSent ? Infinity : this.untilMs - this.config.threshold, this.untilMs);
+    const next = Math.min(this.nextTick, this.expiringSent ? Infinity : this.untilMs - this.config.threshold, this.lostAt);
     if (this.armed && next === this.wakeAt) return;
     this.wakeAt = next;
     this.armed = true;
@@ -182,7 +192,7 @@ export class LockTimelineRun {
   private readonly onWake = (now: number): void => {
     this.armed = false;
     if (this.done) return;
-    if (now >= this.untilMs) return this.finish('expired', new SessionLockLostError(this.config.sessionId, 'expired'), now);
+    if (now >= this.lostAt) return this.finish('expired', new SessionLockLostError(this.config.sessionId, 'expired'), now);
     if (this.nextTick <= now) {
       // Skip ticks missed by a late wake-up (real timers) rather than bursting them.
       const period = this.config.tickPeriod;

@@ -42,6 +42,11 @@ export class SharedLockTimeline {
     this.run.arm();
   }
 
+  /** Scheduler time at which the lock counts as lost (`lockedUntil − safetyMargin`). */
+  get lostAt(): number {
+    return this.run.lostAt;
+  }
+
   /** True once `lost` was emitted. */
   get done(): boolean {
     return this.finished;
@@ -93,7 +98,7 @@ export class SharedLockTimeline {
     if (this.lostState !== undefined) return this.lostState;
     if (this.listening === 0) {
       const tickAt = this.run.lastTickAt(this.run.config.scheduler.now());
-      if (tickAt > this.lastAt && tickAt < this.run.lockedUntil.getTime()) return this.run.stateAt('tick', tickAt);
+      if (tickAt > this.lastAt && tickAt < this.run.lostAt) return this.run.stateAt('tick', tickAt);
     }
     // Equal to the state emitted then: nothing it depends on changed since (a renewal would be later).
     return this.run.stateAt(this.lastKind, this.lastAt);

@@ -23,6 +23,12 @@ export interface LockTimelineConfig {
   readonly tickPeriod?: number;
   /** `expiring` is emitted when `remainingMs` drops to this many ms (default 5000; `0`: never). */
   readonly expiringSoonThreshold?: number;
+  /**
+   * The lock counts as lost this many ms before `lockedUntil` (default 0): room for event-loop lag and
+   * for the difference between this clock and the broker's. An `expiring` point within the margin is
+   * never reached (the lock is lost first).
+   */
+  readonly safetyMargin?: number;
   readonly scheduler?: SchedulerLike;
   /** Where ticks and the expiry are scheduled (default `DeadlineQueue.shared(scheduler)`). */
   readonly deadlines?: DeadlineQueue;
@@ -35,7 +41,7 @@ export interface LockTimelineConfig {
  * `tickPeriod` ms after subscription; `expiring` once whenever `remainingMs` drops to
  * `expiringSoonThreshold` (again after a renewal moves it back above); and finally one `lost`, after
  * which it completes:
- * - at `lockedUntil` if no renewal moved it: reason `'expired'`;
+ * - at `lockedUntil − safetyMargin` if no renewal moved it: reason `'expired'`;
  * - on a `lost` update: its reason, error `SessionLockLostError(sessionId, reason, { cause })` (or the
  *   cause itself when it already is that session's `SessionLockLostError` with that reason);
  * - if `updates` errors: reason `'detached'` with the error as cause (or the error's own reason when it
@@ -46,7 +52,7 @@ export interface LockTimelineConfig {
  * Ticks, the `expiring` point and the expiry share ONE deadline per session at a time in `deadlines`.
  * Unsubscribing cancels that deadline and unsubscribes from `updates`. Each subscription starts from
  * `config.lockedUntil`; the session multicasts it.
- * @throws InvalidArgumentError at the call for a bad `sessionId`, `lockedUntil`, `tickPeriod` or threshold.
+ * @throws InvalidArgumentError at the call for a bad `sessionId`, `lockedUntil`, `tickPeriod`, threshold or margin.
  */
 export function lockTimeline(config: LockTimelineConfig): Observable<LockState> {
   const resolved = resolveLockTimeline(config);

@@ -20,7 +20,7 @@ export interface SessionAcceptor<S extends PoolableSession, A> {
   acceptNextSession(queue: string, options?: A): Observable<S>;
 }
 
-type AcceptFailure = 'unavailable' | 'transient' | 'final';
+type AcceptFailure = 'unavailable' | 'transient' | 'final' | 'client-closed';
 
 /**
  * Holds up to `maxConcurrentSessions` sessions of `queue` at once and emits each one as it is accepted.
@@ -32,8 +32,9 @@ type AcceptFailure = 'unavailable' | 'transient' | 'final';
  * is locked elsewhere) or after a transient error, the slot backs off exponentially (`backoff`, on
  * `scheduler`).
  *
- * Completes only in `sessionIds` mode, once every listed session was closed. Errors with the first
- * final error (unauthorized, entity not found, client closed…), or with a transient one that
+ * Completes in `sessionIds` mode once every listed session was closed, and in any mode once the client
+ * is closed (`client.close()` ends every held session; the pool then completes, it does not error).
+ * Errors with the first final error (unauthorized, entity not found…), or with a transient one that
  * persisted `backoff.maxRetries` times in a row. Unsubscribing (or erroring) closes every held session
  * and cancels in-flight accepts.
  *
@@ -41,6 +42,15 @@ type AcceptFailure = 'unavailable' | 'transient' | 'final';
  * @example
  * sessionPool(client, 'orders', { maxConcurrentSessions: 8, sessionIdleTimeout: 5_000 }).pipe(
  *   mergeMap((session) => session.messages$.pipe(concatMap((m) => handle(m).pipe(concatWith(m.complete()))))),
+ * ).subscribe();
+ * @example
+ * // Async handlers: give them the message's signal, so their work stops when the lock is lost
+ * // (a safety margin before the broker's expiry) or the session closes.
+ * sessionPool(client, 'orders', { maxConcurrentSessions: 8 }).pipe(
+ *   mergeMap((session) => session.messages$.pipe(
+ *     concatMap((m) => from(handleAsync(m.body, m.signal)).pipe(concatWith(m.complete()))),
+ *     catchError(() => EMPTY), // this session's lock was lost: the pool accepts another
+ *   )),
  * ).subscribe();
  */
 export function sessionPool<S extends PoolableSession, A = unknown>(
@@ -107,6 +117,11 @@ export function sessionPool<S extends PoolableSession, A = unknown>(
         defaultIfEmpty(undefined),
         catchError((error: unknown) => {
           const kind = classify(error);
+          // The client was closed: this slot is over, quietly (the pool completes once all are).
+          if (kind === 'client-closed') {
+            done = true;
+            return of(undefined);
+          }
           if (kind === 'final' || (kind === 'transient' && ++errors > backoff.maxRetries)) return throwError(() => error);
           return of(undefined);
         }),
@@ -143,9 +158,13 @@ export function sessionPool<S extends PoolableSession, A = unknown>(
   });
 }
 
-/** Session locked elsewhere: wait and try again. Retryable errors: count and retry. Anything else: final. */
+/**
+ * Session locked elsewhere: wait and try again. The client closed (a `ConnectionClosedError` that is
+ * not retryable): end the slot. Retryable errors: count and retry. Anything else: final.
+ */
 function classifyAcceptFailure(error: unknown): AcceptFailure {
   if (nameOf(error) === 'SessionCannotBeLockedError') return 'unavailable';
+  if (nameOf(error) === 'ConnectionClosedError' && isServiceBusRxError(error) && !error.retryable) return 'client-closed';
   return isServiceBusRxError(error) && error.retryable ? 'transient' : 'final';
 }
 

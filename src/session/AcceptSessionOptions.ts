@@ -19,4 +19,10 @@ export interface AcceptSessionOptions extends OperationOptions {
   readonly tickPeriod?: number;
   /** `lock$` emits `expiring` when less than this many ms remain. Default: the client's, else 5000. */
   readonly expiringSoonThreshold?: number;
+  /**
+   * The lock counts as lost this many ms before the broker's expiry (`lock$` emits `lost` `'expired'`,
+   * the session's `signal` aborts, settlements are refused). Default: the client's, else 2000 capped
+   * at a quarter of the lock duration granted at accept.
+   */
+  readonly lockSafetyMargin?: number;
 }

@@ -45,10 +45,18 @@ export interface DeadLetterOptions extends OperationOptions {
  * locked until settled with one of the methods below; each returns a cold Observable that settles on
  * subscribe and completes when the broker confirmed. A message is settled once: a second settlement
  * errors with `InvalidArgumentError`. After the session lock is lost they error at once with
- * `SessionLockLostError` (no wire traffic) and the message is redelivered to the next holder.
+ * `SessionLockLostError` (no wire traffic) and the message is redelivered to the next holder. One
+ * already sent when the lock or the connection is lost errors with `SettlementOutcomeUnknownError`:
+ * the broker may or may not have applied it.
  * Messages received in receiveAndDelete mode cannot be settled (`InvalidArgumentError`).
  */
 export interface ReceivedMessage extends PeekedMessage {
+  /**
+   * Aborted when its session's lock is lost (a safety margin before the broker's expiry) or the
+   * session closes; `reason` is the `SessionLockLostError`. Pass it to async work (`fetch`, database
+   * calls) so that work stops when the message can no longer be settled. The session's `signal`.
+   */
+  readonly signal: AbortSignal;
   /** The lock token (delivery tag as a UUID, .NET byte order), or `undefined` in receiveAndDelete mode. */
   readonly lockToken: string | undefined;
   /** Removes the message from the queue. */

@@ -51,6 +51,13 @@ export interface Session extends LockHandle {
    * closed; errors with `SessionLockLostError` when the lock is lost otherwise.
    */
   readonly messages$: Observable<ReceivedMessage>;
+  /**
+   * Aborted when the lock is lost — `lockSafetyMargin` before the broker's expiry — or the session
+   * closes (`reason`: the `SessionLockLostError`). Every message of the session carries it as
+   * `message.signal`. Reading `aborted` also checks the clock, so after an event-loop stall the first
+   * read already reports a lock past its safety point.
+   */
+  readonly signal: AbortSignal;
   /** The error auto-renewal stopped with (`AutoLockRenewTimeout` / `AutoLockRenewFailed`), if any. */
   readonly autoRenewError: AutoLockRenewError | undefined;
   /** Emits the state (`undefined` when unset; decoding rule in `setState`), then completes. */

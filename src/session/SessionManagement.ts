@@ -1,7 +1,13 @@
 import { catchError, defer, map, of, switchMap, throwError, type Observable, type SchedulerLike } from 'rxjs';
 import type { AmqpConnection } from '../amqp/AmqpConnection';
 import type { RetryOptions } from '../retry/RetryOptions';
-import { InvalidArgumentError, type ServiceBusRxError, type SessionLockLostError } from '../errors';
+import {
+  ConnectionClosedError,
+  InvalidArgumentError,
+  SessionLockLostError,
+  SettlementOutcomeUnknownError,
+  type ServiceBusRxError,
+} from '../errors';
 import {
   getSessionState,
   peekMessages,
@@ -109,16 +115,27 @@ export class SessionManagement {
     );
   }
 
-  /** Settles a message received by sequence number (it has no delivery) with update-disposition. */
+  /**
+   * Settles a message received by sequence number (it has no delivery) with update-disposition. A
+   * request sent and not answered before the lock or the connection went fails with
+   * `SettlementOutcomeUnknownError` (the broker may have applied it).
+   */
   settleDeferred(message: SessionMessage, s: Settlement): Observable<void> {
     const token = message.managementLockToken as string;
     const status: DispositionStatus =
       s.kind === 'complete' ? 'completed' : s.kind === 'abandon' ? 'abandoned' : s.kind === 'defer' ? 'defered' : 'suspended';
-    return this.operationWithTimeout('settle', s.timeout ?? DEFAULT_OPERATION_TIMEOUT_MS, (link) =>
-      updateDisposition(link, this.scope, [token], status, {
+    let sent = false;
+    return this.operationWithTimeout('settle', s.timeout ?? DEFAULT_OPERATION_TIMEOUT_MS, (link) => {
+      sent = true;
+      return updateDisposition(link, this.scope, [token], status, {
         deadLetterReason: s.reason,
         deadLetterDescription: s.description,
         propertiesToModify: s.propertiesToModify,
+      });
+    }).pipe(
+      catchError((err: unknown) => {
+        const lostAfterSending = sent && (err instanceof SessionLockLostError || err instanceof ConnectionClosedError);
+        return throwError(() => (lostAfterSending ? new SettlementOutcomeUnknownError(this.init.sessionId, s.kind, { cause: err }) : err));
       }),
     );
   }

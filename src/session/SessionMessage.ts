@@ -22,6 +22,8 @@ export interface Settlement {
 
 /** What settles messages: the session they came from. */
 export interface MessageSettler {
+  /** The session's signal (see `Session.signal`). */
+  readonly signal: AbortSignal;
   settle(message: SessionMessage, settlement: Settlement): Observable<void>;
 }
 
@@ -156,6 +158,8 @@ export class PeekedSessionMessage implements PeekedMessage {
 export class SessionMessage extends PeekedSessionMessage implements ReceivedMessage {
   /** Set once a settlement was started; a second one is refused. */
   settling = false;
+  /** The settlement started (for the error of one whose outcome becomes unknown). */
+  settledAs: SettlementKind | undefined = undefined;
   /** The subscriber waiting for the broker's confirmation of a link settlement. */
   pending: Subscriber<void> | undefined = undefined;
   private token: string | undefined = undefined;
@@ -172,6 +176,10 @@ export class SessionMessage extends PeekedSessionMessage implements ReceivedMess
     readonly settleable: boolean,
   ) {
     super(raw, fallbackSessionId);
+  }
+
+  get signal(): AbortSignal {
+    return this.settler.signal;
   }
 
   get lockToken(): string | undefined {

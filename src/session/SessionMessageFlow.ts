@@ -1,6 +1,7 @@
 import { Observable, Subject, type Subscriber } from 'rxjs';
 import type { AmqpError, EventContext, Message, Receiver } from 'rhea';
-import { translateAmqpError, type SessionLockLostError } from '../errors';
+import { SettlementOutcomeUnknownError, translateAmqpError, type SessionLockLostError } from '../errors';
+import type { WaitCounter } from '../amqp/PeerWatchdog';
 import type { ReceivedMessage } from './ReceivedMessage';
 import { SessionMessage, type MessageSettler, type Settlement } from './SessionMessage';
 import { settlementOutcome } from './settlementOutcome';
@@ -36,6 +37,8 @@ export class SessionMessageFlow {
     private readonly sessionId: string,
     private readonly entityPath: string,
     private readonly peekLock: boolean,
+    /** Counts each link settlement until the broker's answer as a wait on the peer (see `PeerWatchdog`). */
+    private readonly waits: WaitCounter,
   ) {
     this.creditBatch = Math.max(1, Math.ceil(maxCredit / 4));
     link.on('message', this.onMessage);
@@ -74,13 +77,18 @@ export class SessionMessageFlow {
     // Unsubscribing only stops waiting for the broker's answer (the disposition is on the wire):
     // a closed subscriber ignores the completion, so no teardown is needed.
     message.pending = subscriber;
+    message.settledAs = settlement.kind;
     (this.pendingSettles ??= new Map()).set(delivery.id, message);
+    this.waits.begin();
     delivery.update(false, settlementOutcome(settlement));
     this.unsettled--;
     this.returnCredit(1);
   }
 
-  /** Runs once: stops listening, drops undelivered messages, fails waiting settlements, ends `messages$`. */
+  /**
+   * Runs once: stops listening, drops undelivered messages, fails waiting settlements (sent, not
+   * answered: `SettlementOutcomeUnknownError`, the broker may or may not have applied them), ends `messages$`.
+   */
   fail(error: SessionLockLostError): void {
     if (this.failedWith) return;
     this.failedWith = error;
@@ -89,11 +97,12 @@ export class SessionMessageFlow {
     this.undelivered.length = 0;
     const waiting = this.pendingSettles === undefined ? [] : [...this.pendingSettles.values()];
     this.pendingSettles = undefined;
+    for (let i = 0; i < waiting.length; i++) this.waits.end();
     this.releaseCloseWait();
     for (const m of waiting) {
       const subscriber = m.pending;
       m.pending = undefined;
-      subscriber?.error(error);
+      subscriber?.error(new SettlementOutcomeUnknownError(this.sessionId, m.settledAs ?? 'complete', { cause: error }));
     }
     if (error.reason === 'closed') this.messageSubject.complete();
     else this.messageSubject.error(error);
@@ -135,6 +144,7 @@ export class SessionMessageFlow {
     const message = this.pendingSettles?.get(delivery.id);
     if (!message) return;
     this.pendingSettles?.delete(delivery.id);
+    this.waits.end();
     if (this.whenSettled && this.pendingSettles?.size === 0) this.releaseCloseWait();
     const subscriber = message.pending;
     message.pending = undefined;

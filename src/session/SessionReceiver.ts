@@ -18,6 +18,7 @@ import type { PeekOptions, Session, SessionState } from './Session';
 import type { MessageSettler, SessionMessage, Settlement } from './SessionMessage';
 import { SessionMessageFlow } from './SessionMessageFlow';
 import { DEFAULT_OPERATION_TIMEOUT_MS, SessionManagement } from './SessionManagement';
+import { DEFAULT_LOCK_SAFETY_MARGIN_MS, sessionSignal } from './sessionSignal';
 import { SessionStateStream } from './SessionStateStream';
 import { decodeSessionState, encodeSessionState } from './sessionStateCodec';
 
@@ -38,6 +39,8 @@ export interface SessionReceiverInit {
   readonly retry: RetryOptions;
   readonly tickPeriod: number | undefined;
   readonly expiringSoonThreshold: number | undefined;
+  /** ms before the broker's expiry at which the lock counts as lost; undefined = the default (see `DEFAULT_LOCK_SAFETY_MARGIN_MS`). */
+  readonly lockSafetyMargin: number | undefined;
   /** Auto-renewal options resolved (and validated) at the accept call; undefined = no auto-renewal. */
   readonly autoRenew: ResolvedAutoRenew | undefined;
   /** Called once when the session has closed (any reason). */
@@ -59,6 +62,8 @@ export class SessionReceiver implements Session, MessageSettler {
   private autoRenewErrorValue: AutoLockRenewError | undefined;
   private lostError: SessionLockLostError | undefined;
   private closedPromise: Promise<void> | undefined;
+  /** Created on first read of `signal`: sessions whose signal nobody reads pay nothing for it. */
+  private abort: AbortController | undefined;
 
   private readonly init: SessionReceiverInit;
   private readonly scope: SessionRequestScope;
@@ -82,9 +87,15 @@ export class SessionReceiver implements Session, MessageSettler {
     this.lockedUntilValue = init.lockedUntil;
     const peekLock = init.receiveMode === 'peekLock';
     this.scope = { sessionId: init.sessionId, associatedLinkName: init.link.name };
-    this.management = new SessionManagement(init, this.scope, this, peekLock, () => this.lostError);
+    // Operations fail fast once the lock is lost, or past its safety point (see checkDeadline).
+    this.management = new SessionManagement(init, this.scope, this, peekLock, () => {
+      this.checkDeadline();
+      return this.lostError;
+    });
 
-    this.renewer = init.autoRenew === undefined ? undefined : new AutoRenewRun(init.autoRenew, ignoreEvent, reportUnhandled, this.renewNow);
+    const granted = init.lockedUntil.getTime() - init.scheduler.now();
+    const safetyMargin = init.lockSafetyMargin ?? Math.max(0, Math.min(DEFAULT_LOCK_SAFETY_MARGIN_MS, granted / 4));
+    this.renewer = init.autoRenew === undefined ? undefined : new AutoRenewRun(init.autoRenew, ignoreEvent, reportUnhandled, this.renewNow, safetyMargin);
     // The lock is watched from now on (a loss tears the session down with or without subscribers).
     this.lock = new SharedLockTimeline(
       resolveLockTimeline({
@@ -93,6 +104,7 @@ export class SessionReceiver implements Session, MessageSettler {
         lockedUntil: init.lockedUntil,
         ...(init.tickPeriod === undefined ? {} : { tickPeriod: init.tickPeriod }),
         ...(init.expiringSoonThreshold === undefined ? {} : { expiringSoonThreshold: init.expiringSoonThreshold }),
+        safetyMargin,
         scheduler: init.scheduler,
       }),
       (state) => {
@@ -104,7 +116,7 @@ export class SessionReceiver implements Session, MessageSettler {
     );
     this.lock$ = this.lock.lock$;
 
-    this.flow = new SessionMessageFlow(init.link, init.maxCredit, this, init.sessionId, init.entityPath, peekLock);
+    this.flow = new SessionMessageFlow(init.link, init.maxCredit, this, init.sessionId, init.entityPath, peekLock, init.amqp.waits);
     this.messages$ = this.flow.messages$;
   }
 
@@ -119,6 +131,20 @@ export class SessionReceiver implements Session, MessageSettler {
   get autoRenewError(): AutoLockRenewError | undefined {
     return this.autoRenewErrorValue;
   }
+
+  /**
+   * Aborted (with the `SessionLockLostError`) when the lock is lost — a safety margin before the
+   * broker's expiry — or the session closes. Reading `aborted` (or calling `throwIfAborted()`) also
+   * checks the clock (see {@link sessionSignal}).
+   */
+  get signal(): AbortSignal {
+    return (this.abort ??= sessionSignal(this.lostError, this.checkDeadline)).signal;
+  }
+
+  /** Acts on a deadline the timers have not got to yet (event-loop lag): past the safety point the lock is lost now. */
+  private readonly checkDeadline = (): void => {
+    if (!this.lostError && this.init.scheduler.now() >= this.lock.lostAt) this.closeLink('expired');
+  };
 
   /** `LockHandle`: records auto-renewal's terminal error. */
   reportAutoRenewError(error: Error): void {
@@ -189,8 +215,9 @@ export class SessionReceiver implements Session, MessageSettler {
     );
   }
 
-  /** One `renewLock()` attempt: fails fast once the lock is lost; opens the management link if needed. */
+  /** One `renewLock()` attempt: fails fast once the lock is lost (or past its safety point); opens the management link if needed. */
   private readonly renewAttempt = (done: (error: unknown, lockedUntil: Date | undefined) => void): (() => void) => {
+    this.checkDeadline();
     if (this.lostError) {
       done(this.lostError, undefined);
       return noop;
@@ -255,6 +282,9 @@ export class SessionReceiver implements Session, MessageSettler {
   /** `MessageSettler`: settles on the link (messages$) or with update-disposition (deferred messages). */
   settle(message: SessionMessage, settlement: Settlement): Observable<void> {
     const settled$ = new Observable<void>((subscriber) => {
+      // Refused before anything is sent once the lock is lost — or past its safety point, which a
+      // stalled event loop may not have acted upon yet: the message certainly comes back.
+      this.checkDeadline();
       if (this.lostError) return subscriber.error(this.lostError);
       if (!message.settleable) {
         return subscriber.error(new InvalidArgumentError('message', 'was received in receiveAndDelete mode and cannot be settled'));
@@ -282,6 +312,7 @@ export class SessionReceiver implements Session, MessageSettler {
     if (this.lostError) return;
     this.lostError = error;
     this.flow.fail(error);
+    this.abort?.abort(error);
     this.stateStream?.close();
     this.init.linkSubscription.unsubscribe();
     const detached = this.init.detachLink();

@@ -68,7 +68,8 @@ export function acceptSessionLink(attempt: AcceptAttempt): Observable<SessionRec
       waiting?.error(error ?? new SessionCannotBeLockedError(sessionId));
     };
 
-    linkSubscription = amqp.openReceiver(entityPath, options, { entityPath, sessionId }).subscribe({
+    // A next-available attach is held by the broker until a session is free: not a silence to act on.
+    linkSubscription = amqp.openReceiver(entityPath, options, { entityPath, sessionId }, sessionId !== undefined).subscribe({
       next: ({ link, close: detachLink, filter, properties: attachProperties }) => {
         const locked: unknown = filter?.[SESSION_FILTER];
         if (typeof locked !== 'string' || (sessionId !== undefined && locked !== sessionId)) {

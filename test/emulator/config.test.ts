@@ -61,9 +61,9 @@ function errorOf(run: () => unknown): EmulatorConfigError {
 }
 
 describe('parseEmulatorConfig', () => {
-  it("reads the official sample, skipping the topic with a warning that names it", () => {
+  it('reads the official sample: its queue and its topic with a subscription', () => {
     const warnings: string[] = [];
-    const queues = parseEmulatorConfig(officialSample, (w) => warnings.push(w));
+    const { queues, topics } = parseEmulatorConfig(officialSample, (w) => warnings.push(w));
     expect(queues).toEqual([
       {
         name: 'queue.1',
@@ -72,14 +72,25 @@ describe('parseEmulatorConfig', () => {
         maxDeliveryCount: 3,
         defaultMessageTimeToLiveMs: 3_600_000,
         deadLetteringOnMessageExpiration: false,
+        requiresDuplicateDetection: false,
+        duplicateDetectionHistoryTimeWindowMs: 20_000,
       },
     ]);
-    expect(warnings).toEqual([expect.stringMatching(/^UserConfig\.Namespaces\[0\]\.Topics\[0\]: topic 'topic\.1' skipped/)]);
+    expect(topics).toEqual([
+      {
+        name: 'topic.1',
+        defaultMessageTimeToLiveMs: 3_600_000,
+        requiresDuplicateDetection: false,
+        duplicateDetectionHistoryTimeWindowMs: 20_000,
+        subscriptions: [{ name: 'subscription.1', requiresSession: false, lockDurationMs: 60_000, maxDeliveryCount: 3, deadLetteringOnMessageExpiration: false }],
+      },
+    ]);
+    expect(warnings).toEqual([]);
   });
 
   it('applies Azure defaults to missing properties and allows short lock durations', () => {
     const warnings: string[] = [];
-    const queues = parseEmulatorConfig(
+    const { queues } = parseEmulatorConfig(
       {
         UserConfig: {
           Namespaces: [{ Queues: [{ Name: 'plain' }, { Name: 'fast', Properties: { RequiresSession: true, LockDuration: 'PT0.5S' } }] }],
@@ -88,27 +99,31 @@ describe('parseEmulatorConfig', () => {
       (w) => warnings.push(w),
     );
     expect(queues).toEqual([
-      { name: 'plain', requiresSession: false, lockDurationMs: 60_000, maxDeliveryCount: 10, deadLetteringOnMessageExpiration: false },
-      { name: 'fast', requiresSession: true, lockDurationMs: 500, maxDeliveryCount: 10, deadLetteringOnMessageExpiration: false },
+      { name: 'plain', requiresSession: false, lockDurationMs: 60_000, maxDeliveryCount: 10, deadLetteringOnMessageExpiration: false, requiresDuplicateDetection: false },
+      { name: 'fast', requiresSession: true, lockDurationMs: 500, maxDeliveryCount: 10, deadLetteringOnMessageExpiration: false, requiresDuplicateDetection: false },
     ]);
     expect(warnings).toEqual([]);
   });
 
   it('treats the TimeSpan.MaxValue TTL as unlimited and accepts large MaxDeliveryCount', () => {
-    const [queue] = parseEmulatorConfig(withQueue({ DefaultMessageTimeToLive: 'P10675199DT2H48M5.4775807S', MaxDeliveryCount: 2000 }), () => undefined);
+    const {
+      queues: [queue],
+    } = parseEmulatorConfig(withQueue({ DefaultMessageTimeToLive: 'P10675199DT2H48M5.4775807S', MaxDeliveryCount: 2000 }), () => undefined);
     expect(queue).not.toHaveProperty('defaultMessageTimeToLiveMs');
     expect(queue?.maxDeliveryCount).toBe(2000);
   });
 
   it('matches property names case-insensitively', () => {
-    const [queue] = parseEmulatorConfig(
+    const {
+      queues: [queue],
+    } = parseEmulatorConfig(
       { userConfig: { namespaces: [{ queues: [{ name: 'q', properties: { requiresSession: true, lockDuration: 'PT2S' } }] }] } },
       () => undefined,
     );
     expect(queue).toMatchObject({ name: 'q', requiresSession: true, lockDurationMs: 2_000 });
   });
 
-  it('warns about unknown properties by path, and about ignored features that are switched on', () => {
+  it('warns about unknown properties by path', () => {
     const warnings: string[] = [];
     parseEmulatorConfig(
       {
@@ -124,6 +139,7 @@ describe('parseEmulatorConfig', () => {
                   Colour: 'blue',
                   Properties: { LockDurration: 'PT1M', MaxSizeInMegabytes: 1024, RequiresDuplicateDetection: true, ForwardTo: 'other' },
                 },
+                { Name: 'other' },
               ],
             },
           ],
@@ -140,16 +156,13 @@ describe('parseEmulatorConfig', () => {
         'UserConfig.Namespaces[0].Queues[0].Colour',
         'UserConfig.Namespaces[0].Queues[0].Properties.LockDurration',
         'UserConfig.Namespaces[0].Queues[0].Properties.MaxSizeInMegabytes',
-        'UserConfig.Namespaces[0].Queues[0].Properties.RequiresDuplicateDetection',
-        'UserConfig.Namespaces[0].Queues[0].Properties.ForwardTo',
       ].sort(),
     );
-    expect(warnings.find((w) => w.includes('ForwardTo'))).toMatch(/auto-forwarding is not implemented/);
   });
 
   it('merges several namespaces with a warning', () => {
     const warnings: string[] = [];
-    const queues = parseEmulatorConfig(
+    const { queues } = parseEmulatorConfig(
       { UserConfig: { Namespaces: [{ Name: 'a', Queues: [{ Name: 'q1' }] }, { Name: 'b', Queues: [{ Name: 'q2' }] }] } },
       (w) => warnings.push(w),
     );
@@ -157,10 +170,10 @@ describe('parseEmulatorConfig', () => {
     expect(warnings).toEqual([expect.stringMatching(/^UserConfig\.Namespaces: 2 namespaces given.*merged/)]);
   });
 
-  it('warns when no queue is configured', () => {
+  it('warns when no entity is configured', () => {
     const warnings: string[] = [];
-    expect(parseEmulatorConfig({ UserConfig: { Namespaces: [{ Name: 'sbemulatorns', Queues: [] }] } }, (w) => warnings.push(w))).toEqual([]);
-    expect(warnings).toEqual([expect.stringMatching(/no queues are configured/)]);
+    expect(parseEmulatorConfig({ UserConfig: { Namespaces: [{ Name: 'sbemulatorns', Queues: [] }] } }, (w) => warnings.push(w))).toEqual({ queues: [], topics: [] });
+    expect(warnings).toEqual([expect.stringMatching(/no queues or topics are configured/)]);
   });
 
   const Q = 'UserConfig.Namespaces[0].Queues[0]';
@@ -187,8 +200,8 @@ describe('parseEmulatorConfig', () => {
     ['a LockDuration over 5 minutes', withQueue({ LockDuration: 'PT10M' }), `${Q}.Properties.LockDuration`, /PT5M/],
     ['a LockDuration as a number', withQueue({ LockDuration: 60 }), `${Q}.Properties.LockDuration`, /must be a string/],
     ['a zero TTL', withQueue({ DefaultMessageTimeToLive: 'PT0S' }), `${Q}.Properties.DefaultMessageTimeToLive`, /greater than zero/],
-    ['a bad ignored duration', withQueue({ DuplicateDetectionHistoryTimeWindow: 'x' }), `${Q}.Properties.DuplicateDetectionHistoryTimeWindow`, /ISO 8601/],
-    ['a non-boolean ignored flag', withQueue({ RequiresDuplicateDetection: 1 }), `${Q}.Properties.RequiresDuplicateDetection`, /true or false/],
+    ['a bad duplicate-detection window', withQueue({ DuplicateDetectionHistoryTimeWindow: 'x' }), `${Q}.Properties.DuplicateDetectionHistoryTimeWindow`, /ISO 8601/],
+    ['a non-boolean RequiresDuplicateDetection', withQueue({ RequiresDuplicateDetection: 1 }), `${Q}.Properties.RequiresDuplicateDetection`, /true or false/],
     ['a property given twice', withQueue({ LockDuration: 'PT1M', lockduration: 'PT2M' }), `${Q}.Properties.lockduration`, /duplicate property/],
   ])('rejects %s, naming the field', (_label, json, field, problem) => {
     const error = errorOf(() => parseEmulatorConfig(json, () => undefined));
@@ -233,8 +246,8 @@ describe('loadEmulatorConfigFile', () => {
     const file = join(dir, 'ok.json');
     writeFileSync(file, `\uFEFF${JSON.stringify(officialSample)}`);
     const warnings: string[] = [];
-    expect(loadEmulatorConfigFile(file, (w) => warnings.push(w)).map((q) => q.name)).toEqual(['queue.1']);
-    expect(warnings).toHaveLength(1);
+    expect(loadEmulatorConfigFile(file, (w) => warnings.push(w)).queues.map((q) => q.name)).toEqual(['queue.1']);
+    expect(warnings).toHaveLength(0);
   });
 
   it('names the file when it cannot be read', () => {

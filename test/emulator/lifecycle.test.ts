@@ -100,6 +100,7 @@ describe('emulator: client lifecycle (dropped sockets, abandoned waits, stats)',
       queues: [
         { name: 'sq', requiresSession: true, active: 2, locked: 1, deferred: 0, scheduled: 0, deadLettered: 0, sessions: 2, lockedSessions: 1 },
       ],
+      topics: [],
     });
   });
 });

@@ -20,6 +20,11 @@ export class RawAmqp {
 
   /** Cuts the TCP connection without any AMQP goodbye (as a crashed client would). */
   drop(): void {
+    // rhea 3.0.5 may write once more after its socket is gone and re-arm a heartbeat timer from the
+    // broker's idle-timeout; a crashed client keeps no timers, so the drop also forgets that timeout.
+    const inner = (this.connection as unknown as { _connection: { remote: { open?: { idle_time_out?: number } }; heartbeat_out?: NodeJS.Timeout } })._connection;
+    if (inner.remote.open !== undefined) inner.remote.open.idle_time_out = 0;
+    clearTimeout(inner.heartbeat_out);
     this.socket()?.destroy();
   }
 

@@ -1,4 +1,4 @@
-import { intakeError } from '../../src/emulator/links/intakeError';
+import { intakeError } from '../../src/emulator/entities/intakeError';
 import type { Queue } from '../../src/emulator/entities/Queue';
 import type { MessageContent } from '../../src/emulator/wire/MessageContent';
 

@@ -1,10 +1,18 @@
 import type { Message } from 'rhea';
 import type { Broker } from '../Broker';
-import type { BrokerConnection } from '../connection/BrokerConnection';
 import { types } from '../rhea/codec';
 import { asRecord, asString } from '../wire/values';
 import { parseAudience } from './parseAudience';
+import type { SasRight } from '../config/EmulatorOptions';
 import { verifySasToken } from './verifySasToken';
+
+/** What a put-token needs of the connection it arrives on (the broker's `BrokerConnection`). */
+export interface CbsConnection {
+  /** The host the client named in its open. */
+  readonly namespaceHost: string;
+  /** Records a granted token for `path` until `expiresAt` (Unix ms). */
+  authorise(path: string, expiresAt: number, rights: ReadonlySet<SasRight>): void;
+}
 
 const SAS_TOKEN_TYPE = 'servicebus.windows.net:sastoken';
 
@@ -20,7 +28,7 @@ const SAS_TOKEN_TYPE = 'servicebus.windows.net:sastoken';
  *
  * Failures answer 401 with the reason. Replies carry `status-code` as an AMQP int (section 2.3).
  */
-export function handleCbsRequest(request: Message, broker: Broker, connection: BrokerConnection): Message {
+export function handleCbsRequest(request: Message, broker: Broker, connection: CbsConnection): Message {
   const properties = asRecord(request.application_properties) ?? {};
   const operation = asString(properties['operation']);
   const fault = operation === undefined ? undefined : broker.faults.take(operation);

@@ -1,4 +1,5 @@
 import type { SchedulerLike } from 'rxjs';
+import type { TopicOptions } from './TopicOptions';
 
 /** One queue of the embedded broker, in normalised form (milliseconds, booleans with defaults applied). */
 export interface QueueOptions {
@@ -14,6 +15,15 @@ export interface QueueOptions {
   readonly defaultMessageTimeToLiveMs?: number;
   /** Dead-letter expired messages (reason `TTLExpiredException`) instead of dropping them. Default false. */
   readonly deadLetteringOnMessageExpiration?: boolean;
+  // Topics group (duplicate detection, auto-forwarding): see TopicOptions.ts.
+  /** Drop a message whose message-id was already accepted within the window (still acknowledged). Default false. */
+  readonly requiresDuplicateDetection?: boolean;
+  /** The duplicate-detection window in ms. Default 10 minutes (Service Bus's default). */
+  readonly duplicateDetectionHistoryTimeWindowMs?: number;
+  /** Auto-forwarding: every message that becomes active here moves on to this queue or topic. */
+  readonly forwardTo?: string;
+  /** Dead-lettered messages go to this queue or topic (reason and description kept) instead of the DLQ. */
+  readonly forwardDeadLetteredMessagesTo?: string;
 }
 
 /** Options of `startEmulator`. */
@@ -24,7 +34,9 @@ export interface EmulatorOptions {
   readonly host?: string;
   /** The queues, normalised. When neither `queues` nor `config` is given, the documented default set. */
   readonly queues?: readonly QueueOptions[];
-  /** A configuration in the official emulator's `Config.json` shape (`UserConfig.Namespaces[].Queues[]`). */
+  /** Topics with their subscriptions and rules (see {@link TopicOptions}). Default: none (or the config's). */
+  readonly topics?: readonly TopicOptions[];
+  /** A configuration in the official emulator's `Config.json` shape (`UserConfig.Namespaces[].Queues[]`, `Topics[]`). */
   readonly config?: unknown;
   /** SAS key name and key that CBS tokens are verified against. Defaults `RootManageSharedAccessKey` / `SAS_KEY_VALUE`. */
   readonly sasKeyName?: string;

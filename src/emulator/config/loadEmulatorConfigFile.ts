@@ -1,19 +1,19 @@
 import { readFileSync } from 'node:fs';
 
 import { EmulatorConfigError, isEmulatorConfigError } from './EmulatorConfigError';
-import type { QueueOptions } from './EmulatorOptions';
+import type { EmulatorEntities } from './EmulatorEntities';
 import { parseEmulatorConfig } from './parseEmulatorConfig';
 
 /**
- * Reads a `Config.json` file (official Azure Service Bus emulator format) and returns its queues,
+ * Reads a `Config.json` file (official Azure Service Bus emulator format) and returns its queues and topics,
  * as {@link parseEmulatorConfig} does. Synchronous: meant for start-up.
  *
  * @param path - the file to read (UTF-8 JSON; a leading byte-order mark is tolerated).
- * @param onWarning - receives each warning (unknown property, skipped topic…); default `console.warn`.
+ * @param onWarning - receives each warning (unknown property…); default `console.warn`.
  * @throws EmulatorConfigError with `file` set: the file cannot be read (`field` `''`), is not valid
  *   JSON (`field` `''`, message with the parser's position), or holds an invalid value (`field` = its JSON path).
  */
-export function loadEmulatorConfigFile(path: string, onWarning?: (message: string) => void): QueueOptions[] {
+export function loadEmulatorConfigFile(path: string, onWarning?: (message: string) => void): EmulatorEntities {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');

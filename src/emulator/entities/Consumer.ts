@@ -21,4 +21,6 @@ export interface SessionWaiter {
   readonly consumer: Consumer;
   /** Called once when a session was locked for the waiter. */
   granted(session: MessageSession): void;
+  /** The queue went away: refuse the held attach with `error`. */
+  abort(error: AmqpError): void;
 }

@@ -1,9 +1,13 @@
 import type { BrokerServices } from '../BrokerServices';
 import { Deadline } from '../locks/Deadline';
 import { withApplicationProperties } from '../wire/applicationProperties';
+import type { AmqpError } from '../wire/conditions';
 import type { MessageContent } from '../wire/MessageContent';
 import { withMessageId } from '../wire/withMessageId';
 import type { Consumer } from './Consumer';
+import { DuplicateDetector } from './DuplicateDetector';
+import { intakeError } from './intakeError';
+import type { ForwardingRouter, MessageSink } from './MessageSink';
 import type { MessageSession } from './MessageSession';
 import type { ResolvedQueueOptions } from './ResolvedQueueOptions';
 import { SequenceQueue } from './SequenceQueue';
@@ -19,12 +23,12 @@ export interface DeadLetterDetails {
 }
 
 /**
- * One queue (or dead-letter queue): its messages, their locks and state transitions, and the links
- * consuming from it (session locks live in its {@link SessionRegistry}). Every state change of a message
- * goes through here, so nothing is lost: a message is completed, redelivered (delivery count + 1) or
- * dead-lettered.
+ * One queue, subscription or dead-letter queue: its messages, their locks and state transitions, and the
+ * links consuming from it (session locks live in its {@link SessionRegistry}). Every state change of a
+ * message goes through here, so nothing is lost: a message is completed, redelivered (delivery count + 1),
+ * dead-lettered or forwarded. A subscription is a queue whose messages come from its topic.
  */
-export class Queue implements SessionHost {
+export class Queue implements SessionHost, MessageSink {
   /** Every message still in the queue (any state), by sequence number; iteration is in sequence order. */
   readonly messages = new Map<number, StoredMessage>();
   /** Locked messages that can be addressed by lock token (plain-queue deliveries, management receives). */
@@ -35,22 +39,93 @@ export class Queue implements SessionHost {
   private readonly consumers: Consumer[] = [];
   private nextConsumer = 0;
   private lastSequenceNumber = 0;
+  private currentOptions: ResolvedQueueOptions;
+  private duplicates: DuplicateDetector | undefined;
+  private removedFromNamespace = false;
 
   constructor(
-    readonly options: ResolvedQueueOptions,
+    options: ResolvedQueueOptions,
     private readonly services: BrokerServices,
+    private readonly router: ForwardingRouter,
     /** The queue's dead-letter queue; `undefined` for a dead-letter queue itself. */
     readonly deadLetterQueue?: Queue,
   ) {
-    this.sessions = new SessionRegistry(this, services, options.lockDurationMs);
+    this.currentOptions = options;
+    this.duplicates = options.requiresDuplicateDetection ? new DuplicateDetector(options.duplicateDetectionHistoryTimeWindowMs) : undefined;
+    this.sessions = new SessionRegistry(this, services, () => this.currentOptions.lockDurationMs);
+  }
+
+  /**
+   * A queue (or subscription store) with its dead-letter queue `<name>/$DeadLetterQueue` (no sessions, no
+   * delivery limit, no forwarding, no expiry).
+   */
+  static withDeadLetterQueue(options: ResolvedQueueOptions, services: BrokerServices, router: ForwardingRouter): Queue {
+    const deadLetterQueue = new Queue(deadLetterOptions(options), services, router);
+    return new Queue(options, services, router, deadLetterQueue);
+  }
+
+  /** The options in force (see {@link update}). */
+  get options(): ResolvedQueueOptions {
+    return this.currentOptions;
   }
 
   get name(): string {
-    return this.options.name;
+    return this.currentOptions.name;
+  }
+
+  get deleted(): boolean {
+    return this.removedFromNamespace;
+  }
+
+  /**
+   * Applies new options (the name and `requiresSession` stay; the namespace checks that). A new lock
+   * duration applies to locks taken from now on; a new TTL to messages enqueued from now on.
+   */
+  update(options: ResolvedQueueOptions): void {
+    this.currentOptions = { ...options, name: this.name, requiresSession: this.requiresSession };
+    if (!options.requiresDuplicateDetection) this.duplicates = undefined;
+    else if (this.duplicates === undefined) this.duplicates = new DuplicateDetector(options.duplicateDetectionHistoryTimeWindowMs);
+    else this.duplicates.windowMs = options.duplicateDetectionHistoryTimeWindowMs;
+    this.deadLetterQueue?.update(deadLetterOptions(this.currentOptions));
+  }
+
+  /**
+   * The queue was deleted: every link receiving from it is detached with `error`, its messages and their
+   * timers are dropped, and sends to it fail from now on.
+   */
+  close(error: AmqpError): void {
+    this.removedFromNamespace = true;
+    for (const consumer of [...this.consumers]) consumer.lost(error);
+    this.sessions.closeAll(error);
+    for (const message of [...this.messages.values()]) {
+      this.unlock(message);
+      this.remove(message);
+    }
+    this.deadLetterQueue?.close(error);
+  }
+
+  // ---------------------------------------------------------------- MessageSink
+
+  /** @inheritdoc */
+  refusal(content: MessageContent): AmqpError | undefined {
+    return intakeError(content, this);
+  }
+
+  /** @inheritdoc */
+  send(contents: readonly MessageContent[], now: number): void {
+    for (const content of contents) {
+      if (this.duplicates?.isDuplicate(content.messageId, now) === true) continue;
+      this.enqueue(content, now);
+    }
+  }
+
+  /** @inheritdoc */
+  schedule(content: MessageContent, now: number): number {
+    return this.enqueue(content, now);
   }
 
   get requiresSession(): boolean {
-    return this.options.requiresSession;
+    return this.currentOptions.requiresSession;
   }
 
   get isDeadLetterQueue(): boolean {
@@ -62,8 +137,9 @@ export class Queue implements SessionHost {
   /**
    * Adds a message sent by a client (given a message id when it has none). A message whose
    * `x-opt-scheduled-enqueue-time` lies in the future becomes a scheduled message and turns active then.
+   * No duplicate detection (see {@link send}). Returns the message's sequence number.
    */
-  enqueue(content: MessageContent, now: number): StoredMessage {
+  enqueue(content: MessageContent, now: number): number {
     const scheduledAt = content.scheduledEnqueueTimeMs;
     const withId = content.messageId === undefined ? withMessageId(content, this.services.newMessageId()) : content;
     const message = new StoredMessage(++this.lastSequenceNumber, withId, now, Number.POSITIVE_INFINITY);
@@ -76,7 +152,12 @@ export class Queue implements SessionHost {
     } else {
       this.activate(message, now);
     }
-    return message;
+    return message.sequenceNumber;
+  }
+
+  /** @inheritdoc */
+  hasScheduled(sequenceNumber: number): boolean {
+    return this.messages.get(sequenceNumber)?.state === MessageState.scheduled;
   }
 
   /** Cancels a scheduled message. Returns false when `sequenceNumber` is not a scheduled message here. */
@@ -101,9 +182,10 @@ export class Queue implements SessionHost {
   }
 
   private activate(message: StoredMessage, now: number): void {
+    if (this.forward(message, now)) return;
     message.state = MessageState.active;
     message.enqueuedAt = now;
-    const ttl = Math.min(message.content.timeToLiveMs ?? Number.POSITIVE_INFINITY, this.options.defaultMessageTimeToLiveMs);
+    const ttl = Math.min(message.content.timeToLiveMs ?? Number.POSITIVE_INFINITY, this.currentOptions.defaultMessageTimeToLiveMs);
     if (Number.isFinite(ttl) && !this.isDeadLetterQueue) {
       message.expiresAt = now + ttl;
       message.timer = new Deadline(0, (at) => this.expireIfIdle(message, at));
@@ -159,7 +241,7 @@ export class Queue implements SessionHost {
       message.lock = { token, until: session.lockedUntil, deadline: undefined, holder, deliveryId };
       return session.lockedUntil;
     }
-    const until = now + this.options.lockDurationMs;
+    const until = now + this.currentOptions.lockDurationMs;
     const deadline = new Deadline(until, (at) => this.messageLockExpired(message, at));
     message.lock = { token, until, deadline, holder, deliveryId };
     this.lockedByToken.set(token, message);
@@ -174,7 +256,7 @@ export class Queue implements SessionHost {
       message.lock = { token, until: session.lockedUntil, deadline: undefined, holder: undefined, deliveryId: -1 };
       session.managementLocked.add(message);
     } else {
-      const until = now + this.options.lockDurationMs;
+      const until = now + this.currentOptions.lockDurationMs;
       const deadline = new Deadline(until, (at) => this.messageLockExpired(message, at));
       message.lock = { token, until, deadline, holder: undefined, deliveryId: -1 };
       this.services.deadlines.schedule(deadline, until);
@@ -188,7 +270,7 @@ export class Queue implements SessionHost {
     const lock = message.lock;
     if (lock === undefined) throw new Error('The message is not locked.');
     if (lock.deadline === undefined) return lock.until; // session message: the session lock governs
-    lock.until = now + this.options.lockDurationMs;
+    lock.until = now + this.currentOptions.lockDurationMs;
     this.services.deadlines.schedule(lock.deadline, lock.until);
     return lock.until;
   }
@@ -218,6 +300,16 @@ export class Queue implements SessionHost {
   /** Moves a message to the dead-letter queue with the given reason (a dead-letter queue keeps it). */
   deadLetter(message: StoredMessage, details: DeadLetterDetails, now: number): void {
     this.unlock(message);
+    const forwardTo = this.deadLetterQueue === undefined ? undefined : this.currentOptions.forwardDeadLetteredMessagesTo;
+    const forwardTarget = forwardTo === undefined ? undefined : this.router.sink(forwardTo);
+    if (forwardTarget !== undefined) {
+      const content = withApplicationProperties(message.content, deadLetterProperties(details));
+      if (forwardTarget.refusal(content) === undefined) {
+        this.remove(message);
+        forwardTarget.send([content], now);
+        return;
+      }
+    }
     const target = this.deadLetterQueue;
     if (target === undefined) {
       // Dead-lettering from a dead-letter queue is not possible in Service Bus; the message stays.
@@ -228,6 +320,14 @@ export class Queue implements SessionHost {
     target.acceptDeadLettered(message, this.name, details, now);
   }
 
+  /**
+   * A message that cannot be enqueued here goes straight to the dead-letter queue (or where
+   * `forwardDeadLetteredMessagesTo` says), e.g. a topic's copy without session id in a session subscription.
+   */
+  deadLetterUnaccepted(content: MessageContent, details: DeadLetterDetails, now: number): void {
+    this.deadLetter(new StoredMessage(++this.lastSequenceNumber, content, now, Number.POSITIVE_INFINITY), details, now);
+  }
+
   /** A lock ended without settlement (expiry, link or connection gone): delivery count + 1, redeliver. */
   lockLost(message: StoredMessage, now: number): void {
     this.unlock(message);
@@ -235,22 +335,38 @@ export class Queue implements SessionHost {
   }
 
   private acceptDeadLettered(source: StoredMessage, sourceQueue: string, details: DeadLetterDetails, now: number): void {
-    const properties: Record<string, unknown> = { ...details.properties };
-    if (details.reason !== undefined) properties['DeadLetterReason'] = details.reason;
-    if (details.description !== undefined) properties['DeadLetterErrorDescription'] = details.description;
-    const content = withApplicationProperties(source.content, properties);
+    const content = withApplicationProperties(source.content, deadLetterProperties(details));
     const message = new StoredMessage(++this.lastSequenceNumber, content, now, Number.POSITIVE_INFINITY, sourceQueue, source.sequenceNumber);
     message.deliveryCount = source.deliveryCount;
     this.add(message, now);
     this.activate(message, now);
   }
 
+  /**
+   * Auto-forwarding: a message turning active in a queue with `forwardTo` moves to the target. A target
+   * that is gone keeps the message here; one that refuses it (e.g. no session id) dead-letters it here.
+   */
+  private forward(message: StoredMessage, now: number): boolean {
+    const to = this.currentOptions.forwardTo;
+    if (to === undefined || this.deadLetterQueue === undefined) return false;
+    const target = this.router.sink(to);
+    if (target === undefined) return false;
+    const refusal = target.refusal(message.content);
+    if (refusal !== undefined) {
+      this.deadLetter(message, { reason: 'ForwardingFailed', description: `Auto-forwarding to '${target.name}' failed: ${refusal.description}` }, now);
+      return true;
+    }
+    this.remove(message);
+    target.send([message.content], now);
+    return true;
+  }
+
   private redeliver(message: StoredMessage, now: number): void {
     message.deliveryCount++;
-    if (message.deliveryCount >= this.options.maxDeliveryCount && !this.isDeadLetterQueue) {
+    if (message.deliveryCount >= this.currentOptions.maxDeliveryCount && !this.isDeadLetterQueue) {
       this.deadLetter(
         message,
-        { reason: 'MaxDeliveryCountExceeded', description: `Message could not be consumed after ${this.options.maxDeliveryCount} delivery attempts.` },
+        { reason: 'MaxDeliveryCountExceeded', description: `Message could not be consumed after ${this.currentOptions.maxDeliveryCount} delivery attempts.` },
         now,
       );
     } else if (message.expiresAt <= now) {
@@ -282,7 +398,7 @@ export class Queue implements SessionHost {
   }
 
   private expire(message: StoredMessage, now: number): void {
-    if (this.options.deadLetteringOnMessageExpiration) {
+    if (this.currentOptions.deadLetteringOnMessageExpiration) {
       this.deadLetter(message, { reason: 'TTLExpiredException', description: 'The message expired and was dead lettered.' }, now);
     } else {
       this.remove(message);
@@ -321,4 +437,24 @@ export class Queue implements SessionHost {
       this.consumers[(start + i) % count]?.pump();
     }
   }
+}
+
+function deadLetterOptions(options: ResolvedQueueOptions): ResolvedQueueOptions {
+  return {
+    ...options,
+    name: `${options.name}/$DeadLetterQueue`,
+    requiresSession: false,
+    maxDeliveryCount: Number.POSITIVE_INFINITY,
+    requiresDuplicateDetection: false,
+    forwardTo: undefined,
+    forwardDeadLetteredMessagesTo: undefined,
+  };
+}
+
+/** The application properties a dead-lettered message gets: the settlement's, plus reason and description. */
+function deadLetterProperties(details: DeadLetterDetails): Record<string, unknown> {
+  const properties: Record<string, unknown> = { ...details.properties };
+  if (details.reason !== undefined) properties['DeadLetterReason'] = details.reason;
+  if (details.description !== undefined) properties['DeadLetterErrorDescription'] = details.description;
+  return properties;
 }

@@ -1,5 +1,5 @@
 import type { BrokerServices } from '../BrokerServices';
-import { Conditions } from '../wire/conditions';
+import { Conditions, type AmqpError } from '../wire/conditions';
 import type { Consumer, SessionWaiter } from './Consumer';
 import { MessageSession } from './MessageSession';
 import type { StoredMessage } from './StoredMessage';
@@ -28,7 +28,8 @@ export class SessionRegistry {
   constructor(
     private readonly host: SessionHost,
     private readonly services: BrokerServices,
-    private readonly lockDurationMs: number,
+    /** The queue's lock duration (read at each lock and renewal: it may change at runtime). */
+    private readonly lockDurationMs: () => number,
   ) {}
 
   get size(): number {
@@ -103,7 +104,7 @@ export class SessionRegistry {
 
   /** Extends a session lock; returns the new expiry. */
   renew(session: MessageSession, now: number): number {
-    session.lockedUntil = now + this.lockDurationMs;
+    session.lockedUntil = now + this.lockDurationMs();
     this.services.deadlines.schedule(session.lockDeadline, session.lockedUntil);
     for (const message of session.managementLocked) if (message.lock !== undefined) message.lock.until = session.lockedUntil;
     return session.lockedUntil;
@@ -129,6 +130,21 @@ export class SessionRegistry {
     else this.forgetIfIdle(session);
   }
 
+  /** The queue is gone: every waiting next-available request and every session holder is detached with `error`. */
+  closeAll(error: AmqpError): void {
+    for (const waiter of this.waiters.splice(0)) waiter.abort(error);
+    for (const session of this.byId.values()) {
+      const holder = session.holder;
+      if (holder === undefined) continue;
+      session.holder = undefined;
+      this.services.deadlines.cancel(session.lockDeadline);
+      holder.takeUnsettled();
+      holder.lost(error);
+    }
+    this.byId.clear();
+    this.ready.clear();
+  }
+
   /** Sets (or clears, with `null`) a session's state. */
   setState(session: MessageSession, state: Buffer | null, now: number): void {
     session.state = state;
@@ -146,7 +162,7 @@ export class SessionRegistry {
   private lock(session: MessageSession, consumer: Consumer, now: number): void {
     this.ready.delete(session);
     session.holder = consumer;
-    session.lockedUntil = now + this.lockDurationMs;
+    session.lockedUntil = now + this.lockDurationMs();
     this.services.deadlines.schedule(session.lockDeadline, session.lockedUntil);
   }
 }

@@ -1,4 +1,5 @@
-import type { QueueStats } from '../EmulatorHandle';
+import type { EmulatorStats, QueueStats } from '../EmulatorHandle';
+import type { Namespace } from './Namespace';
 import type { Queue } from './Queue';
 import { MessageState } from './StoredMessage';
 
@@ -27,5 +28,17 @@ export function queueStats(queue: Queue): QueueStats {
     deadLettered: queue.deadLetterQueue?.messages.size ?? 0,
     sessions: queue.sessions.size,
     lockedSessions,
+  };
+}
+
+/** Counts of every queue and topic of `namespace` (see {@link queueStats}). */
+export function namespaceStats(namespace: Namespace): Omit<EmulatorStats, 'connections'> {
+  return {
+    queues: namespace.queues.map(queueStats),
+    topics: namespace.topics.map((topic) => ({
+      name: topic.name,
+      scheduled: topic.scheduledCount,
+      subscriptions: [...topic.subscriptions.values()].map((subscription) => queueStats(subscription.queue)),
+    })),
   };
 }

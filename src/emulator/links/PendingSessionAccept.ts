@@ -2,7 +2,7 @@ import type { BrokerServices } from '../BrokerServices';
 import type { SessionWaiter } from '../entities/Consumer';
 import type { MessageSession } from '../entities/MessageSession';
 import { Deadline } from '../locks/Deadline';
-import { Conditions } from '../wire/conditions';
+import { Conditions, type AmqpError } from '../wire/conditions';
 import type { DeliveryLink } from './DeliveryLink';
 
 /**
@@ -42,14 +42,25 @@ export class PendingSessionAccept implements SessionWaiter {
     this.services.deadlines.cancel(this.deadline);
   }
 
+  /** @inheritdoc */
+  abort(error: AmqpError): void {
+    this.services.deadlines.cancel(this.deadline);
+    this.refuse(error);
+  }
+
   private timedOut(): void {
-    const sender = this.consumer.sender;
-    this.consumer.release();
-    // Attach with a null source, then detach, in the same tick (doc 4.3): the SDK raises ServiceTimeout.
-    sender.open();
-    sender.close({
+    // The SDK raises ServiceTimeout.
+    this.refuse({
       condition: Conditions.timeout,
       description: `The operation did not complete within the allotted timeout of ${this.timeoutMs} ms. No unlocked session with messages became available.`,
     });
+  }
+
+  private refuse(error: AmqpError): void {
+    const sender = this.consumer.sender;
+    this.consumer.release();
+    // Attach with a null source, then detach, in the same tick (doc 4.3).
+    sender.open();
+    sender.close(error);
   }
 }

@@ -10,7 +10,7 @@ import { ticksLong } from '../wire/ticks';
 import { asRecord } from '../wire/values';
 import { DeliveryLink } from './DeliveryLink';
 import type { Guard } from './guard';
-import { MAX_SESSION_ID_LENGTH } from './intakeError';
+import { MAX_SESSION_ID_LENGTH } from '../entities/intakeError';
 import { PendingSessionAccept } from './PendingSessionAccept';
 
 const SESSION_FILTER = 'com.microsoft:session-filter';

@@ -1,6 +1,6 @@
 import type { Delivery, Receiver } from 'rhea';
 import type { BrokerServices } from '../BrokerServices';
-import type { Queue } from '../entities/Queue';
+import type { MessageSink } from '../entities/MessageSink';
 import { message as codec } from '../rhea/codec';
 import { linkInternals } from '../rhea/internals';
 import { messageFormatOf } from '../rhea/receiveRawTransfers';
@@ -8,7 +8,6 @@ import { Conditions, type AmqpError } from '../wire/conditions';
 import type { MessageContent } from '../wire/MessageContent';
 import { MessageDecodeError, parseMessage } from '../wire/parseMessage';
 import type { Guard } from './guard';
-import { intakeError } from './intakeError';
 
 /** Largest transfer accepted (advertised as `max-message-size`; non-zero, gotcha G7). */
 export const MAX_MESSAGE_SIZE = 262_144;
@@ -17,12 +16,12 @@ export const MAX_MESSAGE_SIZE = 262_144;
 export const BATCH_MESSAGE_FORMAT = 0x80013700;
 
 /**
- * Opens the broker's receiving end of a client sender on a queue. Each transfer (a message, or a batch
+ * Opens the broker's receiving end of a client sender on a queue or topic. Each transfer (a message, or a batch
  * of messages) is validated as a whole, enqueued, and settled: accepted, or rejected with the reason
  * (oversize → `amqp:link:message-size-exceeded`, session queue without a valid session id →
  * `amqp:not-allowed` / `com.microsoft:argument-error`, undecodable → `amqp:decode-error`).
  */
-export function openEntityReceiver(receiver: Receiver, queue: Queue, services: BrokerServices, guard: Guard): void {
+export function openEntityReceiver(receiver: Receiver, sink: MessageSink, services: BrokerServices, guard: Guard): void {
   receiver.set_target({ address: receiver.target?.address });
   receiver.set_source({ address: receiver.source?.address });
   linkInternals(receiver).local.attach.max_message_size = MAX_MESSAGE_SIZE;
@@ -32,14 +31,20 @@ export function openEntityReceiver(receiver: Receiver, queue: Queue, services: B
       const delivery = context.delivery;
       if (delivery === undefined) return;
       const format = messageFormatOf((context as { format?: number }).format);
-      const outcome = enqueueTransfer(context.message as unknown as Buffer, format, queue, services.now());
+      if (sink.deleted) {
+        const error = { condition: Conditions.notFound, description: `The messaging entity '${sink.name}' could not be found: it was deleted.` };
+        settle(delivery, error);
+        receiver.close(error);
+        return;
+      }
+      const outcome = enqueueTransfer(context.message as unknown as Buffer, format, sink, services.now());
       settle(delivery, outcome);
     }),
   );
   receiver.on('receiver_error', () => undefined);
 }
 
-function enqueueTransfer(bytes: Buffer, format: number, queue: Queue, now: number): AmqpError | undefined {
+function enqueueTransfer(bytes: Buffer, format: number, sink: MessageSink, now: number): AmqpError | undefined {
   if (!Buffer.isBuffer(bytes)) return { condition: Conditions.decodeError, description: 'The transfer carries no message.' };
   if (bytes.length > MAX_MESSAGE_SIZE) {
     return {
@@ -57,10 +62,11 @@ function enqueueTransfer(bytes: Buffer, format: number, queue: Queue, now: numbe
     throw error;
   }
   for (const content of contents) {
-    const refusal = intakeError(content, queue);
+    const refusal = sink.refusal(content);
     if (refusal !== undefined) return refusal;
   }
-  for (const content of contents) queue.enqueue(content, now);
+  // Duplicate detection inside: a duplicate (also within this batch) is accepted and dropped.
+  sink.send(contents, now);
   return undefined;
 }
 

@@ -1,12 +1,20 @@
 import type { BrokerServices } from '../BrokerServices';
 import type { MessageSession } from '../entities/MessageSession';
+import type { MessageSink } from '../entities/MessageSink';
 import type { Queue } from '../entities/Queue';
+import type { Subscription } from '../entities/Subscription';
+import { Conditions } from '../wire/conditions';
 import { asArray, asString, longToNumber } from '../wire/values';
 import { ManagementError } from './ManagementError';
 
 /** Everything a `$management` operation works with. */
 export interface OperationContext {
-  readonly queue: Queue;
+  /** The queue, subscription or dead-letter queue addressed; `undefined` for a topic (see {@link queueOf}). */
+  readonly queue: Queue | undefined;
+  /** The subscription addressed (for the rule operations); `undefined` for anything else. */
+  readonly subscription?: Subscription | undefined;
+  /** The queue or topic addressed, for scheduling; `undefined` for a subscription or dead-letter queue (see {@link sinkOf}). */
+  readonly sink: MessageSink | undefined;
   readonly services: BrokerServices;
   /** Identity of the requesting connection (lock ownership is per connection). */
   readonly owner: object;
@@ -25,6 +33,26 @@ export interface OperationResult {
 
 /** A `$management` operation. Fails by throwing {@link ManagementError}. */
 export type Operation = (context: OperationContext) => OperationResult;
+
+/** The receiving side of the entity; 400 `amqp:not-allowed` on a topic (receive from a subscription). */
+export function queueOf(context: OperationContext): Queue {
+  if (context.queue === undefined) {
+    throw new ManagementError(400, Conditions.notAllowed, 'This operation is not supported on a topic: address one of its subscriptions (<topic>/Subscriptions/<name>).');
+  }
+  return context.queue;
+}
+
+/** The sending side of the entity; 400 `amqp:not-allowed` on a subscription or dead-letter queue. */
+export function sinkOf(context: OperationContext): MessageSink {
+  if (context.sink === undefined) throw new ManagementError(400, Conditions.notAllowed, 'Messages can only be scheduled on a queue or a topic.');
+  return context.sink;
+}
+
+/** The subscription addressed; 400 `amqp:not-allowed` for any other entity. */
+export function subscriptionOf(context: OperationContext): Subscription {
+  if (context.subscription === undefined) throw new ManagementError(400, Conditions.notAllowed, 'Rules exist only on subscriptions (<topic>/Subscriptions/<name>).');
+  return context.subscription;
+}
 
 /** The body's `session-id`, or `undefined` when absent. */
 export function optionalSessionId(context: OperationContext): string | undefined {
@@ -47,10 +75,11 @@ export function requiredSessionId(context: OperationContext): string {
  * `associated-link-name`, through that link); otherwise 410 `com.microsoft:session-lock-lost`.
  */
 export function heldSession(context: OperationContext, id: string): MessageSession {
-  if (!context.queue.requiresSession) {
-    throw new ManagementError(400, 'amqp:not-allowed', `The entity '${context.queue.name}' does not require sessions.`);
+  const queue = queueOf(context);
+  if (!queue.requiresSession) {
+    throw new ManagementError(400, 'amqp:not-allowed', `The entity '${queue.name}' does not require sessions.`);
   }
-  const session = context.queue.sessions.get(id);
+  const session = queue.sessions.get(id);
   const holder = session?.holder;
   if (session === undefined || holder === undefined || holder.owner !== context.owner) throw ManagementError.sessionLockLost(id);
   if (context.associatedLinkName !== undefined && holder.name !== context.associatedLinkName) throw ManagementError.sessionLockLost(id);

@@ -1,7 +1,7 @@
 import type { Message } from 'rhea';
 import type { Broker } from '../Broker';
 import { describe } from '../Broker';
-import type { Queue } from '../entities/Queue';
+import type { ResolvedEntity } from '../entities/Namespace';
 import { types } from '../rhea/codec';
 import { Conditions } from '../wire/conditions';
 import { asRecord, asString } from '../wire/values';
@@ -17,7 +17,7 @@ import { operations } from './operations';
  * body is always a map. Unknown operations → 501 `amqp:not-implemented`. With `granted` (the rights the
  * connection's tokens give on this entity), an operation needing another right → 401 `amqp:unauthorized-access`.
  */
-export function handleManagementRequest(request: Message, queue: Queue, broker: Broker, owner: object, granted?: ReadonlySet<SasRight>): Message {
+export function handleManagementRequest(request: Message, entity: ResolvedEntity, broker: Broker, owner: object, granted?: ReadonlySet<SasRight>): Message {
   const properties = asRecord(request.application_properties) ?? {};
   const operation = asString(properties['operation']);
   if (operation === undefined) return errorReply(400, Conditions.argumentError, "The request has no 'operation' application property.");
@@ -26,11 +26,14 @@ export function handleManagementRequest(request: Message, queue: Queue, broker: 
   }
   const fault = broker.faults.take(operation);
   if (fault !== undefined) return errorReply(fault.statusCode, fault.condition, fault.description ?? `Injected fault for ${operation}.`);
+  if ((entity.queue ?? entity.sink)?.deleted === true) return errorReply(404, Conditions.notFound, 'The messaging entity could not be found: it was deleted.');
   const run = operations.get(operation);
   if (run === undefined) return errorReply(501, Conditions.notImplemented, `The operation '${operation}' is not implemented by the emulator.`);
   try {
     const result = run({
-      queue,
+      queue: entity.queue,
+      sink: entity.sink,
+      subscription: entity.subscription,
       services: broker,
       owner,
       body: asRecord(request.body) ?? {},

@@ -1,7 +1,7 @@
 import type { Socket } from 'node:net';
 import type { Connection } from 'rhea';
-import type { BrokerLimits } from '../connection/BrokerLimits';
-import { ConnectionWarden, type WardenServices } from '../connection/ConnectionWarden';
+import type { BrokerLimits } from './BrokerLimits';
+import { ConnectionWarden, type WardenServices } from './ConnectionWarden';
 import { connectionInternals } from '../rhea/internals';
 import { limitConnection } from '../rhea/limitConnection';
 import { FrameGuard } from './FrameGuard';

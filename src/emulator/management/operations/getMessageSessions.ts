@@ -1,14 +1,15 @@
 import { types } from '../../rhea/codec';
 import { longToNumber, timestampToMs } from '../../wire/values';
 import { ManagementError } from '../ManagementError';
-import type { Operation } from '../OperationContext';
+import { queueOf, type Operation } from '../OperationContext';
 
 /**
  * `com.microsoft:get-message-sessions`: ids of the sessions that have messages, or whose state was set
  * after `last-updated-time`, paged by `skip` / `top` → `{ 'sessions-ids': string[], skip }`.
  */
 export const getMessageSessions: Operation = (context) => {
-  const { queue, body } = context;
+  const { body } = context;
+  const queue = queueOf(context);
   if (!queue.requiresSession) throw new ManagementError(400, 'amqp:not-allowed', `The entity '${queue.name}' does not require sessions.`);
   const since = body['last-updated-time'] === undefined ? Number.NEGATIVE_INFINITY : timestampToMs(body['last-updated-time']);
   const skip = longToNumber(body['skip'] ?? 0);

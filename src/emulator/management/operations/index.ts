@@ -1,9 +1,12 @@
 import type { Operation } from '../OperationContext';
+import { addRule } from './addRule';
 import { cancelScheduledMessage } from './cancelScheduledMessage';
+import { enumerateRules } from './enumerateRules';
 import { getMessageSessions } from './getMessageSessions';
 import { getSessionState } from './getSessionState';
 import { peekMessage } from './peekMessage';
 import { receiveBySequenceNumber } from './receiveBySequenceNumber';
+import { removeRule } from './removeRule';
 import { renewLock } from './renewLock';
 import { renewSessionLock } from './renewSessionLock';
 import { scheduleMessage } from './scheduleMessage';
@@ -22,4 +25,7 @@ export const operations: ReadonlyMap<string, Operation> = new Map([
   ['com.microsoft:schedule-message', scheduleMessage],
   ['com.microsoft:cancel-scheduled-message', cancelScheduledMessage],
   ['com.microsoft:get-message-sessions', getMessageSessions],
+  ['com.microsoft:add-rule', addRule],
+  ['com.microsoft:remove-rule', removeRule],
+  ['com.microsoft:enumerate-rules', enumerateRules],
 ]);

@@ -1,6 +1,6 @@
 import { longToNumber } from '../../wire/values';
 import { ManagementError } from '../ManagementError';
-import { optionalSessionId, type Operation } from '../OperationContext';
+import { optionalSessionId, type Operation, queueOf } from '../OperationContext';
 
 /**
  * `com.microsoft:peek-message`: up to `message-count` messages (any state) from `from-sequence-number` on,
@@ -13,7 +13,7 @@ export const peekMessage: Operation = (context) => {
   if (count === undefined || count < 1) throw ManagementError.argument('message-count', 'must be a positive int');
   const sessionId = optionalSessionId(context);
   const messages: { message: Buffer }[] = [];
-  for (const message of context.queue.messages.values()) {
+  for (const message of queueOf(context).messages.values()) {
     if (messages.length >= count) break;
     if (message.sequenceNumber < from || message.expiresAt <= context.now) continue;
     if (sessionId !== undefined && message.sessionId !== sessionId) continue;

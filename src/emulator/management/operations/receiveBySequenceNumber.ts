@@ -2,7 +2,7 @@ import { types } from '../../rhea/codec';
 import { MessageState, type StoredMessage } from '../../entities/StoredMessage';
 import { longToNumber } from '../../wire/values';
 import { ManagementError } from '../ManagementError';
-import { heldSession, optionalSessionId, sequenceNumbers, type Operation } from '../OperationContext';
+import { heldSession, optionalSessionId, sequenceNumbers, type Operation, queueOf } from '../OperationContext';
 
 /**
  * `com.microsoft:receive-by-sequence-number`: receives deferred messages. In peekLock
@@ -11,7 +11,8 @@ import { heldSession, optionalSessionId, sequenceNumbers, type Operation } from 
  * caller to hold the session lock. 404 `message-not-found` when a number is not a deferred message.
  */
 export const receiveBySequenceNumber: Operation = (context) => {
-  const { queue, now, services } = context;
+  const { now, services } = context;
+  const queue = queueOf(context);
   const numbers = sequenceNumbers(context, 'sequence-numbers');
   const sessionId = optionalSessionId(context);
   if (queue.requiresSession && sessionId === undefined) throw ManagementError.argument('session-id', 'is required for a session entity');

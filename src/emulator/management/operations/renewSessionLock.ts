@@ -1,8 +1,8 @@
-import { heldSession, requiredSessionId, type Operation } from '../OperationContext';
+import { heldSession, requiredSessionId, type Operation, queueOf } from '../OperationContext';
 
 /** `com.microsoft:renew-session-lock`: extends the caller's session lock → `{ expiration: timestamp }`. */
 export const renewSessionLock: Operation = (context) => {
   const session = heldSession(context, requiredSessionId(context));
-  const expiration = context.queue.sessions.renew(session, context.now);
+  const expiration = queueOf(context).sessions.renew(session, context.now);
   return { body: { expiration: new Date(expiration) } };
 };

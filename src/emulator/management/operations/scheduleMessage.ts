@@ -1,16 +1,16 @@
 import { types } from '../../rhea/codec';
-import { intakeError } from '../../links/intakeError';
 import { MessageDecodeError, parseMessage } from '../../wire/parseMessage';
 import { asArray, asRecord } from '../../wire/values';
 import { ManagementError } from '../ManagementError';
-import type { Operation } from '../OperationContext';
+import { sinkOf, type Operation } from '../OperationContext';
 
 /**
- * `com.microsoft:schedule-message`: enqueues each `messages[].message` (an encoded AMQP message carrying
+ * `com.microsoft:schedule-message` (on a queue or topic): enqueues each `messages[].message` (an encoded AMQP message carrying
  * `x-opt-scheduled-enqueue-time`) as a scheduled message that becomes active at that time →
  * `{ 'sequence-numbers': long[] }`. All messages are validated before any is enqueued.
  */
 export const scheduleMessage: Operation = (context) => {
+  const sink = sinkOf(context);
   const entries = asArray(context.body['messages']);
   if (entries === undefined) throw ManagementError.argument('messages', 'must be a list of maps');
   const contents = entries.map((entry, index) => {
@@ -18,7 +18,7 @@ export const scheduleMessage: Operation = (context) => {
     if (!Buffer.isBuffer(encoded)) throw ManagementError.argument(`messages[${index}].message`, 'must be binary');
     try {
       const content = parseMessage(encoded);
-      const refusal = intakeError(content, context.queue);
+      const refusal = sink.refusal(content);
       if (refusal !== undefined) throw new ManagementError(400, refusal.condition, refusal.description);
       return content;
     } catch (error: unknown) {
@@ -26,6 +26,6 @@ export const scheduleMessage: Operation = (context) => {
       throw error;
     }
   });
-  const numbers = contents.map((content) => context.queue.enqueue(content, context.now).sequenceNumber);
+  const numbers = contents.map((content) => sink.schedule(content, context.now));
   return { body: { 'sequence-numbers': types.wrap_array(numbers, 0x81, undefined) } };
 };

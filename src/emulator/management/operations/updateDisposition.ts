@@ -1,7 +1,7 @@
 import type { StoredMessage } from '../../entities/StoredMessage';
 import { asRecord, asString } from '../../wire/values';
 import { ManagementError } from '../ManagementError';
-import { heldSession, lockTokenKeys, optionalSessionId, type Operation, type OperationContext } from '../OperationContext';
+import { heldSession, lockTokenKeys, optionalSessionId, type Operation, type OperationContext, queueOf } from '../OperationContext';
 
 /**
  * `com.microsoft:update-disposition`: settles locked messages by lock token (deferred messages received by
@@ -10,7 +10,8 @@ import { heldSession, lockTokenKeys, optionalSessionId, type Operation, type Ope
  * `properties-to-modify` are applied to the application properties. 410 when a lock is unknown or lost.
  */
 export const updateDisposition: Operation = (context) => {
-  const { queue, now, body } = context;
+  const { now, body } = context;
+  const queue = queueOf(context);
   const sessionId = optionalSessionId(context);
   if (sessionId !== undefined) heldSession(context, sessionId);
   const messages = lockedMessages(context, sessionId);
@@ -49,7 +50,7 @@ function lockedMessages(context: OperationContext, sessionId: string | undefined
     throw error;
   }
   return keys.map((key) => {
-    const message = context.queue.lockedByToken.get(key);
+    const message = queueOf(context).lockedByToken.get(key);
     if (message === undefined || (sessionId !== undefined && message.sessionId !== sessionId)) throw lost();
     return message;
   });

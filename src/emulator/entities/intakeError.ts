@@ -1,4 +1,3 @@
-import type { Queue } from '../entities/Queue';
 import { Conditions, type AmqpError } from '../wire/conditions';
 import type { MessageContent } from '../wire/MessageContent';
 
@@ -6,7 +5,7 @@ import type { MessageContent } from '../wire/MessageContent';
 export const MAX_SESSION_ID_LENGTH = 128;
 
 /** Why `queue` refuses `content`, or `undefined` when it accepts it. */
-export function intakeError(content: MessageContent, queue: Queue): AmqpError | undefined {
+export function intakeError(content: MessageContent, queue: { readonly name: string; readonly requiresSession: boolean }): AmqpError | undefined {
   if (!queue.requiresSession) return undefined;
   const id = content.sessionId;
   if (id === undefined || id.length === 0) {

@@ -4,7 +4,7 @@ import { Deadline } from '../locks/Deadline';
 import type { DeadlineHeap } from '../locks/DeadlineHeap';
 import { holdWhileBacklogged, wakeSenders } from '../rhea/backpressure';
 import type { LinkCount } from '../rhea/limitSession';
-import type { FrameGuard, HandshakeStage } from '../transport/FrameGuard';
+import type { FrameGuard, HandshakeStage } from './FrameGuard';
 import type { BrokerLimits } from './BrokerLimits';
 
 /** The broker machinery a warden needs: its clock, its deadline heap, its warning sink. */
