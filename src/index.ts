@@ -10,6 +10,7 @@ export type { RetryOptions } from './retry/RetryOptions';
 export type { OperationOptions } from './retry/OperationOptions';
 export type { AcceptSessionOptions, ReceiveMode } from './session/AcceptSessionOptions';
 export type { OutgoingMessage } from './client/OutgoingMessage';
+export type { TopicSubscription, ReceiveEntity } from './entity/TopicSubscription';
 
 /* Sessions and messages */
 export type { Session, SessionState, PeekOptions } from './session/Session';

@@ -23,6 +23,7 @@ import { sendMessages } from './sendMessages';
 import type { ServiceBusClientOptions } from './ServiceBusClientOptions';
 import { keyCredentialProvider, sasKeyTokenProvider, sasSignatureTokenProvider, tokenCredentialProvider, type TokenProvider } from '../auth/TokenProvider';
 import { validateSessionId } from './validateSessionId';
+import { entityName, receiveEntityPath, type ReceiveEntity } from '../entity';
 
 /** Key name sent as SASL user name by credential-based clients (as the official SDK does). */
 const DEFAULT_KEY_NAME = 'defaultKeyName';
@@ -44,7 +45,8 @@ interface ResolvedRetry {
 }
 
 /**
- * A client for Service Bus session queues: accepts sessions and sends messages over ONE AMQP
+ * A client for Service Bus sessions — of queues and of topics' subscriptions (`{ topic, subscription }`
+ * wherever a queue's name is taken): accepts sessions and sends messages over ONE AMQP
  * connection (opened lazily on first use, shared by all its sessions and senders, reopened on next
  * use after it drops). Talks to Azure Service Bus (TLS, port 5671) or to a development emulator
  * (`UseDevelopmentEmulator=true`: plain TCP, port 5672 unless the endpoint names one).
@@ -58,6 +60,8 @@ interface ResolvedRetry {
  * client.acceptNextSession('orders', { autoRenew: { maxDuration: 600_000 } }).pipe(
  *   mergeMap((session) => session.messages$.pipe(concatMap((m) => handle(m).pipe(concatMap(() => m.complete()))))),
  * ).subscribe();
+ * // The same from a session-enabled subscription of a topic:
+ * client.acceptNextSession({ topic: 'orders', subscription: 'billing' });
  */
 export class ServiceBusClient {
   /** `sb://host[:port]/`. */
@@ -147,15 +151,17 @@ export class ServiceBusClient {
   }
 
   /**
-   * Cold: on subscribe attaches a session receiver for `sessionId` on `queue`; emits the locked
+   * Cold: on subscribe attaches a session receiver for `sessionId` on `entity` (a queue's name, or
+   * `{ topic, subscription }` for a subscription of a topic); emits the locked
    * {@link Session} once, then completes. Errors with `SessionCannotBeLockedError` when another
    * receiver holds the session (not retried), `EntityNotFoundError`, `UnauthorizedError`, or
    * `ServiceTimeoutError` after `options.timeout` (default 60 s). Unsubscribing before the session is
    * emitted detaches the link; after that the caller owns the session and must `close()` it.
-   * @throws InvalidArgumentError for a bad queue name, session id (1..128 chars) or option.
+   * @throws InvalidArgumentError for a bad queue name (`queue`), topic or subscription name
+   *   (`entity.topic`, `entity.subscription`), session id (1..128 chars) or option.
    */
-  acceptSession(queue: string, sessionId: string, options?: AcceptSessionOptions): Observable<Session> {
-    const entityPath = this.validateQueue(queue);
+  acceptSession(entity: ReceiveEntity, sessionId: string, options?: AcceptSessionOptions): Observable<Session> {
+    const entityPath = receiveEntityPath(entity, this.entityPath);
     validateSessionId('sessionId', sessionId);
     const settings = this.sessionSettings(options);
     const timeout = validateTimeout('options.timeout', options?.timeout) ?? DEFAULT_OPERATION_TIMEOUT_MS;
@@ -165,14 +171,15 @@ export class ServiceBusClient {
   }
 
   /**
-   * Cold: on subscribe asks the broker for the next available session of `queue` (one with messages
+   * Cold: on subscribe asks the broker for the next available session of `entity` (a queue's name, or
+   * `{ topic, subscription }`; one with messages
    * and no lock holder) and emits it once, then completes. COMPLETES WITHOUT EMITTING when none
    * becomes available within `options.timeout` (default 60 s; sent to the broker as
    * `com.microsoft:timeout`) — that is not an error. Other failures as for {@link acceptSession}.
-   * @throws InvalidArgumentError for a bad queue name or option.
+   * @throws InvalidArgumentError for a bad queue, topic or subscription name, or option.
    */
-  acceptNextSession(queue: string, options?: AcceptSessionOptions): Observable<Session> {
-    const entityPath = this.validateQueue(queue);
+  acceptNextSession(entity: ReceiveEntity, options?: AcceptSessionOptions): Observable<Session> {
+    const entityPath = receiveEntityPath(entity, this.entityPath);
     const settings = this.sessionSettings(options);
     const wait = validateTimeout('options.timeout', options?.timeout) ?? DEFAULT_NEXT_SESSION_TIMEOUT_MS;
     return this.accept(entityPath, undefined, settings, wait).pipe(
@@ -184,15 +191,16 @@ export class ServiceBusClient {
   }
 
   /**
-   * Cold: on subscribe sends one message, or several (packed into as few batch transfers — format
-   * 0x80013700 — as the link's `max-message-size` allows); emits once (`undefined`) and completes when
+   * Cold: on subscribe sends one message, or several, to the queue or topic `queueOrTopic` (a topic
+   * copies each to its subscriptions whose rules match), packed into as few batch transfers — format
+   * 0x80013700 — as the link's `max-message-size` allows; emits once (`undefined`) and completes when
    * the broker accepted them all. Errors with the broker's refusal translated (e.g.
    * `EntityNotFoundError`), or `ServiceTimeoutError` after `options.timeout` (default 60 s). A
    * retried attempt may deliver a message twice (at-least-once).
-   * @throws InvalidArgumentError for a bad queue name, message field (named, e.g. `messages[2].sessionId`) or option.
+   * @throws InvalidArgumentError for a bad entity name (`queueOrTopic`), message field (named, e.g. `messages[2].sessionId`) or option.
    */
-  send(queue: string, messages: OutgoingMessage | readonly OutgoingMessage[], options?: OperationOptions): Observable<void> {
-    const entityPath = this.validateQueue(queue);
+  send(queueOrTopic: string, messages: OutgoingMessage | readonly OutgoingMessage[], options?: OperationOptions): Observable<void> {
+    const entityPath = entityName('queueOrTopic', queueOrTopic, this.entityPath);
     const timeout = validateTimeout('options.timeout', options?.timeout) ?? DEFAULT_OPERATION_TIMEOUT_MS;
     const now = this.scheduler.now();
     const encoded = Array.isArray(messages)
@@ -208,15 +216,18 @@ export class ServiceBusClient {
   }
 
   /**
-   * Cold: a pool of up to `options.maxConcurrentSessions` sessions of `queue`, each emitted as it is
+   * Cold: a pool of up to `options.maxConcurrentSessions` sessions of `entity` (a queue's name, or
+   * `{ topic, subscription }`), each emitted as it is
    * accepted and replaced when it closes (by you, by `sessionIdleTimeout`, or on lock loss). The pool's
-   * scheduler defaults to this client's. Same as `sessionPool(client, queue, options)`; see
+   * scheduler defaults to this client's. Same as `sessionPool(client, entity, options)`; see
    * `sessionPool` for completion, errors and unsubscription (which closes every held session).
    * @throws InvalidArgumentError for bad options.
    */
-  sessions(queue: string, options: SessionPoolOptions<AcceptSessionOptions>): Observable<Session> {
+  sessions(entity: ReceiveEntity, options: SessionPoolOptions<AcceptSessionOptions>): Observable<Session> {
+    // Here, not in each slot's accept: a mismatch with the connection string's EntityPath fails at the call.
+    receiveEntityPath(entity, this.entityPath);
     const withScheduler = typeof options === 'object' && options !== null && options.scheduler === undefined ? { ...options, scheduler: this.scheduler } : options;
-    return sessionPool<Session, AcceptSessionOptions>(this, queue, withScheduler);
+    return sessionPool<Session, AcceptSessionOptions>(this, entity, withScheduler);
   }
 
   /** Closes every open session (their `lock$` emit `lost('closed')`) and then the connection. Idempotent. */
@@ -290,14 +301,6 @@ export class ServiceBusClient {
       // Built here so bad options fail at the call.
       autoRenew: renew ? resolveAutoRenew({ scheduler: this.scheduler, ...renew }) : undefined,
     };
-  }
-
-  private validateQueue(queue: unknown): string {
-    if (typeof queue !== 'string' || queue.trim() === '') throw new InvalidArgumentError('queue', 'must be a non-empty string', queue);
-    if (this.entityPath !== undefined && queue !== this.entityPath) {
-      throw new InvalidArgumentError('queue', `must match the connection string's EntityPath "${this.entityPath}"`, queue);
-    }
-    return queue;
   }
 }
 

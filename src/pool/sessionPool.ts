@@ -2,6 +2,7 @@ import { EMPTY, Observable, defer, from, merge, mergeMap, of, repeat, take, thro
 import { InvalidArgumentError, isServiceBusRxError } from '../errors';
 import type { LockState } from '../lock/LockState';
 import { backoffDelay } from '../retry/backoffDelay';
+import { receiveEntityPath, type ReceiveEntity } from '../entity';
 import { IdleMonitor } from './IdleMonitor';
 import { normalizePoolOptions, type SessionPoolOptions } from './SessionPoolOptions';
 import { withMessageActivity } from './withMessageActivity';
@@ -16,14 +17,15 @@ export interface PoolableSession {
 
 /** What the pool needs from a client: the two accept calls. `ServiceBusClient` has them. */
 export interface SessionAcceptor<S extends PoolableSession, A> {
-  acceptSession(queue: string, sessionId: string, options?: A): Observable<S>;
-  acceptNextSession(queue: string, options?: A): Observable<S>;
+  acceptSession(entity: ReceiveEntity, sessionId: string, options?: A): Observable<S>;
+  acceptNextSession(entity: ReceiveEntity, options?: A): Observable<S>;
 }
 
 type AcceptFailure = 'unavailable' | 'transient' | 'final' | 'client-closed';
 
 /**
- * Holds up to `maxConcurrentSessions` sessions of `queue` at once and emits each one as it is accepted.
+ * Holds up to `maxConcurrentSessions` sessions of `entity` (a queue's name, or `{ topic, subscription }`)
+ * at once and emits each one as it is accepted.
  *
  * Each of the pool's slots accepts a session (the next available one, or the next of `sessionIds`),
  * emits it, and waits until the session ends: you closed it, `sessionIdleTimeout` passed without a
@@ -55,13 +57,13 @@ type AcceptFailure = 'unavailable' | 'transient' | 'final' | 'client-closed';
  */
 export function sessionPool<S extends PoolableSession, A = unknown>(
   client: SessionAcceptor<S, A>,
-  queue: string,
+  entity: ReceiveEntity,
   options: SessionPoolOptions<A>,
 ): Observable<S> {
   if (typeof client?.acceptSession !== 'function' || typeof client.acceptNextSession !== 'function') {
     throw new InvalidArgumentError('client', 'must have acceptSession and acceptNextSession (a ServiceBusClient)', client);
   }
-  if (typeof queue !== 'string' || queue.length === 0) throw new InvalidArgumentError('queue', 'must be a non-empty string', queue);
+  receiveEntityPath(entity);
   const { maxConcurrentSessions, sessionIdleTimeout, sessionIds, accept, backoff, scheduler } = normalizePoolOptions(options);
 
   return new Observable<S>((subscriber) => {
@@ -144,11 +146,11 @@ export function sessionPool<S extends PoolableSession, A = unknown>(
       sessionIds === undefined
         ? merge(
             ...Array.from({ length: maxConcurrentSessions }, () =>
-              slot(() => client.acceptNextSession(queue, accept), classifyNextSessionFailure, false),
+              slot(() => client.acceptNextSession(entity, accept), classifyNextSessionFailure, false),
             ),
           )
         : from(sessionIds).pipe(
-            mergeMap((id) => slot(() => client.acceptSession(queue, id, accept), classifyAcceptFailure, true), maxConcurrentSessions),
+            mergeMap((id) => slot(() => client.acceptSession(entity, id, accept), classifyAcceptFailure, true), maxConcurrentSessions),
           );
     const subscription = slots.subscribe(subscriber);
     return () => {

@@ -44,3 +44,44 @@ it('docs/getting-started.md: the first-session walkthrough runs as written', asy
   expect(log[4]?.[1]).toBe('submitted');
   expect(stats).toMatchObject({ active: 0, lockedSessions: 0 });
 });
+
+// docs/getting-started.md, section 5, as written there.
+it("docs/getting-started.md: sessions from a topic's subscription run as written", async () => {
+  const log: unknown[][] = [];
+  const console = { log: (...args: unknown[]) => void log.push(args) };
+
+  const broker = await startEmulator({
+    port: 0,
+    topics: [
+      {
+        name: 'orders',
+        subscriptions: [
+          { name: 'billing', requiresSession: true },
+          { name: 'eu-shipping', requiresSession: true, rules: [{ name: 'eu', filter: { type: 'sql', sqlExpression: "region = 'eu'" } }] },
+        ],
+      },
+    ],
+  });
+  const client = new ServiceBusClient(broker.connectionString);
+
+  // Sent once, to the topic: billing gets a copy, and so does eu-shipping since its rule matches.
+  await lastValueFrom(client.send('orders', { body: { step: 'order-created' }, sessionId: 'customer-1', applicationProperties: { region: 'eu' } }));
+
+  const billing = await firstValueFrom(client.acceptSession({ topic: 'orders', subscription: 'billing' }, 'customer-1'));
+  const shipping = await firstValueFrom(client.acceptNextSession({ topic: 'orders', subscription: 'eu-shipping' }));
+  for (const session of [billing, shipping]) {
+    const message = await firstValueFrom(session.messages$);
+    console.log(session.sessionId, message.body);
+    await lastValueFrom(message.complete());
+    await session.close();
+  }
+
+  await client.close();
+  const stats = broker.stats().topics[0]?.subscriptions;
+  await broker.close();
+  expect(log).toEqual([
+    ['customer-1', { step: 'order-created' }],
+    ['customer-1', { step: 'order-created' }],
+  ]);
+  for (const s of stats ?? []) expect(s).toMatchObject({ active: 0, lockedSessions: 0 });
+});
