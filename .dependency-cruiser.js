@@ -9,7 +9,7 @@
  * - No folder-level import cycle anywhere in src/.
  */
 /** @type {string[]} the client stack, lowest first */
-const CLIENT_LAYERS = ['errors', 'time', 'retry', 'auth', 'entity', 'amqp', 'lock', 'session', 'pool', 'client', 'cli'];
+const CLIENT_LAYERS = ['errors', 'observability', 'time', 'retry', 'auth', 'entity', 'amqp', 'lock', 'session', 'pool', 'client', 'cli'];
 
 const CLIENT_TREE = `^src/(${CLIENT_LAYERS.filter((l) => l !== 'cli').join('|')})/|^src/index\\.ts$`;
 

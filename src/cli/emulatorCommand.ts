@@ -9,8 +9,8 @@ import { UsageError } from './UsageError';
 import { emulatorUsage } from './usage';
 
 /**
- * `servicebus-rx emulator [--port N] [--host H] [--config FILE]`: starts the broker, prints its
- * connection string as the only stdout line, runs until SIGINT / SIGTERM, then closes it.
+ * `servicebus-rx emulator [--port N] [--host H] [--config FILE] [--http-port N]`: starts the broker, prints its
+ * connection string as the only stdout line and the inspector's URL on stderr, runs until SIGINT / SIGTERM, then closes it.
  *
  * @returns the exit code: 0 after `--help` or a clean stop, 1 for an invalid configuration or a
  *   failed start (message on stderr naming the file / field), 2 for a bad command line (one line + usage on stderr).
@@ -62,6 +62,7 @@ export async function runEmulatorCommand(argv: readonly string[], io: CliIo = pr
       ...(sasKeys === undefined ? {} : { sasKeys }),
       ...(args.sasKeyName === undefined ? {} : { sasKeyName: args.sasKeyName }),
       ...(args.sasKey === undefined ? {} : { sasKey: args.sasKey }),
+      ...(args.httpPort === undefined ? {} : { httpPort: args.httpPort }),
     });
   } catch (e) {
     io.err(`servicebus-rx emulator: cannot start on ${args.host}:${args.port}: ${messageOf(e)}\n`);
@@ -70,6 +71,7 @@ export async function runEmulatorCommand(argv: readonly string[], io: CliIo = pr
 
   io.out(`${handle.connectionString}\n`);
   io.err(`servicebus-rx emulator: listening on ${args.host}:${handle.port}; ${describeEntities(entities)}\n`);
+  io.err(`servicebus-rx emulator: inspector at ${handle.http.inspectorUrl}\n`);
   if (!isLoopback(args.host)) {
     const remote = handle.connectionString.replace(/^Endpoint=sb:\/\/[^;]*;/, `Endpoint=sb://${hostForOthers(args.host)}:${handle.port};`);
     warn(

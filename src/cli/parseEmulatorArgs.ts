@@ -17,6 +17,8 @@ export interface EmulatorArgs {
   readonly sasKey: string | undefined;
   /** `--sas-keys-file`: a JSON file of named keys with rights, when given. */
   readonly sasKeysFile: string | undefined;
+  /** `--http-port N`: a port of its own for the HTTP side (it is always on `port` too). */
+  readonly httpPort: number | undefined;
 }
 
 /** Default port of the CLI (the AMQP port; the SDK's default for `UseDevelopmentEmulator=true`). */
@@ -26,13 +28,22 @@ export const defaultCliHost = '127.0.0.1';
 
 /**
  * Parses the arguments after `emulator` (`--port N`, `--host H`, `--config FILE`, `--sas-key-name NAME`,
- * `--sas-key KEY`, `--sas-keys-file FILE`, `--help`; `--opt=value` works too).
+ * `--sas-key KEY`, `--sas-keys-file FILE`, `--http-port N`, `--help`; `--opt=value` works too).
  * @throws UsageError (one-line message) for an unknown option, a positional argument, a missing value,
  *   a port that is not an integer from 0 to 65535, an empty value, or `--sas-keys-file` together with
  *   `--sas-key` / `--sas-key-name`.
  */
 export function parseEmulatorArgs(argv: readonly string[]): EmulatorArgs {
-  let values: { port?: string; host?: string; config?: string; help?: boolean; 'sas-key'?: string; 'sas-key-name'?: string; 'sas-keys-file'?: string };
+  let values: {
+    port?: string;
+    host?: string;
+    config?: string;
+    help?: boolean;
+    'sas-key'?: string;
+    'sas-key-name'?: string;
+    'sas-keys-file'?: string;
+    'http-port'?: string;
+  };
   try {
     ({ values } = parseArgs({
       args: [...argv],
@@ -44,6 +55,7 @@ export function parseEmulatorArgs(argv: readonly string[]): EmulatorArgs {
         'sas-key-name': { type: 'string' },
         'sas-keys-file': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
+        'http-port': { type: 'string' },
       },
       strict: true,
       allowPositionals: false,
@@ -51,7 +63,7 @@ export function parseEmulatorArgs(argv: readonly string[]): EmulatorArgs {
   } catch (cause) {
     throw new UsageError(firstSentence(cause), emulatorUsage);
   }
-  const none = { sasKeyName: undefined, sasKey: undefined, sasKeysFile: undefined };
+  const none = { sasKeyName: undefined, sasKey: undefined, sasKeysFile: undefined, httpPort: undefined };
   if (values.help === true) return { help: true, port: defaultCliPort, host: defaultCliHost, configFile: undefined, ...none };
   const optional = (option: string, text: string | undefined): string | undefined => (text === undefined ? undefined : nonEmpty(option, text));
   const sasKeysFile = optional('--sas-keys-file', values['sas-keys-file']);
@@ -68,13 +80,14 @@ export function parseEmulatorArgs(argv: readonly string[]): EmulatorArgs {
     sasKeyName,
     sasKey,
     sasKeysFile,
+    httpPort: values['http-port'] === undefined ? undefined : parsePort(values['http-port'], '--http-port'),
   };
 }
 
-function parsePort(text: string): number {
+function parsePort(text: string, option = '--port'): number {
   const port = /^\d{1,5}$/.test(text) ? Number(text) : NaN;
   if (!(port >= 0 && port <= 65_535)) {
-    throw new UsageError(`invalid --port ${JSON.stringify(text)}: expected an integer from 0 to 65535`, emulatorUsage);
+    throw new UsageError(`invalid ${option} ${JSON.stringify(text)}: expected an integer from 0 to 65535`, emulatorUsage);
   }
   return port;
 }

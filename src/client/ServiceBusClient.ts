@@ -20,6 +20,7 @@ import type { OutgoingMessage } from './OutgoingMessage';
 import { parseConnectionString } from '../auth/parseConnectionString';
 import type { RetryOptions } from '../retry/RetryOptions';
 import { sendMessages } from './sendMessages';
+import { traceAccept, traceSend } from './traceSend';
 import type { ServiceBusClientOptions } from './ServiceBusClientOptions';
 import { keyCredentialProvider, sasKeyTokenProvider, sasSignatureTokenProvider, tokenCredentialProvider, type TokenProvider } from '../auth/TokenProvider';
 import { validateSessionId } from './validateSessionId';
@@ -206,13 +207,16 @@ export class ServiceBusClient {
     const encoded = Array.isArray(messages)
       ? (messages as readonly OutgoingMessage[]).map((m, i) => encodeOutgoingMessage(m, `messages[${i}]`, now))
       : [encodeOutgoingMessage(messages as OutgoingMessage, 'message', now)];
-    return defer(() =>
-      this.context.connection().pipe(
-        take(1),
-        // In use while the send is in flight: a session losing its lock meanwhile leaves it open.
-        switchMap((amqp) => amqp.using(amqp.sender(entityPath).pipe(switchMap((sender) => sendMessages(sender, encoded))))),
-      ),
-    ).pipe(retryWithin({ ...this.retry, timeout, scheduler: this.scheduler, operation: `send('${entityPath}')` }));
+    // Traced (when OpenTelemetry is on) around the retries: one producer span stamped on every message.
+    return traceSend(entityPath, encoded, (stamped) =>
+      defer(() =>
+        this.context.connection().pipe(
+          take(1),
+          // In use while the send is in flight: a session losing its lock meanwhile leaves it open.
+          switchMap((amqp) => amqp.using(amqp.sender(entityPath).pipe(switchMap((sender) => sendMessages(sender, stamped))))),
+        ),
+      ).pipe(retryWithin({ ...this.retry, timeout, scheduler: this.scheduler, operation: `send('${entityPath}')` })),
+    );
   }
 
   /**
@@ -242,6 +246,10 @@ export class ServiceBusClient {
   }
 
   private accept(entityPath: string, sessionId: string | undefined, settings: SessionSettings, brokerTimeout: number): Observable<SessionReceiver> {
+    return traceAccept(this.acceptAttempt(entityPath, sessionId, settings, brokerTimeout), entityPath, sessionId);
+  }
+
+  private acceptAttempt(entityPath: string, sessionId: string | undefined, settings: SessionSettings, brokerTimeout: number): Observable<SessionReceiver> {
     return defer(() => {
       if (this.closed) return throwError(() => new ConnectionClosedError('The client has been closed.', { retryable: false }));
       return this.context.connection().pipe(

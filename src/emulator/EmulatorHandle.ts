@@ -50,6 +50,8 @@ export interface EmulatorHandle {
    * with the configured key name and key: give it to `ServiceBusClient` as is.
    */
   readonly connectionString: string;
+  /** The HTTP side: the inspector page's URL and the `httpPort` actually bound (when one was asked for). */
+  readonly http: { readonly inspectorUrl: string; readonly port: number | undefined };
   /** Stops listening, detaches every link, closes every connection and releases timers. Idempotent. */
   close(): Promise<void>;
   /**

@@ -19,6 +19,7 @@ import type { ConnectionWarden } from './transport/ConnectionWarden';
 import type { BrokerLimits } from './transport/BrokerLimits';
 import { limitSession } from './rhea/limitSession';
 import { remoteOpenHostname, sessionInternals } from './rhea/internals';
+import { sniffProtocol } from './http/sniffProtocol';
 import { Conditions, type AmqpError } from './wire/conditions';
 
 const CBS_NODE = '$cbs';
@@ -46,6 +47,8 @@ export class EmulatorServer {
     private readonly limits: BrokerLimits,
     /** Detach links whose token lapsed (off under a caller's virtual clock; see ConnectionServices). */
     private readonly enforceTokenExpiry = true,
+    /** Takes connections whose first bytes are an HTTP request; without it every connection is AMQP. */
+    private readonly http?: (socket: Socket) => void,
   ) {
     this.guard = guardWith(broker.warn);
     this.container = create_container({
@@ -60,7 +63,7 @@ export class EmulatorServer {
 
   /** Starts listening; resolves with the bound address. */
   async listen(port: number, host: string): Promise<AddressInfo> {
-    const server = createServer((socket) => this.accept(socket));
+    const server = createServer((socket) => this.route(socket));
     this.server = server;
     await new Promise<void>((resolve, reject) => {
       server.once('listening', resolve);
@@ -69,6 +72,20 @@ export class EmulatorServer {
     });
     server.on('error', (error: Error) => this.broker.warn(`Emulator listener error: ${error.message}`));
     return server.address() as AddressInfo;
+  }
+
+  /** A new socket: to the HTTP side when its first bytes are an HTTP request (and there is one), else AMQP. */
+  private route(socket: Socket): void {
+    const http = this.http;
+    if (http === undefined || this.sockets.size >= this.limits.maxConnections || this.closing !== undefined) return this.accept(socket);
+    // Counted and closed with the others while its first bytes are awaited; then the side it goes to owns it.
+    this.sockets.add(socket);
+    socket.once('close', () => this.sockets.delete(socket));
+    sniffProtocol(socket, this.broker.clock, (protocol, sniffed) => {
+      this.sockets.delete(sniffed);
+      if (protocol === 'http') http(sniffed);
+      else this.accept(sniffed);
+    });
   }
 
   /**

@@ -10,6 +10,7 @@ import { EmulatorServer } from './EmulatorServer';
 import { EntityOptionsError } from './entities/EntityOptionsError';
 import { NamespaceError } from './entities/NamespaceError';
 import { EmulatorOptionsError } from './EmulatorOptionsError';
+import { startHttpSide } from './http/startHttpSide';
 import { resolveEntities } from './resolveEntities';
 
 const DEFAULT_HOST = '127.0.0.1';
@@ -42,21 +43,29 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     if (error instanceof NamespaceError) throw new EmulatorOptionsError('', error.message, { cause: error });
     throw error;
   }
-  const server = new EmulatorServer(broker, limits, options.scheduler === undefined);
+  // The HTTP side reads the server's connection count; the server hands it HTTP sockets.
+  let server: EmulatorServer | undefined = undefined;
+  const http = startHttpSide(broker, () => server?.stats().connections ?? 0);
+  server = new EmulatorServer(broker, limits, options.scheduler === undefined, (socket) => http.front.accept(socket));
   const host = options.host ?? DEFAULT_HOST;
   let port: number;
+  let httpPort: number | undefined;
   try {
     port = (await server.listen(options.port ?? 0, host)).port;
+    if (options.httpPort !== undefined) httpPort = (await http.front.listen(options.httpPort, host)).port;
   } catch (error: unknown) {
-    await server.close();
+    await Promise.all([server.close(), http.close()]);
     throw error;
   }
   const endpointHost = isLoopbackOrAny(host) ? 'localhost' : host.includes(':') ? `[${host}]` : host;
   return {
+    http: { inspectorUrl: `http://${endpointHost}:${httpPort ?? port}/`, port: httpPort },
     port,
     host,
     connectionString: `Endpoint=sb://${endpointHost}:${port};SharedAccessKeyName=${keyName};SharedAccessKey=${key};UseDevelopmentEmulator=true;`,
-    close: () => server.close(),
+    close: async () => {
+      await Promise.all([server.close(), http.close()]);
+    },
     injectFault: (operation, fault) => broker.faults.inject(operation, fault),
     stats: () => server.stats(),
   };

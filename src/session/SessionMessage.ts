@@ -162,6 +162,8 @@ export class SessionMessage extends PeekedSessionMessage implements ReceivedMess
   settledAs: SettlementKind | undefined = undefined;
   /** The subscriber waiting for the broker's confirmation of a link settlement. */
   pending: Subscriber<void> | undefined = undefined;
+  /** The receive span's context (an OpenTelemetry `Context`) when tracing is on: settlement spans' parent. */
+  traceContext: object | undefined = undefined;
   private token: string | undefined = undefined;
 
   constructor(

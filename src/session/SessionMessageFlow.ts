@@ -5,6 +5,8 @@ import type { WaitCounter } from '../amqp/PeerWatchdog';
 import type { ReceivedMessage } from './ReceivedMessage';
 import { SessionMessage, type MessageSettler, type Settlement } from './SessionMessage';
 import { settlementOutcome } from './settlementOutcome';
+import { tracingEnabled } from '../observability/tracing';
+import { traceReceived } from './traceReceived';
 
 /**
  * The message side of one session's receive link: `messages$` (multicast; kept while nobody
@@ -116,6 +118,7 @@ export class SessionMessageFlow {
     // Closing: leave it unsettled; the broker makes it available again when the link detaches.
     if (this.stopped) return;
     const message = new SessionMessage(this.settler, raw, this.sessionId, delivery, undefined, this.peekLock);
+    if (tracingEnabled()) traceReceived(message, this.entityPath, this.sessionId);
     if (this.peekLock) this.unsettled++;
     // Pre-settled (receiveAndDelete): mark settled so rhea frees its incoming window slot.
     else delivery.update(true);

@@ -21,6 +21,7 @@ import { DEFAULT_OPERATION_TIMEOUT_MS, SessionManagement } from './SessionManage
 import { DEFAULT_LOCK_SAFETY_MARGIN_MS, sessionSignal } from './sessionSignal';
 import { SessionStateStream } from './SessionStateStream';
 import { decodeSessionState, encodeSessionState } from './sessionStateCodec';
+import { countLockLoss, countRenewal, endRenewalSpan, startRenewalSpan, traceSessionOperation, traceSettlement } from './sessionTelemetry';
 
 /** Everything a session receiver is built from (internal; produced by `acceptSessionLink`). */
 export interface SessionReceiverInit {
@@ -199,11 +200,14 @@ export class SessionReceiver implements Session, MessageSettler {
    */
   renewLock(options?: OperationOptions): Observable<Date> {
     const timeout = validateTimeout('options.timeout', options?.timeout);
-    return new Observable<Date>((subscriber) =>
+    const renewal$ = new Observable<Date>((subscriber) =>
       runWithRetries<Date>(
         (this.renewPolicy ??= resolveRetryWithin({ ...this.init.retry, scheduler: this.init.scheduler, operation: `renewLock (session '${this.sessionId}')` })),
         this.renewAttempt,
-        (error) => subscriber.error(error),
+        (error) => {
+          countRenewal(this.init.entityPath, error);
+          subscriber.error(error);
+        },
         (lockedUntil) => {
           this.renewedUntil(lockedUntil as Date);
           subscriber.next(lockedUntil as Date);
@@ -213,6 +217,7 @@ export class SessionReceiver implements Session, MessageSettler {
         timeout ?? Math.min(DEFAULT_OPERATION_TIMEOUT_MS, Math.max(1, this.lockedUntilValue.getTime() - this.init.scheduler.now())),
       ),
     );
+    return traceSessionOperation(renewal$, 'renew_session_lock', this.init.entityPath, this.sessionId);
   }
 
   /** One `renewLock()` attempt: fails fast once the lock is lost (or past its safety point); opens the management link if needed. */
@@ -248,27 +253,39 @@ export class SessionReceiver implements Session, MessageSettler {
       const sub = this.renewLock().subscribe({ next: (until) => done(undefined, until), error: (err: unknown) => done(err, undefined) });
       return () => sub.unsubscribe();
     }
-    return sendRenewSessionLock(link, this.scope, (error, lockedUntil) => {
+    let span = startRenewalSpan(this.init.entityPath, this.sessionId);
+    const cancel = sendRenewSessionLock(link, this.scope, (error, lockedUntil) => {
+      endRenewalSpan(span, error);
+      span = undefined;
       if (error === undefined) this.renewedUntil(lockedUntil as Date);
+      else countRenewal(this.init.entityPath, error);
       done(error, lockedUntil);
     });
+    if (span === undefined) return cancel;
+    return () => {
+      endRenewalSpan(span);
+      span = undefined;
+      cancel();
+    };
   };
 
   /** A renewal (manual or automatic) succeeded: the new expiry, unless the lock was lost meanwhile. */
   private readonly renewedUntil = (lockedUntil: Date): void => {
     if (this.lostError) return;
+    countRenewal(this.init.entityPath);
     this.lockedUntilValue = lockedUntil;
     this.lock.renewed(lockedUntil);
   };
 
   getState(options?: OperationOptions): Observable<SessionState | undefined> {
-    return this.management.getState(options).pipe(map(decodeSessionState));
+    return traceSessionOperation(this.management.getState(options).pipe(map(decodeSessionState)), 'get_session_state', this.init.entityPath, this.sessionId);
   }
 
   setState(state: SessionState | null, options?: OperationOptions): Observable<void> {
     const bytes = encodeSessionState(state);
     const decoded = state === null ? undefined : state;
-    return this.management.setState(bytes, options).pipe(tap(() => this.stateStream?.changed(decoded)));
+    const set$ = this.management.setState(bytes, options).pipe(tap(() => this.stateStream?.changed(decoded)));
+    return traceSessionOperation(set$, 'set_session_state', this.init.entityPath, this.sessionId);
   }
 
   peek(count: number, options?: PeekOptions): Observable<PeekedMessage[]> {
@@ -281,7 +298,7 @@ export class SessionReceiver implements Session, MessageSettler {
 
   /** `MessageSettler`: settles on the link (messages$) or with update-disposition (deferred messages). */
   settle(message: SessionMessage, settlement: Settlement): Observable<void> {
-    const settled$ = new Observable<void>((subscriber) => {
+    const untraced$ = new Observable<void>((subscriber) => {
       // Refused before anything is sent once the lock is lost — or past its safety point, which a
       // stalled event loop may not have acted upon yet: the message certainly comes back.
       this.checkDeadline();
@@ -296,21 +313,25 @@ export class SessionReceiver implements Session, MessageSettler {
       this.flow.settleOnLink(message, settlement, subscriber);
       return undefined;
     });
-    if (settlement.timeout === undefined) return settled$;
     const ms = settlement.timeout;
-    return settled$.pipe(
-      timeoutWith({
-        first: ms,
-        scheduler: this.init.scheduler,
-        with: () => throwError(() => new ServiceTimeoutError(`Settling the message did not complete within ${ms} ms.`)),
-      }),
-    );
+    const settled$ =
+      ms === undefined
+        ? untraced$
+        : untraced$.pipe(
+            timeoutWith({
+              first: ms,
+              scheduler: this.init.scheduler,
+              with: () => throwError(() => new ServiceTimeoutError(`Settling the message did not complete within ${ms} ms.`)),
+            }),
+          );
+    return traceSettlement(settled$, message, settlement.kind, this.init.entityPath, this.sessionId, this.init.scheduler);
   }
 
   /** Runs once: stops delivery, fails what waits on the link, ends the streams, detaches the link. */
   private teardown(error: SessionLockLostError): void {
     if (this.lostError) return;
     this.lostError = error;
+    if (error.reason !== 'closed') countLockLoss(this.init.entityPath, error.reason);
     this.flow.fail(error);
     this.abort?.abort(error);
     this.stateStream?.close();

@@ -113,6 +113,27 @@ describe('servicebus-rx emulator', () => {
     expect(await guard(run.exited, 'exit after SIGTERM')).toEqual({ code: 0, signal: null });
     expect(run.stdout).toBe(`${line}\n`);
     expect(run.stderr).toMatch(/listening on 127\.0\.0\.1:\d+; queues: queue\.1, session\.1 \(sessions\), orders \(sessions\)/);
+    expect(run.stderr).toContain(`inspector at http://localhost:${match?.[1]}/`);
+  });
+
+  it('--http-port serves HTTP on a port of its own and names it in the inspector line', async () => {
+    const run = cli(['emulator', '--port', '0', '--http-port', '0']);
+    const line = await firstLine(run);
+    const amqpPort = CONNECTION_STRING.exec(line)?.[1];
+    await guard(
+      new Promise<void>((resolve) => {
+        const check = (): void => void (/inspector at http:\/\/localhost:\d+\//.test(run.stderr) ? resolve() : setTimeout(check, 20));
+        check();
+      }),
+      'the inspector line',
+    );
+    const httpPort = /inspector at http:\/\/localhost:(\d+)\//.exec(run.stderr)?.[1];
+    expect(httpPort).not.toBe(amqpPort);
+    const answer = await fetch(`http://127.0.0.1:${httpPort}/$namespaceinfo`);
+    expect(answer.status).toBe(401);
+    run.child.kill('SIGTERM');
+    expect(await guard(run.exited, 'exit after SIGTERM')).toEqual({ code: 0, signal: null });
+    expect(run.stdout).toBe(`${line}\n`);
   });
 
   it('serves the queues of --config, reports unknown properties on stderr, and exits 0 on SIGINT', async () => {

@@ -14,7 +14,16 @@ async function run(argv: string[]): Promise<{ code: number; out: string; err: st
 
 describe('parseEmulatorArgs', () => {
   it('defaults to 127.0.0.1:5672 with the default queues', () => {
-    expect(parseEmulatorArgs([])).toEqual({ help: false, port: 5672, host: '127.0.0.1', configFile: undefined, sasKeyName: undefined, sasKey: undefined, sasKeysFile: undefined });
+    expect(parseEmulatorArgs([])).toEqual({
+      help: false,
+      port: 5672,
+      host: '127.0.0.1',
+      configFile: undefined,
+      sasKeyName: undefined,
+      sasKey: undefined,
+      sasKeysFile: undefined,
+      httpPort: undefined,
+    });
   });
 
   it('reads --port, --host and --config, in both spellings', () => {
@@ -26,7 +35,9 @@ describe('parseEmulatorArgs', () => {
       sasKeyName: undefined,
       sasKey: undefined,
       sasKeysFile: undefined,
+      httpPort: undefined,
     });
+    expect(parseEmulatorArgs(['--http-port', '5300'])).toMatchObject({ httpPort: 5300 });
     expect(parseEmulatorArgs(['--port=65535', '--config=x.json'])).toMatchObject({ port: 65535, configFile: 'x.json' });
   });
 
@@ -43,6 +54,7 @@ describe('parseEmulatorArgs', () => {
     [['--port='], /invalid --port ""/],
     [['--port'], /--port/],
     [['--host', ''], /'--host' needs a non-empty value/],
+    [['--http-port', 'x'], /invalid --http-port "x": expected an integer from 0 to 65535/],
     [['--frobnicate'], /Unknown option '--frobnicate'/],
     [['extra'], /Unexpected argument 'extra'/],
     [['--sas-key', ''], /'--sas-key' needs a non-empty value/],

@@ -59,6 +59,12 @@ export interface EmulatorOptions {
   readonly limits?: EmulatorLimits;
   /** Clock for lock expiry, TTL and next-session waits. Default rxjs `asyncScheduler`. */
   readonly scheduler?: SchedulerLike;
+  /**
+   * HTTP (administration API and inspector) is always served on `port` too, told apart from AMQP by a
+   * connection's first bytes; `httpPort` adds a port of its own (0 picks a free one), as the official
+   * emulator serves its management API on 5300. Default: none.
+   */
+  readonly httpPort?: number;
   /** Receives warnings (e.g. unknown config properties). Default: `console.warn`. */
   readonly onWarning?: (message: string) => void;
 }
