@@ -1,4 +1,4 @@
-/** Probe (not part of the bench): CPU per renewLock() vs the auto-renewal callback core. */
+/** Probe (not part of the bench; `node build/bench/renewProbe.js` after `npm run bench`): CPU and latency per public renewLock() vs the auto-renewal callback core, in one process, two warm rounds. */
 import { firstValueFrom } from 'rxjs';
 import { ServiceBusClient } from '../src';
 import { startBrokerProcess } from './lib/brokerProcess';
@@ -13,13 +13,13 @@ async function main(): Promise<void> {
   const n = 3000;
   const core = (session as unknown as { renewNow: (d: (e: unknown, u: Date | undefined) => void) => () => void }).renewNow;
   for (let round = 0; round < 2; round++) {
-    for (const mode of ['observable', 'callback']) {
+    for (const mode of ['renewLock()', 'auto-renewal core']) {
       const lat: number[] = [];
       const c0 = process.cpuUsage();
       const t0 = nowMs();
       for (let i = 0; i < n; i++) {
         const t = nowMs();
-        if (mode === 'observable') await firstValueFrom(session.renewLock());
+        if (mode === 'renewLock()') await firstValueFrom(session.renewLock());
         else await new Promise<void>((res, rej) => core((e) => (e ? rej(e) : res())));
         lat.push(nowMs() - t);
       }
