@@ -1,6 +1,8 @@
 /**
  * `npm run bench`: every scenario of docs/benchmarks.md, several runs each, medians, ratios taken
- * within one run. Prints a table and writes bench/results/latest.json (+ a dated copy).
+ * within one run. Prints a table (each target of issue 15 next to its figure) and writes
+ * bench/results/latest.json (+ a dated copy). `npm run bench:quick` (BENCH_QUICK=1): one short run of
+ * the key scenarios (3 runs, about a minute), written to bench/results/quick.json.
  * Env: BENCH_RUNS (default 3), BENCH_MESSAGES (default 20000), BENCH_SCALE_SESSIONS (default 10000),
  * BENCH_SCALE_HOLD_MS (default 180000; 0 skips scenario 5), BENCH_SCALE_CLIENTS (default
  * `rx,rx-capped,sdk`), BENCH_FANOUT_MESSAGES (default 10000, sent to a topic with 10 subscriptions),
@@ -19,8 +21,16 @@ import { rxManySessions, rxOneSession, rxRenewLatency } from './scenarios/rxSess
 import { sdkManySessions, sdkOneSession, sdkRenewLatency } from './scenarios/sdkSessions';
 import { rawThroughBroker, wireLimit } from './scenarios/wireLimit';
 
+const QUICK = process.env['BENCH_QUICK'] === '1';
 const RUNS = Number(process.env['BENCH_RUNS'] ?? 3);
 const MESSAGES = Number(process.env['BENCH_MESSAGES'] ?? 20_000);
+/** Messages of the 100-session scenario: fewer in bench:quick (the SDK side runs at ~2k msg/s). */
+const MANY_MESSAGES = QUICK ? Math.min(MESSAGES, 10_000) : MESSAGES;
+/** Messages of the raw scenarios (wire limit, raw through the broker). */
+const RAW_MESSAGES = QUICK ? 20_000 : 50_000;
+const RENEW_CALLS = QUICK ? 300 : 1000;
+/** Extra broker starts per run for the cold-start median (each is ~0.15 s). */
+const EXTRA_COLD_STARTS = 2;
 const SCALE_SESSIONS = Number(process.env['BENCH_SCALE_SESSIONS'] ?? 10_000);
 const SCALE_HOLD_MS = Number(process.env['BENCH_SCALE_HOLD_MS'] ?? 180_000);
 const SCALE_CLIENTS = (process.env['BENCH_SCALE_CLIENTS'] ?? 'rx,rx-capped,sdk').split(',');
@@ -29,7 +39,7 @@ const FANOUT_MESSAGES = Number(process.env['BENCH_FANOUT_MESSAGES'] ?? 10_000);
 const FANOUT_SUBSCRIPTIONS = 10;
 /** The V8 heap cap of the `rx-capped` scale run: the deployment setting docs/benchmarks.md discusses. */
 const CAPPED_HEAP_MB = 200;
-const ONLY = process.env['BENCH_ONLY']?.split(',');
+const ONLY = process.env['BENCH_ONLY']?.split(',') ?? (QUICK ? ['wire', 'raw', 'one', 'many', 'renew', 'cold'] : undefined);
 const want = (key: string): boolean => !ONLY || ONLY.includes(key);
 
 const STALL_MS = 60_000;
@@ -53,28 +63,63 @@ async function prefill(port: number, queue: string, sessions: readonly string[],
   for (const sessionId of sessions) await rawSend({ port, address: queue, count: perSession, cbs: true, sessionId });
 }
 
+/** rx and the SDK's two best ways on one session each; returns the ratio rx / best SDK. */
+async function oneSession(port: number, cs: string, tag: string, withSequential: boolean): Promise<void> {
+  const ids = [`${tag}-rx`, `${tag}-sdk-batch`, `${tag}-sdk-sub`, `${tag}-sdk-seq`];
+  await prefill(port, 'bench-sq', withSequential ? ids : ids.slice(0, 3), MESSAGES);
+  const rx = await rxOneSession(cs, 'bench-sq', ids[0]!, MESSAGES);
+  const batch = await sdkOneSession(cs, 'bench-sq', ids[1]!, MESSAGES, 'batch');
+  const sub = await sdkOneSession(cs, 'bench-sq', ids[2]!, MESSAGES, 'subscribe');
+  const prefix = tag.startsWith('busy') ? 'one_session_busy' : 'one_session';
+  record(`${prefix}_rx_msg_s`, rx);
+  record(`${prefix}_sdk_batch_msg_s`, batch);
+  record(`${prefix}_sdk_subscribe_msg_s`, sub);
+  if (withSequential) record(`${prefix}_sdk_sequential_msg_s`, await sdkOneSession(cs, 'bench-sq', ids[3]!, MESSAGES, 'sequential'));
+  record(`${prefix}_ratio_rx_vs_best_sdk`, rx / Math.max(batch, sub));
+}
+
 async function oneRun(run: number): Promise<void> {
   console.error(`run ${run + 1}/${RUNS}`);
-  if (want('wire')) record('wire_limit_msg_s', await wireLimit(50_000));
+  if (want('wire')) record('wire_limit_msg_s', await wireLimit(RAW_MESSAGES));
+  if (want('cold')) {
+    // Extra starts before the measured broker: the cold start is the median of all of them.
+    for (let i = 0; i < EXTRA_COLD_STARTS; i++) {
+      const extra = await startBrokerProcess();
+      record('broker_cold_start_ms', extra.coldStartMs);
+      await extra.stop();
+    }
+  }
   const broker = await startBrokerProcess();
   record('broker_cold_start_ms', broker.coldStartMs);
   try {
     const cs = broker.connectionString;
     let queueRate: number | undefined;
     if (want('raw')) {
-      queueRate = await rawThroughBroker(broker.port, 50_000);
+      queueRate = await rawThroughBroker(broker.port, RAW_MESSAGES);
       record('raw_through_broker_msg_s', queueRate);
+      const wire = samples['wire_limit_msg_s']?.[run];
+      if (wire !== undefined) record('raw_through_broker_ratio_of_wire', queueRate / wire);
     }
     if (want('fanout')) {
       const fan = await fanOutThroughBroker(broker.port, 'bench-topic', FANOUT_SUBSCRIPTIONS, FANOUT_MESSAGES);
       // The queue rate next to it, from the same broker process (scenario 2's, when it ran).
-      queueRate ??= await rawThroughBroker(broker.port, 50_000);
+      queueRate ??= await rawThroughBroker(broker.port, RAW_MESSAGES);
       record('fanout_topic_in_msg_s', fan.topicMsgS);
       record('fanout_deliveries_msg_s', fan.deliveriesMsgS);
       record('fanout_queue_msg_s', queueRate);
       record('fanout_deliveries_vs_queue', fan.deliveriesMsgS / queueRate);
     }
-    if (want('one')) {
+    if (want('busy')) {
+      // The CPU-contention variant: another process keeps one of the cores busy throughout.
+      const { child: busy } = await forkChild(path.join(__dirname, 'children', 'busyCore.js'));
+      try {
+        await oneSession(broker.port, cs, `busy-${run}`, false);
+      } finally {
+        await stopChild(busy);
+      }
+    }
+    if (QUICK && want('one')) await oneSession(broker.port, cs, `one-${run}`, false);
+    if (!QUICK && want('one')) {
       const ids = [`one-rx-${run}`, `one-sdk-batch-${run}`, `one-sdk-sub-${run}`, `one-sdk-seq-${run}`];
       await prefill(broker.port, 'bench-sq', ids, MESSAGES);
       const rx = await rxOneSession(cs, 'bench-sq', ids[0]!, MESSAGES);
@@ -88,7 +133,7 @@ async function oneRun(run: number): Promise<void> {
       record('one_session_ratio_rx_vs_best_sdk', rx / Math.max(batch, sub));
     }
     if (want('many')) {
-      const per = Math.max(1, Math.floor(MESSAGES / 100));
+      const per = Math.max(1, Math.floor(MANY_MESSAGES / 100));
       await prefill(broker.port, 'bench-sq', Array.from({ length: 100 }, (_, i) => `many-sdk-${run}-${i}`), per);
       const sdk = await sdkManySessions(cs, 'bench-sq', per * 100, 100);
       await prefill(broker.port, 'bench-sq', Array.from({ length: 100 }, (_, i) => `many-rx-${run}-${i}`), per);
@@ -103,8 +148,8 @@ async function oneRun(run: number): Promise<void> {
       }
     }
     if (want('renew')) {
-      const rx = await rxRenewLatency(cs, 'bench-sq', `renew-rx-${run}`, 1000);
-      const sdk = await sdkRenewLatency(cs, 'bench-sq', `renew-sdk-${run}`, 1000);
+      const rx = await rxRenewLatency(cs, 'bench-sq', `renew-rx-${run}`, RENEW_CALLS);
+      const sdk = await sdkRenewLatency(cs, 'bench-sq', `renew-sdk-${run}`, RENEW_CALLS);
       record('renew_rx_p50_ms', rx.p50);
       record('renew_rx_p99_ms', rx.p99);
       record('renew_sdk_p50_ms', sdk.p50);
@@ -156,15 +201,41 @@ async function main(): Promise<void> {
   for (const [k, v] of Object.entries(medians)) console.log(`${k.padEnd(42)} ${String(v).padStart(9)}   ${samples[k]!.map((x) => round(x, 1)).join(', ')}`);
   for (const [impl, r] of Object.entries(scaleResults)) console.log(`scale ${impl}: ${JSON.stringify(r)}`);
   for (const stall of stalls) console.log(`STALLED: ${stall}`);
+  printTargets(medians, scaleResults);
   const dir = path.join(__dirname, '..', '..', 'bench', 'results');
   fs.mkdirSync(dir, { recursive: true });
   const json = JSON.stringify(result, null, 2) + '\n';
-  if (ONLY) {
+  if (QUICK) {
+    fs.writeFileSync(path.join(dir, 'quick.json'), json);
+  } else if (ONLY) {
     fs.writeFileSync(path.join(dir, `partial-${ONLY.join('-')}.json`), json);
   } else {
     fs.writeFileSync(path.join(dir, 'latest.json'), json);
     fs.writeFileSync(path.join(dir, `${result.date.slice(0, 10)}.json`), json);
   }
+}
+
+/** Issue 15's targets, each next to the figure it bounds (✓ met, ✗ missed, · not measured). */
+const TARGETS: ReadonlyArray<{ key: string; label: string; min?: number; max?: number }> = [
+  { key: 'one_session_ratio_rx_vs_best_sdk', label: 'one session vs best SDK way (×)', min: 2.5 },
+  { key: 'one_session_busy_ratio_rx_vs_best_sdk', label: 'one session, one core busy (×)', min: 2 },
+  { key: 'hundred_sessions_ratio', label: '100 sessions vs SDK (×)', min: 5 },
+  { key: 'renew_rx_p99_ms', label: 'renewLock p99 (ms)', max: 1 },
+  { key: 'raw_through_broker_ratio_of_wire', label: 'raw through broker / wire', min: 0.6 },
+  { key: 'broker_cold_start_ms', label: 'broker cold start median (ms)', max: 150 },
+];
+
+function printTargets(medians: Record<string, number>, scaleResults: Record<string, unknown>): void {
+  console.log('\ntarget                                   figure   threshold');
+  const line = (label: string, value: number | undefined, ok: boolean, threshold: string): void =>
+    console.log(`${value === undefined ? '·' : ok ? '✓' : '✗'} ${label.padEnd(38)} ${String(value ?? '-').padStart(8)}   ${threshold}`);
+  for (const t of TARGETS) {
+    const v = medians[t.key];
+    const ok = v !== undefined && (t.min === undefined || v >= t.min) && (t.max === undefined || (t.key === 'broker_cold_start_ms' ? v < t.max : v <= t.max));
+    line(t.label, v, ok, t.min !== undefined ? `≥ ${t.min}` : t.key === 'broker_cold_start_ms' ? `< ${t.max}` : `≤ ${t.max}`);
+  }
+  const rx = scaleResults['rx'] as { lost?: number; rssPeakMb?: number } | undefined;
+  line('10k sessions, Node defaults: RSS (MB)', rx?.rssPeakMb === undefined ? undefined : round(rx.rssPeakMb, 0), (rx?.rssPeakMb ?? Infinity) <= 250 && rx?.lost === 0, '≤ 250, 0 lost');
 }
 
 main().then(

@@ -17,6 +17,7 @@ import { renewAt } from './renewDelay';
 export interface AutoRenewSettings {
   readonly maxDuration?: number;
   readonly renewBefore?: number;
+  readonly spread?: number;
   readonly retry?: { readonly maxRetries?: number; readonly delay?: number; readonly maxDelay?: number };
   readonly scheduler?: SchedulerLike;
   readonly deadlines?: DeadlineQueue;
@@ -26,14 +27,37 @@ export interface AutoRenewSettings {
 export interface ResolvedAutoRenew {
   readonly maxDuration: number;
   readonly renewBefore: number | undefined;
+  readonly spread: number;
   readonly maxRetries: number;
   readonly backoff: { readonly delay: number; readonly maxDelay: number; readonly mode: 'exponential' };
   readonly scheduler: SchedulerLike;
   readonly deadlines: DeadlineQueue;
 }
 
+/** Default `spread` of auto-renewal: renewals may come up to half the remaining margin early. */
+export const DEFAULT_RENEW_SPREAD = 0.5;
+
 /**
- * Validates and defaults auto-renewal options (budget 300 000 ms, 3 retries from 500 ms doubling up to
+ * Where in the spread window a session renews: a fixed fraction in `[0, 1)` from its id (FNV-1a, mixed),
+ * so sessions accepted together renew at different times, reproducibly. Pure.
+ */
+export function spreadFraction(sessionId: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < sessionId.length; i++) {
+    hash ^= sessionId.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193);
+  }
+  // Final avalanche (murmur3's fmix32): ids that differ in one character land far apart.
+  hash ^= hash >>> 16;
+  hash = Math.imul(hash, 0x85ebca6b);
+  hash ^= hash >>> 13;
+  hash = Math.imul(hash, 0xc2b2ae35);
+  hash ^= hash >>> 16;
+  return (hash >>> 0) / 2 ** 32;
+}
+
+/**
+ * Validates and defaults auto-renewal options (budget 300 000 ms, spread 0.5, 3 retries from 500 ms doubling up to
  * 30 000 ms, `asyncScheduler`, the scheduler's shared `DeadlineQueue`).
  * @throws InvalidArgumentError for a bad option (`maxDuration` ≤ 0 or NaN, negative `renewBefore`,
  *   non-integer `retry.maxRetries`, negative `retry.delay`, …).
@@ -42,6 +66,8 @@ export function resolveAutoRenew(options: AutoRenewSettings): ResolvedAutoRenew 
   if (typeof options !== 'object' || options === null) throw new InvalidArgumentError('options', 'must be an object', options);
   const maxDuration = validateDuration('maxDuration', options.maxDuration, { allowInfinity: true }) ?? 300_000;
   const renewBefore = validateDuration('renewBefore', options.renewBefore, { allowZero: true });
+  const spread = options.spread ?? DEFAULT_RENEW_SPREAD;
+  if (typeof spread !== 'number' || !(spread >= 0 && spread <= 1)) throw new InvalidArgumentError('spread', 'must be a number from 0 to 1', spread);
   const retry = options.retry ?? {};
   if (typeof retry !== 'object' || retry === null) throw new InvalidArgumentError('retry', 'must be an object', retry);
   const maxRetries = validateCount('retry.maxRetries', retry.maxRetries) ?? 3;
@@ -55,7 +81,7 @@ export function resolveAutoRenew(options: AutoRenewSettings): ResolvedAutoRenew 
     throw new InvalidArgumentError('deadlines', 'must be a DeadlineQueue', options.deadlines);
   }
   const deadlines = options.deadlines ?? DeadlineQueue.shared(scheduler);
-  return { maxDuration, renewBefore, maxRetries, backoff: { delay, maxDelay, mode: 'exponential' }, scheduler, deadlines };
+  return { maxDuration, renewBefore, spread, maxRetries, backoff: { delay, maxDelay, mode: 'exponential' }, scheduler, deadlines };
 }
 
 /**
@@ -78,6 +104,8 @@ export class AutoRenewRun {
   private phase: Phase = 'waiting';
   private lock: LockHandle | undefined;
   private sessionId = '';
+  /** `config.spread × spreadFraction(sessionId)`: how much of the margin this session renews early. */
+  private early = 0;
   private budgetEnd = Infinity;
   /** Latest known expiry (ms): the max of upstream held/renewed states and renewal replies. */
   private expiry = -Infinity;
@@ -126,6 +154,7 @@ export class AutoRenewRun {
     const until = state.lockedUntil.getTime();
     if (this.phase === 'waiting') {
       this.sessionId = state.sessionId;
+      this.early = this.config.spread === 0 ? 0 : this.config.spread * spreadFraction(state.sessionId);
       this.budgetEnd = this.config.scheduler.now() + this.config.maxDuration;
       this.expiry = until;
       if (log.enabled('info')) log.info(`auto-renew of session '${state.sessionId}' started (for up to ${this.config.maxDuration} ms; lock held until ${state.lockedUntil.toISOString()})`);
@@ -176,7 +205,10 @@ export class AutoRenewRun {
     this.wait?.cancel();
     const { scheduler, deadlines, renewBefore } = this.config;
     const now = scheduler.now();
-    const at = renewAt({ now, lockedUntil: this.expiry - this.safetyMargin, renewBefore, rttMs: this.rtt });
+    const deadline = this.expiry - this.safetyMargin;
+    const latest = renewAt({ now, lockedUntil: deadline, renewBefore, rttMs: this.rtt });
+    // Spread: earlier than the latest safe time by this session's share of what is left until then.
+    const at = this.early === 0 || latest <= now ? latest : Math.max(now, Math.floor(latest - (deadline - latest) * this.early));
     this.retries = 0;
     if (at > this.budgetEnd) {
       this.phase = 'budget';

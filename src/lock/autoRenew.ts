@@ -21,6 +21,13 @@ export interface AutoRenewOptions {
   readonly maxDuration?: number;
   /** Renew this many ms before expiry (default: the JS SDK rule, see `renewAt`). */
   readonly renewBefore?: number;
+  /**
+   * Spreads renewals of sessions accepted together (default 0.5; 0: every session renews at exactly
+   * `renewAt(...)`): each renewal comes earlier than `renewAt(...)` by up to this fraction of the time
+   * left from then to expiry, a fixed fraction per session id (deterministic, no randomness), so a
+   * burst of sessions does not renew in one burst. Earlier only, never later: in `[0, 1]`.
+   */
+  readonly spread?: number;
   readonly retry?: AutoRenewRetryOptions;
   readonly scheduler?: SchedulerLike;
   /** Where renewal and retry times are scheduled (default `DeadlineQueue.shared(scheduler)`); must run on `scheduler`. */
@@ -32,7 +39,7 @@ export interface AutoRenewOptions {
  *
  * Passes every upstream state through. From the first lock state (normally `held`; the budget starts
  * then) it calls `state.lock.renewLock()` at `renewAt(...)` (JS SDK rule, minus twice the last
- * measured round trip), and again from each later expiry: the upstream's `renewed` states, the renewal
+ * measured round trip; brought earlier per session by `spread`), and again from each later expiry: the upstream's `renewed` states, the renewal
  * replies, and manual renewals (which reschedule the pending one). Never more than one renewal is in
  * flight. All waits go through one {@link DeadlineQueue}, so many sessions share one timer.
  *

@@ -4,6 +4,6 @@ export { validateDuration, type DurationRules } from './validateDuration';
 export { validateCount } from './validateCount';
 
 /* Retry */
-export { retryWithin, type RetryWithinOptions } from './retryWithin';
+export { retryWithin, resolveRetryWithin, runWithRetries, type RetryWithinOptions, type RetryPolicy, type RetryAttempt } from './retryWithin';
 export { isRetryable } from './isRetryable';
 export { backoffDelay, type BackoffConfig, type BackoffMode } from './backoffDelay';

@@ -5,7 +5,7 @@ import { ServiceTimeoutError } from '../errors/ServiceTimeoutError';
 import { DeadlineQueue } from '../time/DeadlineQueue';
 import { describeError, retryLogger as log } from '../observability/logger';
 import { backoffDelay } from './backoffDelay';
-import type { BackoffMode } from './backoffDelay';
+import type { BackoffConfig, BackoffMode } from './backoffDelay';
 import { isRetryable } from './isRetryable';
 import { validateCount } from './validateCount';
 import { validateDuration } from './validateDuration';
@@ -50,6 +50,46 @@ export interface RetryWithinOptions {
  * @example renewLock$.pipe(retryWithin({ timeout: 10_000, operation: 'renewSessionLock' }))
  */
 export function retryWithin<T>(options: RetryWithinOptions = {}): MonoTypeOperatorFunction<T> {
+  const policy = resolveRetryWithin(options);
+  return (source) =>
+    new Observable<T>((subscriber) =>
+      runWithRetries<T>(
+        policy,
+        (done) => {
+          let value: { v: T } | undefined;
+          const attempt = source.subscribe({
+            next: (v) => {
+              // Values pass through as they come; completion is reported once the source completes.
+              value = { v };
+              subscriber.next(v);
+            },
+            error: (err: unknown) => done(err, undefined),
+            complete: () => done(undefined, value?.v),
+          });
+          return () => attempt.unsubscribe();
+        },
+        (error) => subscriber.error(error),
+        () => subscriber.complete(),
+      ),
+    );
+}
+
+/** {@link RetryWithinOptions}, validated once (see {@link resolveRetryWithin}). */
+export interface RetryPolicy {
+  readonly timeout: number | undefined;
+  readonly maxRetries: number;
+  readonly backoff: BackoffConfig;
+  readonly scheduler: SchedulerLike;
+  readonly deadlines: DeadlineQueue;
+  /** `The operation` or `Operation '<name>'`, for the timeout error's message. */
+  readonly what: string;
+}
+
+/**
+ * Validates {@link RetryWithinOptions} once, for callers that run many operations with the same policy.
+ * @throws InvalidArgumentError for a bad option (as {@link retryWithin} does).
+ */
+export function resolveRetryWithin(options: RetryWithinOptions = {}): RetryPolicy {
   if (typeof options !== 'object' || options === null) throw new InvalidArgumentError('options', 'must be an object', options);
   const timeout = validateTimeout('timeout', options.timeout);
   const maxRetries = validateCount('maxRetries', options.maxRetries) ?? 3;
@@ -65,45 +105,91 @@ export function retryWithin<T>(options: RetryWithinOptions = {}): MonoTypeOperat
     throw new InvalidArgumentError('deadlines', 'must be a DeadlineQueue', options.deadlines);
   }
   const deadlines = options.deadlines ?? DeadlineQueue.shared(scheduler);
-  const backoff = { delay, maxDelay, mode, jitter, random };
-  const what = operation === undefined ? 'The operation' : `Operation '${operation}'`;
+  return {
+    timeout,
+    maxRetries,
+    backoff: { delay, maxDelay, mode, jitter, random },
+    scheduler,
+    deadlines,
+    what: operation === undefined ? 'The operation' : `Operation '${operation}'`,
+  };
+}
 
-  return (source) =>
-    new Observable<T>((subscriber) => {
-      let retries = 0;
-      let lastError: unknown;
-      let attempt: Subscription | undefined;
-      let wait: Subscription | undefined;
-      const end = timeout === undefined ? Infinity : scheduler.now() + timeout;
+/**
+ * One attempt of {@link runWithRetries}: starts the work and calls `done` once, with its failure or
+ * (`error` undefined) its result. Returns the attempt's cancellation.
+ */
+export type RetryAttempt<T> = (done: (error: unknown, value: T | undefined) => void) => () => void;
 
-      const timedOut = (): ServiceTimeoutError => {
-        const tries = retries === 0 ? '' : ` (${retries + 1} attempts)`;
-        return new ServiceTimeoutError(`${what} did not complete within ${timeout} ms${tries}.`, lastError === undefined ? undefined : { cause: lastError });
-      };
+/**
+ * {@link retryWithin}'s loop without Observables (for hot request paths): runs `attempt`, retries it on
+ * transient failures per `policy` (`timeout` overrides the policy's bound when given), and calls
+ * `failed` or `succeeded` exactly once, unless cancelled first. Returns the cancellation (it cancels
+ * the attempt in progress, the pending wait and the timeout; neither callback is called afterwards).
+ */
+export function runWithRetries<T>(
+  policy: RetryPolicy,
+  attempt: RetryAttempt<T>,
+  failed: (error: unknown) => void,
+  succeeded: (value: T | undefined) => void,
+  timeout: number | undefined = policy.timeout,
+): () => void {
+  const { scheduler, deadlines, maxRetries, backoff, what } = policy;
+  let retries = 0;
+  let lastError: unknown;
+  let cancelAttempt: (() => void) | undefined;
+  let wait: Subscription | undefined;
+  let timer: Subscription | undefined;
+  let ended = false;
+  const end = timeout === undefined ? Infinity : scheduler.now() + timeout;
 
-      const start = (): void => {
-        wait = undefined;
-        attempt = source.subscribe({
-          next: (value) => subscriber.next(value),
-          error: (err: unknown) => {
-            lastError = err;
-            if (!isRetryable(err) || retries >= maxRetries) return subscriber.error(err);
-            const retryAt = scheduler.now() + backoffDelay(retries + 1, backoff);
-            if (retryAt >= end) return subscriber.error(timedOut()); // no point waiting for a retry past the end
-            retries++;
-            if (log.enabled('info')) log.info(`${what} failed (attempt ${retries} of ${maxRetries + 1}), retrying in ${Math.round(retryAt - scheduler.now())} ms: ${describeError(err)}`);
-            wait = deadlines.at(retryAt).subscribe(start);
-          },
-          complete: () => subscriber.complete(),
-        });
-      };
-
-      const timer = timeout === undefined ? undefined : deadlines.at(end).subscribe(() => subscriber.error(timedOut()));
-      start();
-      return () => {
-        timer?.unsubscribe();
-        wait?.unsubscribe();
-        attempt?.unsubscribe();
-      };
+  const finish = (): void => {
+    ended = true;
+    timer?.unsubscribe();
+    wait?.unsubscribe();
+  };
+  const fail = (error: unknown): void => {
+    if (ended) return;
+    finish();
+    cancelAttempt?.();
+    failed(error);
+  };
+  const timedOut = (): ServiceTimeoutError => {
+    const tries = retries === 0 ? '' : ` (${retries + 1} attempts)`;
+    return new ServiceTimeoutError(`${what} did not complete within ${timeout} ms${tries}.`, lastError === undefined ? undefined : { cause: lastError });
+  };
+  const onDone = (error: unknown, value: T | undefined): void => {
+    if (ended) return;
+    if (error === undefined) {
+      finish();
+      return succeeded(value);
+    }
+    lastError = error;
+    if (!isRetryable(error) || retries >= maxRetries) return fail(error);
+    const retryAt = scheduler.now() + backoffDelay(retries + 1, backoff);
+    if (retryAt >= end) return fail(timedOut()); // no point waiting for a retry past the end
+    retries++;
+    if (log.enabled('info')) log.info(`${what} failed (attempt ${retries} of ${maxRetries + 1}), retrying in ${Math.round(retryAt - scheduler.now())} ms: ${describeError(error)}`);
+    wait = deadlines.at(retryAt).subscribe(start);
+  };
+  const start = (): void => {
+    wait = undefined;
+    let settled = false;
+    const cancel = attempt((error, value) => {
+      if (settled) return;
+      settled = true;
+      cancelAttempt = undefined;
+      onDone(error, value);
     });
+    // An attempt may finish synchronously: then there is nothing left to cancel.
+    if (!settled && !ended) cancelAttempt = cancel;
+  };
+
+  if (timeout !== undefined) timer = deadlines.at(end).subscribe(() => fail(timedOut()));
+  start();
+  return () => {
+    if (ended) return;
+    finish();
+    cancelAttempt?.();
+  };
 }

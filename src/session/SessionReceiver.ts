@@ -1,4 +1,4 @@
-import { defer, map, Observable, tap, throwError, timeout as timeoutWith, type SchedulerLike, type Subscription } from 'rxjs';
+import { map, Observable, switchMap, tap, throwError, timeout as timeoutWith, type SchedulerLike, type Subscription } from 'rxjs';
 import type { Receiver } from 'rhea';
 import type { AmqpConnection } from '../amqp/AmqpConnection';
 import type { RetryOptions } from '../retry/RetryOptions';
@@ -11,6 +11,7 @@ import { resolveLockTimeline } from '../lock/LockTimelineRun';
 import { SharedLockTimeline } from '../lock/SharedLockTimeline';
 import { AutoRenewRun, type ResolvedAutoRenew } from '../lock/AutoRenewRun';
 import { validateTimeout } from '../retry/validateTimeout';
+import { resolveRetryWithin, runWithRetries, type RetryPolicy } from '../retry/retryWithin';
 import type { LockState } from '../lock/LockState';
 import type { PeekedMessage, ReceivedMessage } from './ReceivedMessage';
 import type { PeekOptions, Session, SessionState } from './Session';
@@ -81,6 +82,8 @@ export class SessionReceiver implements Session, MessageSettler {
   /** Set by `end()` (and so `close()`): from then on nothing more is delivered or credited. */
   private ending: Promise<void> | undefined;
   private closing: Promise<void> | undefined;
+  /** The retry policy of `renewLock()`, resolved on its first use. */
+  private renewPolicy: RetryPolicy | undefined;
 
   constructor(init: SessionReceiverInit) {
     this.init = init;
@@ -195,20 +198,49 @@ export class SessionReceiver implements Session, MessageSettler {
     return this.ending;
   }
 
+  /**
+   * A cold Observable on a callback core: each subscription runs `renew-session-lock` attempts straight
+   * on the management link (no inner Observables), retried and bounded exactly as every management
+   * operation is (`runWithRetries`, the loop of `retryWithin`).
+   */
   renewLock(options?: OperationOptions): Observable<Date> {
     const timeout = validateTimeout('options.timeout', options?.timeout);
-    const renewal$ = defer(() =>
-      this.management.operationWithTimeout(
-        'renewLock',
+    const renewal$ = new Observable<Date>((subscriber) =>
+      runWithRetries<Date>(
+        (this.renewPolicy ??= resolveRetryWithin({ ...this.init.retry, scheduler: this.init.scheduler, operation: `renewLock (session '${this.sessionId}')` })),
+        this.renewAttempt,
+        (error) => {
+          countRenewal(this.init.entityPath, error);
+          subscriber.error(error);
+        },
+        (lockedUntil) => {
+          this.renewedUntil(lockedUntil as Date);
+          subscriber.next(lockedUntil as Date);
+          subscriber.complete();
+        },
         // Without a timeout, a renewal is bounded by the lock itself: after expiry it cannot succeed.
         timeout ?? Math.min(DEFAULT_OPERATION_TIMEOUT_MS, Math.max(1, this.lockedUntilValue.getTime() - this.init.scheduler.now())),
-        (link) => renewSessionLock(link, this.scope),
       ),
-    ).pipe(
-      tap({ next: this.renewedUntil, error: (error: unknown) => countRenewal(this.init.entityPath, error) }),
     );
     return traceSessionOperation(renewal$, 'renew_session_lock', this.init.entityPath, this.sessionId);
   }
+
+  /** One `renewLock()` attempt: fails fast once the lock is lost (or past its safety point); opens the management link if needed. */
+  private readonly renewAttempt = (done: (error: unknown, lockedUntil: Date | undefined) => void): (() => void) => {
+    this.checkDeadline();
+    if (this.lostError) {
+      done(this.lostError, undefined);
+      return noop;
+    }
+    const link = this.init.amqp.openManagementLink(this.init.entityPath);
+    if (link !== undefined) return sendRenewSessionLock(link, this.scope, done);
+    let lockedUntil: Date | undefined;
+    const sub = this.init.amqp
+      .management(this.init.entityPath)
+      .pipe(switchMap((opened) => renewSessionLock(opened, this.scope)))
+      .subscribe({ next: (until) => (lockedUntil = until), error: (err: unknown) => done(err, undefined), complete: () => done(undefined, lockedUntil) });
+    return () => sub.unsubscribe();
+  };
 
   /**
    * The session's own auto-renewal: `renewLock()` without Observables or a timeout of its own (a reply

@@ -51,7 +51,8 @@ describe('docs/testing.md — virtual time', () => {
       const lock = testLock(renewals);
       const lock$ = cold<LockState>('a', { a: state('held', lock, 30_000, 0) }); // held at 0, expires at 30 s
       const errors$ = lock$.pipe(
-        autoRenew({ maxDuration: 60_000, scheduler }),
+        // spread: 0 for exact times (by default each session renews a little earlier, a fixed fraction per id)
+        autoRenew({ maxDuration: 60_000, spread: 0, scheduler }),
         filter(isAutoRenewErrorEvent),
         map((e) => e.error.name),
       );

@@ -30,7 +30,7 @@ function setup(replies: Reply[]) {
       answer.cancel();
     };
   };
-  const run = new AutoRenewRun(resolveAutoRenew({ maxDuration: Infinity, scheduler: ts, deadlines }), (e) => events.push(e), (e) => {
+  const run = new AutoRenewRun(resolveAutoRenew({ maxDuration: Infinity, spread: 0, scheduler: ts, deadlines }), (e) => events.push(e), (e) => {
     throw e;
   }, renewNow);
   const feed = (state: LockState): void => run.onState(state, () => undefined);

@@ -18,6 +18,8 @@ function scriptedLock(...replies: Array<Observable<Date>>): FakeLock {
   return fakeLock('s1', () => replies.shift() ?? NEVER);
 }
 
+// The tests below pin `spread: 0` to assert the exact renewAt() schedule their behaviour depends on
+// (retries, budget, loss, manual renewals); the spread itself (the default) is tested at the end.
 describe('autoRenew', () => {
   it('renews at renewAt(), measures the round trip, and plans the next renewal from the renewed state', () => {
     const ts = strictTestScheduler();
@@ -25,7 +27,7 @@ describe('autoRenew', () => {
       const renew$ = cold('10ms (d|)', { d: new Date(110_010) });
       const lock = fakeLock('s1', () => renew$);
       const upstream = hot<LockState>('h 50009ms r', { h: st('held', lock, 60_000, 0), r: st('renewed', lock, 110_010, 50_010) });
-      const out$ = upstream.pipe(autoRenew({ maxDuration: Infinity, scheduler: ts, deadlines: new DeadlineQueue(ts) }));
+      const out$ = upstream.pipe(autoRenew({ spread: 0, maxDuration: Infinity, scheduler: ts, deadlines: new DeadlineQueue(ts) }));
       // unsubscribing at 99 995 cancels the second renewal while it is in flight
       expectObservable(out$, '^ 99994ms !').toBe('h 50009ms r', { h: st('held', lock, 60_000, 0), r: st('renewed', lock, 110_010, 50_010) });
       // 1st at 60 000 − 10 000; 2nd at 110 010 − 10 000 − 2 × 10 (measured rtt)
@@ -47,7 +49,7 @@ describe('autoRenew', () => {
     let session!: ReturnType<typeof fakeSession>;
     ts.run(() => {
       session = fakeSession({ lockDuration, rtt, scheduler: ts, deadlines });
-      const sub = session.lock$.pipe(autoRenew({ maxDuration: Infinity, renewBefore, scheduler: ts, deadlines })).subscribe();
+      const sub = session.lock$.pipe(autoRenew({ spread: 0, maxDuration: Infinity, renewBefore, scheduler: ts, deadlines })).subscribe();
       ts.schedule(() => sub.unsubscribe(), (expected[2] ?? 0) + 1);
     });
     expect(session.renewStarts).toEqual(expected);
@@ -64,7 +66,7 @@ describe('autoRenew', () => {
       const r = st('renewed', lock, 110_010, 50_010);
       const l = lostSt(lock, 110_010, 110_010, 'expired');
       const upstream = hot<LockState>('h 50009ms r 59999ms (l|)', { h, r, l });
-      const out$ = upstream.pipe(autoRenew({ maxDuration: 70_000, scheduler: ts, deadlines: new DeadlineQueue(ts) }));
+      const out$ = upstream.pipe(autoRenew({ spread: 0, maxDuration: 70_000, scheduler: ts, deadlines: new DeadlineQueue(ts) }));
       // the next renewal (99 990) would start after 0 + 70 000: time out at 70 000
       expectObservable(out$).toBe('h 50009ms r 19989ms t 40009ms (l|)', { h, r, t: event(new AutoLockRenewTimeout('s1', 70_000)), l });
       expectSubscriptions(renew$.subscriptions).toBe(['50000ms ^ 9ms !']);
@@ -81,12 +83,12 @@ describe('autoRenew', () => {
       const lock = fakeLock('s1', () => renew$);
       const h = st('held', lock, 60_000, 0);
       const l = lostSt(lock, 60_000, 60_000, 'expired');
-      const short$ = hot<LockState>('h 59999ms (l|)', { h, l }).pipe(autoRenew({ maxDuration: 10_000, scheduler: ts }));
+      const short$ = hot<LockState>('h 59999ms (l|)', { h, l }).pipe(autoRenew({ spread: 0, maxDuration: 10_000, scheduler: ts }));
       expectObservable(short$).toBe('h 9999ms t 49999ms (l|)', { h, t: event(new AutoLockRenewTimeout('s1', 10_000)), l });
 
       // budget ends at 50 005, between the renewal's start (50 000) and its reply (50 010)
       const r = st('renewed', lock, 110_010, 50_010);
-      const past$ = hot<LockState>('h 50009ms r', { h, r }).pipe(autoRenew({ maxDuration: 50_005, scheduler: ts }));
+      const past$ = hot<LockState>('h 50009ms r', { h, r }).pipe(autoRenew({ spread: 0, maxDuration: 50_005, scheduler: ts }));
       expectObservable(past$, '^ 60000ms !').toBe('h 50009ms (rt)', { h, r, t: event(new AutoLockRenewTimeout('s1', 50_005)) });
       expectSubscriptions(renew$.subscriptions).toBe(['50000ms ^ 9ms !']);
     });
@@ -102,7 +104,7 @@ describe('autoRenew', () => {
       const h = st('held', lock, 60_000, 0);
       const l = lostSt(lock, 60_000, 50_020, 'renew-failed', refused); // the session reacts to closeLink
       const upstream = hot<LockState>('h 50019ms (l|)', { h, l });
-      const out$ = upstream.pipe(autoRenew({ scheduler: ts, deadlines: new DeadlineQueue(ts) }));
+      const out$ = upstream.pipe(autoRenew({ spread: 0, scheduler: ts, deadlines: new DeadlineQueue(ts) }));
       expectObservable(out$).toBe('h 50009ms f 9ms (l|)', { h, f: event(new AutoLockRenewFailed('s1', refused)), l });
       expectSubscriptions(renew$.subscriptions).toBe('50000ms ^ 9ms !');
     });
@@ -120,7 +122,7 @@ describe('autoRenew', () => {
       lock = scriptedLock(first, second);
       const h = st('held', lock, 60_000, 0);
       const r = st('renewed', lock, 110_520, 50_520);
-      const out$ = hot<LockState>('h 50519ms r', { h, r }).pipe(autoRenew({ scheduler: ts, deadlines: new DeadlineQueue(ts) }));
+      const out$ = hot<LockState>('h 50519ms r', { h, r }).pipe(autoRenew({ spread: 0, scheduler: ts, deadlines: new DeadlineQueue(ts) }));
       expectObservable(out$, '^ 59999ms !').toBe('h 50519ms r', { h, r });
       expectSubscriptions(first.subscriptions).toBe('50000ms ^ 9ms !');
       expectSubscriptions(second.subscriptions).toBe('50510ms ^ 9ms !'); // 50 010 + 500 ms
@@ -137,7 +139,7 @@ describe('autoRenew', () => {
       const attempts = errors.map((e) => cold<Date>('10ms #', undefined, e));
       lock = scriptedLock(...attempts);
       const h = st('held', lock, 60_000, 0);
-      const out$ = hot<LockState>('h', { h }).pipe(autoRenew({ retry: { maxRetries: 2, delay: 100 }, scheduler: ts, deadlines: new DeadlineQueue(ts) }));
+      const out$ = hot<LockState>('h', { h }).pipe(autoRenew({ spread: 0, retry: { maxRetries: 2, delay: 100 }, scheduler: ts, deadlines: new DeadlineQueue(ts) }));
       expectObservable(out$, '^ 59000ms !').toBe('h 50329ms f', { h, f: event(new AutoLockRenewFailed('s1', errors[2])) });
       const starts = ['50000ms ^ 9ms !', '50110ms ^ 9ms !', '50320ms ^ 9ms !']; // backoff 100, then 200
       attempts.forEach((attempt, i) => expectSubscriptions(attempt.subscriptions).toBe(starts[i] ?? ''));
@@ -156,7 +158,7 @@ describe('autoRenew', () => {
       const h = st('held', lock, 60_000, 0);
       const l = lostSt(lock, 60_000, 60_000, 'expired');
       // fails at 59 700; a retry at 60 200 would start after the lock expired
-      const out$ = hot<LockState>('h 59999ms (l|)', { h, l }).pipe(autoRenew({ scheduler: ts, deadlines: new DeadlineQueue(ts) }));
+      const out$ = hot<LockState>('h 59999ms (l|)', { h, l }).pipe(autoRenew({ spread: 0, scheduler: ts, deadlines: new DeadlineQueue(ts) }));
       expectObservable(out$).toBe('h 59699ms f 299ms (l|)', { h, f: event(new AutoLockRenewFailed('s1', busy)), l });
     });
     expect(lock.renewCalls).toBe(1);
@@ -175,7 +177,7 @@ describe('autoRenew', () => {
       const r = st('renewed', lock, 61_000, 50_400);
       const l = lostSt(lock, 61_000, 61_000, 'expired');
       // a retry at 60 800 would start in time but end at 61 200 (+ rtt), after the lock expired
-      const out$ = hot<LockState>('h 50399ms r 10599ms (l|)', { h, r, l }).pipe(autoRenew({ scheduler: ts, deadlines: new DeadlineQueue(ts) }));
+      const out$ = hot<LockState>('h 50399ms r 10599ms (l|)', { h, r, l }).pipe(autoRenew({ spread: 0, scheduler: ts, deadlines: new DeadlineQueue(ts) }));
       expectObservable(out$).toBe('h 50399ms r 9899ms f 699ms (l|)', { h, r, f: event(new AutoLockRenewFailed('s1', busy)), l });
       expectSubscriptions(second.subscriptions).toBe('54900ms ^ 5399ms !');
     });
@@ -189,7 +191,7 @@ describe('autoRenew', () => {
       const lock = fakeLock('s1', () => renew$);
       const h = st('held', lock, 60_000, 0);
       const m = st('renewed', lock, 90_000, 30_000);
-      const out$ = hot<LockState>('h 29999ms m', { h, m }).pipe(autoRenew({ scheduler: ts, deadlines: new DeadlineQueue(ts) }));
+      const out$ = hot<LockState>('h 29999ms m', { h, m }).pipe(autoRenew({ spread: 0, scheduler: ts, deadlines: new DeadlineQueue(ts) }));
       expectObservable(out$, '^ 85000ms !').toBe('h 29999ms m', { h, m });
       expectSubscriptions(renew$.subscriptions).toBe('80000ms ^ 9ms !'); // not 50 000
     });
@@ -205,7 +207,7 @@ describe('autoRenew', () => {
       const h = st('held', lock, 60_000, 0);
       // manual renewal while ours is in flight, leaving < 1 s: on its own it would mean "renew now"
       const m = st('renewed', lock, 60_001, 59_500);
-      const out$ = hot<LockState>('h 59499ms m', { h, m }).pipe(autoRenew({ maxDuration: Infinity, scheduler: ts, deadlines: new DeadlineQueue(ts) }));
+      const out$ = hot<LockState>('h 59499ms m', { h, m }).pipe(autoRenew({ spread: 0, maxDuration: Infinity, scheduler: ts, deadlines: new DeadlineQueue(ts) }));
       expectObservable(out$, '^ 100000ms !').toBe('h 59499ms m', { h, m });
       expectSubscriptions(slow.subscriptions).toBe('50000ms ^ 9799ms !');
       // planned when the reply came: from max(119 800, 60 001) with rtt 9 800 → 119 800 − 10 000 − 19 600
@@ -222,7 +224,7 @@ describe('autoRenew', () => {
       lock = fakeLock('s1', () => renew$);
       const h = st('held', lock, 60_000, 0);
       const l = lostSt(lock, 60_000, 60_000, 'expired');
-      const out$ = hot<LockState>('h 59999ms (l|)', { h, l }).pipe(autoRenew({ scheduler: ts, deadlines: new DeadlineQueue(ts) }));
+      const out$ = hot<LockState>('h 59999ms (l|)', { h, l }).pipe(autoRenew({ spread: 0, scheduler: ts, deadlines: new DeadlineQueue(ts) }));
       expectObservable(out$).toBe('h 59999ms (fl|)', { h, f: event(new AutoLockRenewFailed('s1', l.error)), l });
       expectSubscriptions(renew$.subscriptions).toBe('50000ms ^ 9999ms !');
     });
@@ -237,7 +239,7 @@ describe('autoRenew', () => {
       const lock = fakeLock('s1', () => renew$);
       const h = st('held', lock, 60_000, 0);
       const l = lostSt(lock, 60_000, 55_000, 'closed');
-      const out$ = hot<LockState>('h 54999ms (l|)', { h, l }).pipe(autoRenew({ scheduler: ts, deadlines: new DeadlineQueue(ts) }));
+      const out$ = hot<LockState>('h 54999ms (l|)', { h, l }).pipe(autoRenew({ spread: 0, scheduler: ts, deadlines: new DeadlineQueue(ts) }));
       expectObservable(out$).toBe('h 54999ms (l|)', { h, l });
       expectSubscriptions(renew$.subscriptions).toBe('50000ms ^ 4999ms !');
     });
@@ -252,9 +254,9 @@ describe('autoRenew', () => {
       const lock = fakeLock('s1', () => renew$);
       const h = st('held', lock, 60_000, 0);
       const upstream = hot<LockState>('h', { h });
-      expectObservable(upstream.pipe(autoRenew({ scheduler: ts, deadlines })), '^ 29999ms !').toBe('h', { h });
+      expectObservable(upstream.pipe(autoRenew({ spread: 0, scheduler: ts, deadlines })), '^ 29999ms !').toBe('h', { h });
       const failing = hot<LockState>('h 99ms #', { h }, boom);
-      expectObservable(failing.pipe(autoRenew({ scheduler: ts, deadlines }))).toBe('h 99ms #', { h }, boom);
+      expectObservable(failing.pipe(autoRenew({ spread: 0, scheduler: ts, deadlines }))).toBe('h 99ms #', { h }, boom);
       expectSubscriptions(upstream.subscriptions).toBe('^ 29999ms !');
       expectSubscriptions(failing.subscriptions).toBe('^ 99ms !');
       flush();
@@ -268,7 +270,7 @@ describe('autoRenew', () => {
     const deadlines = new DeadlineQueue(ts);
     ts.run(({ expectObservable }) => {
       const { lock, lock$ } = fakeSession({ lockDuration: 60_000, rtt: 10, scheduler: ts, deadlines });
-      const out$ = lock$.pipe(autoRenew({ maxDuration: 120_000, scheduler: ts, deadlines }));
+      const out$ = lock$.pipe(autoRenew({ spread: 0, maxDuration: 120_000, scheduler: ts, deadlines }));
       expectObservable(out$).toBe('h 50009ms r 49989ms R 19999ms t 39999ms (l|)', {
         h: st('held', lock, 60_000, 0),
         r: st('renewed', lock, 110_010, 50_010),
@@ -292,7 +294,7 @@ describe('autoRenew', () => {
         ts.schedule(() => {
           const session = fakeSession({ sessionId: `s${i}`, lockDuration: 30_000, rtt: 0, scheduler: counting, deadlines });
           sessions.push(session);
-          session.lock$.pipe(autoRenew({ maxDuration: 100_000, scheduler: counting, deadlines })).subscribe({
+          session.lock$.pipe(autoRenew({ spread: 0, maxDuration: 100_000, scheduler: counting, deadlines })).subscribe({
             next: (v) => {
               const key = isAutoRenewErrorEvent(v) ? v.error.name : v.kind;
               counts.set(key, (counts.get(key) ?? 0) + 1);

@@ -4,10 +4,20 @@ import { Rule } from './Rule';
 import { RuleCompileError } from './RuleCompileError';
 import type { RuleAction, RuleFilter } from './RuleFilter';
 import type { RuleFilterOptions, RuleOptions } from './RuleOptions';
-import { compileSqlAction, compileSqlFilter } from './sql';
+import type * as SqlLanguage from './sql';
 import { SqlExpressionError } from './SqlExpressionError';
 
 const TRUE: RuleFilterOptions = { type: 'true' };
+
+let sqlLanguage: typeof SqlLanguage | undefined;
+/**
+ * The SQL compiler, loaded on the first SQL filter or action: a broker with none (the CLI's default
+ * configuration, correlation and true/false rules) starts without its ~15 modules (cold start).
+ */
+function sql(): typeof SqlLanguage {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return (sqlLanguage ??= require('./sql') as typeof SqlLanguage);
+}
 
 /**
  * Compiles a rule's filter (correlation, SQL, true, false; default true) and its SQL action.
@@ -66,7 +76,7 @@ function compileFilter(options: RuleFilterOptions, fail: Fail): RuleFilter {
 function compileSql(expression: unknown, fail: Fail): RuleFilter {
   if (typeof expression !== 'string' || expression.trim() === '') return fail('filter.sqlExpression', 'must be a non-empty SQL expression');
   try {
-    return compileSqlFilter(expression);
+    return sql().compileSqlFilter(expression);
   } catch (error: unknown) {
     return failSql('filter.sqlExpression', error, fail);
   }
@@ -74,7 +84,7 @@ function compileSql(expression: unknown, fail: Fail): RuleFilter {
 
 function compileAction(expression: string, fail: Fail): RuleAction {
   try {
-    return compileSqlAction(expression);
+    return sql().compileSqlAction(expression);
   } catch (error: unknown) {
     return failSql('action.sqlExpression', error, fail);
   }

@@ -9,7 +9,14 @@ import { hasRight } from '../cbs/SasKeyring';
 import { rightFor } from '../cbs/operationRights';
 import type { SasRight } from '../config/EmulatorOptions';
 import { ManagementError } from './ManagementError';
-import { operations } from './operations';
+import type * as ManagementOperations from './operations';
+
+let table: typeof ManagementOperations.operations | undefined;
+/** The operations, loaded on the first request: the broker listens without their modules (cold start). */
+function operations(): typeof ManagementOperations.operations {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return (table ??= (require('./operations') as typeof ManagementOperations).operations);
+}
 
 /**
  * Answers a request on `<entity>/$management`: runs the named operation (or an injected fault) and builds
@@ -27,7 +34,7 @@ export function handleManagementRequest(request: Message, entity: ResolvedEntity
   const fault = broker.faults.take(operation);
   if (fault !== undefined) return errorReply(fault.statusCode, fault.condition, fault.description ?? `Injected fault for ${operation}.`);
   if ((entity.queue ?? entity.sink)?.deleted === true) return errorReply(404, Conditions.notFound, 'The messaging entity could not be found: it was deleted.');
-  const run = operations.get(operation);
+  const run = operations().get(operation);
   if (run === undefined) return errorReply(501, Conditions.notImplemented, `The operation '${operation}' is not implemented by the emulator.`);
   try {
     const result = run({
