@@ -1,34 +1,15 @@
 import type { FilterValue } from '../../filters/RuleFilter';
+import type { CorrelationFilterOptions, RuleFilterOptions, RuleOptions } from '../../filters/RuleOptions';
 import { AdminError } from './AdminError';
 import { SB_NS, tag, XSI_NS } from './atom';
 import { attribute, child, escapeXml, localName, type XmlElement } from './xml';
 
-/** A rule as the administration API reads and writes it (the shape of the broker's `RuleOptions`). */
-export interface RuleSpec {
-  readonly name: string;
-  readonly filter: RuleFilterSpec;
-  readonly action?: { readonly sqlExpression: string };
-}
-
+/** A rule as the administration API reads and writes it: the broker's `RuleOptions`, with its filter always stated. */
+export type RuleSpec = RuleOptions & { readonly filter: RuleFilterSpec };
 /** A rule filter: SQL, correlation, or the constant true / false filters. */
-export type RuleFilterSpec =
-  | { readonly type: 'sql'; readonly sqlExpression: string }
-  | ({ readonly type: 'correlation' } & CorrelationSpec)
-  | { readonly type: 'true' }
-  | { readonly type: 'false' };
-
+export type RuleFilterSpec = RuleFilterOptions;
 /** The fields of a correlation filter (each optional; `subject` is Service Bus's `Label`). */
-export interface CorrelationSpec {
-  readonly correlationId?: string;
-  readonly messageId?: string;
-  readonly to?: string;
-  readonly replyTo?: string;
-  readonly subject?: string;
-  readonly sessionId?: string;
-  readonly replyToSessionId?: string;
-  readonly contentType?: string;
-  readonly properties?: Readonly<Record<string, FilterValue>>;
-}
+export type CorrelationSpec = CorrelationFilterOptions;
 
 /** Correlation filter fields: XML element name → spec field, in the order Service Bus writes them. */
 const CORRELATION_FIELDS = [

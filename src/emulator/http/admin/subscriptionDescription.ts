@@ -5,23 +5,16 @@ import { countDetails, SB_NS, tag, XSI_NS } from './atom';
 import { DescriptionFields } from './DescriptionFields';
 import type { EntityRecord } from './EntityRecord';
 import { forwardTarget, forwardUrl } from './forwardTarget';
+import type { SubscriptionOptions } from '../../config/TopicOptions';
 import { formatIsoDuration, MAX_ISO_DURATION } from './isoDuration';
 import { readRuleDescription, type RuleSpec } from './ruleDescription';
 import { child, type XmlElement } from './xml';
 
-/** What a `SubscriptionDescription` asks for (the shape of the broker's subscription options). */
-export interface SubscriptionSpec {
-  readonly name: string;
-  readonly requiresSession?: boolean;
-  readonly lockDurationMs?: number;
-  readonly maxDeliveryCount?: number;
-  readonly defaultMessageTimeToLiveMs?: number;
-  readonly deadLetteringOnMessageExpiration?: boolean;
-  readonly forwardTo?: string;
-  readonly forwardDeadLetteredMessagesTo?: string;
-  /** From `DefaultRuleDescription`: the one rule a new subscription starts with (else `$Default`, true). */
-  readonly rules?: readonly RuleSpec[];
-}
+/**
+ * What a `SubscriptionDescription` asks for: the broker's subscription options, whose `rules` come from
+ * `DefaultRuleDescription` (the one rule a new subscription starts with, else `$Default`, true).
+ */
+export type SubscriptionSpec = Omit<SubscriptionOptions, 'rules'> & { readonly rules?: readonly RuleSpec[] };
 
 /** A subscription's (or queue's) settings as the broker holds them. */
 export interface MessageStoreSettings {
