@@ -1,4 +1,5 @@
 import { BoundedReader, type DecodeLimits } from '../rhea/BoundedReader';
+import { scanBounded } from '../rhea/scanBounded';
 
 /** What the guard decided about the bytes seen so far. */
 export type GuardVerdict =
@@ -174,8 +175,11 @@ export class FrameGuard {
     }
     const decode = this.limits.decode;
     if (decode === undefined || doff * 4 === frame.length + 4) return;
+    const body = frame.subarray(doff * 4 - 4);
+    // Most frames pass the allocation-free scan; the full bounded decode runs only for the rest.
+    if (scanBounded(body, decode)) return;
     try {
-      new BoundedReader(frame.subarray(doff * 4 - 4), decode).read();
+      new BoundedReader(body, decode).read();
     } catch (error: unknown) {
       this.verdict = { ok: false, reason: `A frame could not be decoded: ${(error as Error).message}`, condition: DECODE_ERROR };
     }

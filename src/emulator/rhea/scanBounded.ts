@@ -1,0 +1,89 @@
+import type { DecodeLimits } from './BoundedReader';
+
+/** Type codes rhea 3.0.5 knows (its `define_type` table); any other code is left to the full decoder. */
+const KNOWN = new Set([
+  0x40, 0x41, 0x42, 0x43, 0x44, 0x45, 0x50, 0x51, 0x52, 0x53, 0x54, 0x55, 0x56, 0x60, 0x61, 0x70, 0x71, 0x72, 0x73,
+  0x74, 0x80, 0x81, 0x82, 0x83, 0x84, 0x94, 0x98, 0xa0, 0xa1, 0xa3, 0xb0, 0xb1, 0xb3, 0xc0, 0xc1, 0xd0, 0xd1, 0xe0, 0xf0,
+]);
+const FIXED_WIDTH: Readonly<Record<number, number>> = { 0x4: 0, 0x5: 1, 0x6: 2, 0x7: 4, 0x8: 8, 0x9: 16 };
+/** Thrown inside the scan when it cannot vouch for the bytes; never escapes {@link scanBounded}. */
+const UNSURE = Symbol('unsure');
+
+/**
+ * Walks one AMQP value in `buffer` (as `new BoundedReader(buffer, limits).read()` would) without building
+ * it: no wrappers, strings or arrays, so a frame costs no garbage. Returns true only when the bounded
+ * decode is certain to succeed (every size and count fits, depth and element count within `limits`);
+ * false when it cannot vouch for the bytes, and the caller then runs {@link BoundedReader} for the verdict
+ * and its exact error. Depth and element counts here are never below the bounded decoder's.
+ */
+export function scanBounded(buffer: Buffer, limits: DecodeLimits): boolean {
+  const end = buffer.length;
+  let at = 0;
+  let elements = 0;
+  const need = (bytes: number): void => {
+    if (bytes > end - at) throw UNSURE;
+  };
+  const uint = (width: number): number => {
+    need(width);
+    const value = width === 1 ? (buffer[at] as number) : buffer.readUInt32BE(at);
+    at += width;
+    return value;
+  };
+  const value = (code: number, depth: number): void => {
+    if (!KNOWN.has(code)) throw UNSURE;
+    if (++elements > limits.maxElements) throw UNSURE;
+    const high = code >> 4;
+    const fixed = FIXED_WIDTH[high];
+    if (fixed !== undefined) {
+      need(fixed);
+      at += fixed;
+      return;
+    }
+    const width = (high & 1) === 0 ? 1 : 4; // 0xa, 0xc, 0xe: one byte; 0xb, 0xd, 0xf: four
+    if (high === 0xa || high === 0xb) {
+      const size = uint(width);
+      need(size);
+      at += size;
+      return;
+    }
+    need(2 * width);
+    const size = uint(width);
+    if (size > end - at) throw UNSURE;
+    const count = uint(width);
+    if (count > size) throw UNSURE;
+    if (high === 0xc || high === 0xd) {
+      if ((code & 0x0f) === 1 && count % 2 !== 0) throw UNSURE; // a map with an odd count: let rhea judge
+      if (count > end - at) throw UNSURE;
+      for (let i = 0; i < count; i++) one(depth + 1);
+      return;
+    }
+    // An array: only plain fixed- or variable-width elements are vouched for.
+    if (depth + 1 > limits.maxDepth) throw UNSURE;
+    need(1);
+    const element = buffer[at++] as number;
+    const elementHigh = element >> 4;
+    if (!KNOWN.has(element) || elementHigh < 0x5 || elementHigh > 0xb) throw UNSURE;
+    for (let i = 0; i < count; i++) value(element, depth + 1);
+  };
+  const one = (depth: number): void => {
+    // Conservative depth: each descriptor and each value counts a level, as BoundedReader's read() does.
+    if (depth > limits.maxDepth) throw UNSURE;
+    need(1);
+    let code = buffer[at++] as number;
+    let level = depth;
+    while (code === 0x00) {
+      one(level + 1);
+      if (++level > limits.maxDepth) throw UNSURE;
+      need(1);
+      code = buffer[at++] as number;
+    }
+    value(code, level);
+  };
+  try {
+    one(1);
+    return true;
+  } catch (error: unknown) {
+    if (error === UNSURE) return false;
+    throw error;
+  }
+}
