@@ -23,7 +23,7 @@ export type { LockState, LockHeld, LockRenewed, LockTick, LockExpiring, LockLost
 /* Auto-renewal */
 export { autoRenew, type AutoRenewOptions, type AutoRenewRetryOptions } from './lock/autoRenew';
 /** One scheduled action for many deadlines; `AutoRenewOptions.deadlines` accepts one. */
-export { DeadlineQueue } from './time/DeadlineQueue';
+export { DeadlineQueue, type Deadline } from './time/DeadlineQueue';
 export {
   AutoLockRenewTimeout,
   AutoLockRenewFailed,

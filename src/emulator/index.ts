@@ -8,6 +8,7 @@ export { EmulatorOptionsError } from './EmulatorOptionsError';
 export type { EmulatorOptions, QueueOptions, EmulatorLimits, SasKeyOptions, SasRight, JwtGrant, JwtValidator } from './config/EmulatorOptions';
 export type { EmulatorEntities } from './config/EmulatorEntities';
 export type { TopicOptions, SubscriptionOptions, RuleOptions, RuleFilterOptions, CorrelationFilterOptions } from './config/TopicOptions';
+export type { FilterValue } from './filters/RuleFilter';
 export { NamespaceError, isNamespaceError } from './entities/NamespaceError';
 export { EntityNotFoundError } from './entities/EntityNotFoundError';
 export { EntityAlreadyExistsError } from './entities/EntityAlreadyExistsError';

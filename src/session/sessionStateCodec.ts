@@ -61,7 +61,7 @@ export interface SessionStateCodec {
 
 /**
  * How session state is stored (`AcceptSessionOptions.stateCodec`):
- * - `'json'` (default): the official JS SDK's rule (strings as JSON text; see {@link encodeSessionState});
+ * - `'json'` (default): the official JS SDK's rule (strings as JSON text; see `encodeSessionState`);
  * - `'utf8'`: Python's and .NET's rule — a string is stored as its raw UTF-8 bytes, bytes as they
  *   are; stored bytes that are valid UTF-8 read back as a string, others as a `Uint8Array`;
  * - a {@link SessionStateCodec} of your own.

@@ -1,5 +1,5 @@
 /**
- * Base of the errors the runtime entity API of {@link Namespace} throws. `entityPath` names the entity
+ * Base of the errors the runtime entity API of `Namespace` throws. `entityPath` names the entity
  * concerned (`orders`, `events/Subscriptions/audit`, `events/Subscriptions/audit/Rules/big`).
  */
 export class NamespaceError extends Error {
