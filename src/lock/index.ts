@@ -1,5 +1,4 @@
 /* Lock timing */
-export { DeadlineQueue } from '../time/DeadlineQueue';
 export { renewAt, renewDelay, RENEW_IMMEDIATELY_BELOW_MS, DEFAULT_MAX_RENEW_MARGIN_MS, type RenewAtInput } from './renewDelay';
 export { lockTimeline, type LockTimelineConfig, type LockUpdate } from './lockTimeline';
 
