@@ -12,6 +12,7 @@
  *
  * Usage: node build/test/fuzz/runFuzz.js [--seed N] [--frames N] [--abandoned N] [--slowloris N] [--concurrency N]
  *   [--kinds random,mutated,bomb,abuse] [--broker-heap-mb N]
+ * Env FUZZ_BROKER_NODE_FLAGS: extra node flags for the broker child, space-separated (e.g. `--heap-prof`), for profiling.
  */
 import { ServiceBusClient, type ServiceBusReceivedMessage, type ServiceBusSessionReceiver } from '@azure/service-bus';
 import { spawn } from 'node:child_process';
@@ -38,6 +39,8 @@ const SLOWLORIS = args.get('slowloris') ?? 100;
 const CONCURRENCY = args.get('concurrency') ?? 16;
 /** `--broker-heap-mb N`: run the broker with `--max-old-space-size=N` (V8 otherwise lets garbage grow the heap well past the live set). */
 const BROKER_HEAP_MB = args.get('broker-heap-mb');
+/** Env `FUZZ_BROKER_NODE_FLAGS`: extra node flags for the broker child, for profiling (the measured runs use none). */
+const EXTRA_FLAGS = process.env['FUZZ_BROKER_NODE_FLAGS']?.split(' ').filter(Boolean) ?? [];
 const SESSIONS = ['s0', 's1', 's2', 's3'];
 const RSS_BUDGET_MB = 150;
 
@@ -52,7 +55,7 @@ async function main(): Promise<number> {
   const started = Date.now();
   const cli = join(__dirname, '..', '..', '..', 'dist', 'cli', 'main.js');
   const heap = BROKER_HEAP_MB === undefined ? [] : [`--max-old-space-size=${BROKER_HEAP_MB}`];
-  const child = spawn(process.execPath, [...heap, cli, 'emulator', '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...EXTRA_FLAGS, ...heap, cli, 'emulator', '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
   let crashed = 0;
   let stopping = false;
   let warnings = 0;

@@ -8,7 +8,8 @@ import type { Guard } from './guard';
 /**
  * Opens the request side of a request/response node (`$cbs`, `<entity>/$management`): each request is
  * accepted, answered by `handle` and the reply sent on the connection's reply link named by `reply-to`,
- * with `correlation-id` = the request's `message-id`.
+ * with `correlation-id` = the request's `message-id`. A request without a usable reply link is still
+ * handled; the broker warns at the 1st, 10th, 100th, … such request on the link.
  */
 export function openRequestReceiver(
   receiver: Receiver,
@@ -20,6 +21,8 @@ export function openRequestReceiver(
 ): void {
   receiver.set_target({ address: receiver.target?.address ?? node });
   receiver.set_source({ address: receiver.source?.address });
+  /** Replies dropped on this link for want of a reply link: warned at 1, 10, 100, … (a flood costs a few lines, not one each). */
+  let dropped = 0;
   receiver.on(
     'message',
     guard((context) => {
@@ -36,11 +39,19 @@ export function openRequestReceiver(
       const reply = handle(request);
       reply.correlation_id = request.message_id;
       const link = connection.replyLink(typeof request.reply_to === 'string' ? request.reply_to : undefined, receiver.session, node);
-      if (link === undefined) warn(`No reply link '${String(request.reply_to)}' for a ${node} request; the reply is dropped.`);
-      else link.send(reply);
+      if (link !== undefined) link.send(reply);
+      else if (isPowerOfTen(++dropped)) {
+        const soFar = dropped === 1 ? '' : ` (${dropped} replies dropped on this link so far)`;
+        warn(`No reply link '${String(request.reply_to)}' for a ${node} request; the reply is dropped${soFar}.`);
+      }
     }),
   );
   receiver.on('receiver_error', () => undefined);
+}
+
+function isPowerOfTen(n: number): boolean {
+  while (n >= 10 && n % 10 === 0) n /= 10;
+  return n === 1;
 }
 
 /**

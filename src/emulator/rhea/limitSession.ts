@@ -1,6 +1,6 @@
 import type { Delivery, EventContext, Receiver, Session, link as RheaLink } from 'rhea';
 import { message as outcomes } from './codec';
-import { dispatchingLink, linkInternals, sessionInternals, type DeliveryRange, type FrameOf, type IncomingDelivery } from './internals';
+import { dispatchingLink, linkInternals, sessionInternals, type DeliveryRange, type FrameOf, type IncomingDelivery, type SessionInternals } from './internals';
 
 /** What one AMQP session of a client may do (see `EmulatorLimits`). */
 export interface SessionLimits {
@@ -35,96 +35,140 @@ const MESSAGE_SIZE_EXCEEDED = 'amqp:link:message-size-exceeded';
  *   than `maxLinksPerConnection` links and a credit above `maxLinkCredit` are violations (`violate`).
  */
 export function limitSession(session: Session, limits: SessionLimits, count: LinkCount, violate: Violation): void {
-  const s = sessionInternals(session);
-  const { on_disposition: onDisposition, on_transfer: onTransfer, on_attach: onAttach, on_detach: onDetach, on_end: onEnd, on_flow: onFlow } = s;
-  let links = 0;
-  /** Bytes received so far of each link's incomplete delivery. */
-  const inProgress = new Map<RheaLink, number>();
-
-  s.on_disposition = function (frame: FrameOf<DeliveryRange>): void {
-    const fields = frame.performative;
-    const deliveries = fields.role ? this.outgoing.deliveries : this.incoming.deliveries;
-    const head = deliveries.get_head();
-    const first = fields.first;
-    const last = fields.last ?? first;
-    if (head === undefined || typeof first !== 'number' || typeof last !== 'number') return;
-    const from = Math.max(first, head.id);
-    const to = Math.min(last, head.id + deliveries.size - 1);
-    if (from > to) return;
-    fields.first = from;
-    fields.last = to;
-    onDisposition.call(this, frame);
+  const s = sessionInternals(session) as LimitedSession;
+  // One state object and shared handlers (not six closures per session): a client may open thousands
+  // of sessions, and each one's broker-side cost is what a flood of begins makes the broker hold.
+  s[STATE] = {
+    limits,
+    count,
+    violate,
+    links: 0,
+    inProgress: undefined,
+    onDisposition: s.on_disposition,
+    onTransfer: s.on_transfer,
+    onAttach: s.on_attach,
+    onDetach: s.on_detach,
+    onEnd: s.on_end,
+    onFlow: s.on_flow,
   };
+  s.on_disposition = limitedDisposition;
+  s.on_attach = limitedAttach;
+  s.on_detach = limitedDetach;
+  s.on_end = limitedEnd;
+  s.on_flow = limitedFlow;
+  s.on_transfer = limitedTransfer;
+}
 
-  s.on_attach = function (frame: FrameOf<{ handle?: unknown }>): void {
-    const handle = frame.performative.handle;
-    if (typeof handle !== 'number' || handle > limits.handleMax) {
-      return violate(RESOURCE_LIMIT, `An attach used handle ${String(handle)}, above handle-max ${limits.handleMax}.`);
-    }
-    const previous = this.remote.handles[handle];
-    if (previous !== undefined) {
-      // A peer may reuse a handle as soon as it sent its detach (rhea clients do), before rhea's deferred
-      // removal of the old link ran: the old link must then not free the new one's handle.
-      if (previous.is_remote_open()) return violate('amqp:session:handle-in-use', `Handle ${handle} is already in use.`);
-      linkInternals(previous).remote.handle = undefined;
-    }
-    if (count.links >= limits.maxLinksPerConnection) {
-      return violate(RESOURCE_LIMIT, `More than ${limits.maxLinksPerConnection} links on one connection.`);
-    }
-    count.links++;
-    links++;
-    onAttach.call(this, frame);
-    // rhea 3.0.5 records `frame.handle` (undefined) as the link's remote handle, so `remove_link` never
-    // frees the handle: every attach would stay mapped (a leak, and a reused handle would look in use).
-    const link = this.remote.handles[handle];
-    if (link !== undefined) linkInternals(link).remote.handle = handle;
-  };
+const STATE = Symbol('limitSession');
 
-  s.on_detach = function (frame: FrameOf<{ handle?: unknown }>): void {
-    const link = this.remote.handles[frame.performative.handle as number];
-    onDetach.call(this, frame);
-    if (link !== undefined) {
-      inProgress.delete(link);
-      count.links--;
-      links--;
-    }
-  };
+/** What {@link limitSession} keeps per session: its limits and rhea's handlers it wraps. */
+interface SessionState {
+  readonly limits: SessionLimits;
+  readonly count: LinkCount;
+  readonly violate: Violation;
+  /** Links attached on this session. */
+  links: number;
+  /** Bytes received so far of each link's incomplete delivery (created on the first such delivery). */
+  inProgress: Map<RheaLink, number> | undefined;
+  readonly onDisposition: SessionInternals['on_disposition'];
+  readonly onTransfer: SessionInternals['on_transfer'];
+  readonly onAttach: SessionInternals['on_attach'];
+  readonly onDetach: SessionInternals['on_detach'];
+  readonly onEnd: SessionInternals['on_end'];
+  readonly onFlow: SessionInternals['on_flow'];
+}
 
-  s.on_end = function (frame: unknown): void {
-    count.links -= links;
-    links = 0;
-    inProgress.clear();
-    onEnd.call(this, frame);
-  };
+type LimitedSession = SessionInternals & { [STATE]: SessionState };
 
-  s.on_flow = function (frame: FrameOf<{ link_credit?: unknown }>): void {
-    const credit = frame.performative.link_credit;
-    if (typeof credit === 'number' && credit > limits.maxLinkCredit) {
-      return violate(RESOURCE_LIMIT, `A flow granted ${credit} credit, above the limit of ${limits.maxLinkCredit}.`);
-    }
-    onFlow.call(this, frame);
-  };
+function limitedDisposition(this: LimitedSession, frame: FrameOf<DeliveryRange>): void {
+  const fields = frame.performative;
+  const deliveries = fields.role ? this.outgoing.deliveries : this.incoming.deliveries;
+  const head = deliveries.get_head();
+  const first = fields.first;
+  const last = fields.last ?? first;
+  if (head === undefined || typeof first !== 'number' || typeof last !== 'number') return;
+  const from = Math.max(first, head.id);
+  const to = Math.min(last, head.id + deliveries.size - 1);
+  if (from > to) return;
+  fields.first = from;
+  fields.last = to;
+  this[STATE].onDisposition.call(this, frame);
+}
 
-  s.on_transfer = function (frame: FrameOf<{ handle?: unknown; more?: boolean }> & { payload?: Buffer }): void {
-    const link = this.remote.handles[frame.performative.handle as number];
-    if (link === undefined) return onTransfer.call(this, frame); // rhea refuses an unknown handle
-    const incomplete = linkInternals(link)._incomplete;
-    if (incomplete === undefined && this.incoming.deliveries.available() === 0) {
-      return violate('amqp:session:window-violation', 'A transfer arrived beyond the session incoming window.');
-    }
-    const bytes = (inProgress.get(link) ?? 0) + (frame.payload?.length ?? 0);
-    if (frame.performative.more) inProgress.set(link, bytes);
-    else inProgress.delete(link);
-    const limit = limitOf(link, limits.maxMessageBytes);
-    if (bytes > limit) {
-      // Too large: keep nothing of it; the link's 'message' for it becomes a rejection (see dropping).
-      frame.payload = undefined;
-      if (incomplete !== undefined) incomplete.frames = [];
-      dropping.set(link, limit);
-      rejectDropped(link as Receiver);
-    }
-    onTransfer.call(this, frame);
-  };
+function limitedAttach(this: LimitedSession, frame: FrameOf<{ handle?: unknown }>): void {
+  const state = this[STATE];
+  const { limits, count, violate } = state;
+  const handle = frame.performative.handle;
+  if (typeof handle !== 'number' || handle > limits.handleMax) {
+    return violate(RESOURCE_LIMIT, `An attach used handle ${String(handle)}, above handle-max ${limits.handleMax}.`);
+  }
+  const previous = this.remote.handles[handle];
+  if (previous !== undefined) {
+    // A peer may reuse a handle as soon as it sent its detach (rhea clients do), before rhea's deferred
+    // removal of the old link ran: the old link must then not free the new one's handle.
+    if (previous.is_remote_open()) return violate('amqp:session:handle-in-use', `Handle ${handle} is already in use.`);
+    linkInternals(previous).remote.handle = undefined;
+  }
+  if (count.links >= limits.maxLinksPerConnection) {
+    return violate(RESOURCE_LIMIT, `More than ${limits.maxLinksPerConnection} links on one connection.`);
+  }
+  count.links++;
+  state.links++;
+  state.onAttach.call(this, frame);
+  // rhea 3.0.5 records `frame.handle` (undefined) as the link's remote handle, so `remove_link` never
+  // frees the handle: every attach would stay mapped (a leak, and a reused handle would look in use).
+  const link = this.remote.handles[handle];
+  if (link !== undefined) linkInternals(link).remote.handle = handle;
+}
+
+function limitedDetach(this: LimitedSession, frame: FrameOf<{ handle?: unknown }>): void {
+  const state = this[STATE];
+  const link = this.remote.handles[frame.performative.handle as number];
+  state.onDetach.call(this, frame);
+  if (link !== undefined) {
+    state.inProgress?.delete(link);
+    state.count.links--;
+    state.links--;
+  }
+}
+
+function limitedEnd(this: LimitedSession, frame: unknown): void {
+  const state = this[STATE];
+  state.count.links -= state.links;
+  state.links = 0;
+  state.inProgress = undefined;
+  state.onEnd.call(this, frame);
+}
+
+function limitedFlow(this: LimitedSession, frame: FrameOf<{ link_credit?: unknown }>): void {
+  const state = this[STATE];
+  const credit = frame.performative.link_credit;
+  if (typeof credit === 'number' && credit > state.limits.maxLinkCredit) {
+    return state.violate(RESOURCE_LIMIT, `A flow granted ${credit} credit, above the limit of ${state.limits.maxLinkCredit}.`);
+  }
+  state.onFlow.call(this, frame);
+}
+
+function limitedTransfer(this: LimitedSession, frame: FrameOf<{ handle?: unknown; more?: boolean }> & { payload?: Buffer }): void {
+  const state = this[STATE];
+  const link = this.remote.handles[frame.performative.handle as number];
+  if (link === undefined) return state.onTransfer.call(this, frame); // rhea refuses an unknown handle
+  const incomplete = linkInternals(link)._incomplete;
+  if (incomplete === undefined && this.incoming.deliveries.available() === 0) {
+    return state.violate('amqp:session:window-violation', 'A transfer arrived beyond the session incoming window.');
+  }
+  const bytes = (state.inProgress?.get(link) ?? 0) + (frame.payload?.length ?? 0);
+  if (frame.performative.more) (state.inProgress ??= new Map()).set(link, bytes);
+  else state.inProgress?.delete(link);
+  const limit = limitOf(link, state.limits.maxMessageBytes);
+  if (bytes > limit) {
+    // Too large: keep nothing of it; the link's 'message' for it becomes a rejection (see dropping).
+    frame.payload = undefined;
+    if (incomplete !== undefined) incomplete.frames = [];
+    dropping.set(link, limit);
+    rejectDropped(link as Receiver);
+  }
+  state.onTransfer.call(this, frame);
 }
 
 /** Links whose current delivery is being dropped as too large → the limit it broke. */

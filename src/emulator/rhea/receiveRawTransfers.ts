@@ -1,5 +1,5 @@
 import type { Session } from 'rhea';
-import { sessionInternals, type TransferFrame } from './internals';
+import { sessionInternals, type SessionInternals, type TransferFrame } from './internals';
 
 /**
  * Marker that stands in for message-format 0 on a patched session, so that rhea hands the broker the
@@ -14,12 +14,18 @@ export const RAW_MESSAGE_FORMAT = -1;
  * Instance-level: clients in the same process are unaffected.
  */
 export function receiveRawTransfers(session: Session): void {
-  const patched = sessionInternals(session);
-  const onTransfer = patched.on_transfer;
-  patched.on_transfer = function (this: unknown, frame: TransferFrame): void {
-    if (frame.performative.message_format === 0) frame.performative.message_format = RAW_MESSAGE_FORMAT;
-    onTransfer.call(this, frame);
-  };
+  const patched = sessionInternals(session) as RawSession;
+  patched[RAW] = patched.on_transfer;
+  patched.on_transfer = rawTransfer;
+}
+
+const RAW = Symbol('receiveRawTransfers');
+type RawSession = SessionInternals & { [RAW]: SessionInternals['on_transfer'] };
+
+/** The patched handler, shared by every patched session (no closure per session). */
+function rawTransfer(this: RawSession, frame: TransferFrame): void {
+  if (frame.performative.message_format === 0) frame.performative.message_format = RAW_MESSAGE_FORMAT;
+  this[RAW].call(this, frame);
 }
 
 /** The AMQP message-format of a delivery received on a patched session (0 for a plain message). */

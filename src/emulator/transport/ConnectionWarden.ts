@@ -2,7 +2,7 @@ import type { Socket } from 'node:net';
 import type { Connection } from 'rhea';
 import { Deadline } from '../locks/Deadline';
 import type { DeadlineHeap } from '../locks/DeadlineHeap';
-import { holdWhileBacklogged, wakeSenders } from '../rhea/backpressure';
+import { holdWhileBacklogged, wakeSenders, type Backlog } from '../rhea/backpressure';
 import type { LinkCount } from '../rhea/limitSession';
 import type { FrameGuard, HandshakeStage } from './FrameGuard';
 import type { BrokerLimits } from './BrokerLimits';
@@ -63,16 +63,18 @@ export class ConnectionWarden {
    * its reading pace, not disconnected); they resume when the socket drains.
    */
   throttle(session: import('rhea').Session): void {
-    holdWhileBacklogged(
-      session,
-      () => {
-        if (this.socket.writableLength + this.queued < this.highWater) return false;
-        this.held = true;
-        return true;
-      },
-      (bytes) => (this.queued += bytes),
-    );
+    holdWhileBacklogged(session, this.backlog);
   }
+
+  /** The socket's backlog as {@link holdWhileBacklogged} asks about it (one object for every session of the connection). */
+  private readonly backlog: Backlog = {
+    backlogged: () => {
+      if (this.socket.writableLength + this.queued < this.highWater) return false;
+      this.held = true;
+      return true;
+    },
+    queued: (bytes) => void (this.queued += bytes),
+  };
 
   /** True once the connection is being closed: further input is ignored. */
   get refused(): boolean {
