@@ -8,6 +8,7 @@ import { AmqpDecodeError } from '../../src/emulator/rhea/AmqpDecodeError';
 import { BoundedReader } from '../../src/emulator/rhea/BoundedReader';
 import { message } from '../../src/emulator/rhea/codec';
 import { RheaReaderBase, connectionInternals, linkInternals, sessionInternals } from '../../src/emulator/rhea/internals';
+import { UNCOPIED_PAYLOAD_BYTES, writePayloadsUncopied } from '../../src/emulator/rhea/writePayloadsUncopied';
 
 /** Fails with a message that names the rhea change and the broker module depending on it. */
 function assume(holds: boolean, what: string, usedBy: string): void {
@@ -96,5 +97,28 @@ describe('rhea internals the broker relies on', () => {
     copy.idle_time_out = 1234;
     assume(copy.idle_time_out === 1234 && open.idle_time_out !== 1234, 'a copy of the open frame carries its own idle_time_out', 'rhea/limitConnection.ts');
     assume(typeof c.remote_channel_map === 'object' && typeof (c as unknown as { local_channel_map: unknown }).local_channel_map === 'object', 'remote_channel_map / local_channel_map', 'rhea/limitConnection.ts, rhea/backpressure.ts');
+  });
+
+  it("a connection's amqp_transport writes its pending frames with write(socket); frames written beside their payload are byte-identical", () => {
+    const written = (patch: boolean): Buffer => {
+      const { connection } = rheaObjects();
+      const transport = connectionInternals(connection).amqp_transport;
+      assume(isFunction(transport, 'write') && Array.isArray(transport.pending), 'connection.amqp_transport has write(socket) and pending[]', 'rhea/writePayloadsUncopied.ts');
+      if (patch) writePayloadsUncopied(connection);
+      const chunks: Buffer[] = [];
+      const socket = { write: (chunk: Buffer) => chunks.push(Buffer.from(chunk)) };
+      transport.write(socket); // the protocol header
+      assume(transport.header_sent !== undefined, 'Transport.header_sent is set once the header is written', 'rhea/writePayloadsUncopied.ts');
+      const large = Buffer.alloc(3 * UNCOPIED_PAYLOAD_BYTES, 0x61);
+      const c = connectionInternals(connection) as unknown as { _write_frame(channel: number, frame: unknown, payload?: Buffer): void; local: { open: unknown } };
+      // Frames are queued with _write_frame(channel, performative, payload), each {channel, type, performative, payload}.
+      const encode = (transport as unknown as { encode(frame: object): void }).encode.bind(transport);
+      encode({ channel: 0, type: 0, performative: c.local.open });
+      encode({ channel: 3, type: 0, performative: c.local.open, payload: large.subarray(0, 2 * UNCOPIED_PAYLOAD_BYTES) });
+      encode({ channel: 1, type: 0, performative: c.local.open, payload: Buffer.from('small') });
+      transport.write(socket);
+      return Buffer.concat(chunks);
+    };
+    assume(written(true).equals(written(false)), 'frames.write_frame = size, doff 2, type, channel, performative, payload', 'rhea/writePayloadsUncopied.ts');
   });
 });
