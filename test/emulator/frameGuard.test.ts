@@ -47,4 +47,30 @@ describe('FrameGuard', () => {
     expect(guard.inspect(Buffer.from('nope!!!!', 'latin1')).ok).toBe(false);
     expect(guard.inspect(AMQP).ok).toBe(false);
   });
+  it('checks a split frame by its first part: a bounded performative lets the rest through, an unbounded one waits for all of it', () => {
+    const decode = { beforeOpen: 512, afterOpen: 100_000, decode: { maxDepth: 8, maxElements: 64 } };
+    const open = Buffer.concat([frame(8), Buffer.from([0x00, 0x53, 0x10, 0x45])]); // an open with no fields: the first frame
+    open.writeUInt32BE(open.length, 0);
+    const transfer = (performative: Buffer, payload: number): Buffer => {
+      const head = Buffer.alloc(8);
+      head.writeUInt32BE(8 + performative.length + payload, 0);
+      head[4] = 2;
+      return Buffer.concat([head, performative, Buffer.alloc(payload, 0x61)]);
+    };
+    const bounded = transfer(Buffer.from([0x00, 0x53, 0x14, 0x45]), 50_000); // transfer, empty list
+    for (const step of [10, 4096]) {
+      const guard = new FrameGuard(decode);
+      const stream = Buffer.concat([AMQP, open, bounded, bounded]);
+      for (let at = 0; at < stream.length; at += step) expect(guard.inspect(stream.subarray(at, at + step))).toEqual({ ok: true });
+    }
+    // A list claiming more elements than allowed: refused once the frame is complete (not on its first part).
+    const bomb = transfer(Buffer.from([0x00, 0x53, 0x14, 0xc0, 0x02, 0xff, 0x40]), 50_000);
+    const guard = new FrameGuard(decode);
+    expect(guard.inspect(Buffer.concat([AMQP, open, bomb.subarray(0, 4096)]))).toEqual({ ok: true });
+    expect(guard.inspect(bomb.subarray(4096)).ok).toBe(false);
+    // A bad data offset is refused on the first part.
+    const badOffset = Buffer.from(bounded);
+    badOffset[4] = 1;
+    expect(new FrameGuard(decode).inspect(Buffer.concat([AMQP, open, badOffset.subarray(0, 100)])).ok).toBe(false);
+  });
 });

@@ -52,6 +52,8 @@ export class FrameGuard {
   private amqpFrames = 0;
   private headers = 0;
   private verdict: GuardVerdict = OK;
+  /** The head of the frame being received was checked: its remaining bytes are let through uncopied. */
+  private vouched = false;
 
   constructor(private readonly limits: FrameLimits) {}
 
@@ -90,22 +92,37 @@ export class FrameGuard {
       this.finish(chunk.subarray(at, at + missing));
       return at + missing;
     }
-    // Only what arrived is kept (a frame announced as 1 MiB that never comes costs its bytes, not 1 MiB).
     const take = Math.min(missing, chunk.length - at);
-    this.parts.push(Buffer.from(chunk.subarray(at, at + take)));
     this.frameLength += take;
-    if (this.frameLength === this.frameSize - 4) {
+    const complete = this.frameLength === this.frameSize - 4;
+    if (this.vouched) {
+      // Its head was checked: the rest (a transfer's payload) is rhea's to buffer, not copied here too.
+      if (complete) this.done();
+      return at + take;
+    }
+    // Only what arrived is kept (a frame announced as 1 MiB that never comes costs its bytes, not 1 MiB).
+    this.parts.push(Buffer.from(chunk.subarray(at, at + take)));
+    if (complete) {
       const frame = Buffer.concat(this.parts, this.frameLength);
       this.parts = [];
       this.finish(frame);
+    } else if (this.parts.length === 1 && this.checkFrame(this.parts[0] as Buffer, true)) {
+      // The first part already holds a bounded performative (the usual case for a large transfer).
+      this.vouched = true;
+      this.parts = [];
     }
     return at + take;
   }
 
   private finish(frame: Buffer): void {
+    this.done();
+    this.checkFrame(frame, false);
+  }
+
+  private done(): void {
     this.phase = 'size';
     this.frameLength = 0;
-    this.checkFrame(frame);
+    this.vouched = false;
   }
 
   private onHeader(): void {
@@ -155,33 +172,41 @@ export class FrameGuard {
     }
   }
 
-  /** Checks one frame, given without its 4-byte size field. */
-  private checkFrame(frame: Buffer): void {
+  /**
+   * Checks one frame, given without its 4-byte size field; with `partial`, only the frame's first bytes
+   * (the rest still to come): then true when they hold a performative the guard vouches for, and false
+   * when it cannot tell yet (a bad data offset, type or channel is a verdict either way).
+   */
+  private checkFrame(frame: Buffer, partial: boolean): boolean {
+    if (frame.length < 4) return false;
     const doff = frame[0] as number;
     const type = frame[1] as number;
     const expected = this.layer === 'sasl' ? SASL_FRAME : AMQP_FRAME;
-    if (doff < 2 || doff * 4 > frame.length + 4) {
+    if (doff < 2 || doff * 4 > this.frameSize) {
       this.verdict = { ok: false, reason: `A frame has an invalid data offset (${doff}).`, condition: FRAMING_ERROR };
-      return;
+      return false;
     }
     if (type !== expected) {
       this.verdict = { ok: false, reason: `A frame of type ${type} arrived on the ${this.layer.toUpperCase()} layer.`, condition: FRAMING_ERROR };
-      return;
+      return false;
     }
     const channel = frame.readUInt16BE(2);
     if (this.layer === 'amqp' && this.limits.channelMax !== undefined && channel > this.limits.channelMax) {
       this.verdict = { ok: false, reason: `A frame uses channel ${channel}, above channel-max ${this.limits.channelMax}.`, condition: 'amqp:resource-limit-exceeded' };
-      return;
+      return false;
     }
     const decode = this.limits.decode;
-    if (decode === undefined || doff * 4 === frame.length + 4) return;
+    if (decode === undefined || doff * 4 === this.frameSize) return true;
+    if (frame.length < doff * 4 - 4) return false;
     const body = frame.subarray(doff * 4 - 4);
     // Most frames pass the allocation-free scan; the full bounded decode runs only for the rest.
-    if (scanBounded(body, decode)) return;
+    if (scanBounded(body, decode)) return true;
+    if (partial) return false;
     try {
       new BoundedReader(body, decode).read();
     } catch (error: unknown) {
       this.verdict = { ok: false, reason: `A frame could not be decoded: ${(error as Error).message}`, condition: DECODE_ERROR };
     }
+    return this.verdict.ok;
   }
 }
