@@ -16,6 +16,7 @@ import { processMarkedLinks, trackLink } from './rhea/processMarkedLinks';
 import { receiveRawTransfers } from './rhea/receiveRawTransfers';
 import { acceptConnection } from './transport/acceptConnection';
 import { corkPerTick } from './transport/corkPerTick';
+import { writeFramesInPlace } from './rhea/writeFramesInPlace';
 import type { ConnectionWarden } from './transport/ConnectionWarden';
 import type { BrokerLimits } from './transport/BrokerLimits';
 import { limitSession } from './rhea/limitSession';
@@ -109,6 +110,8 @@ export class EmulatorServer {
     corkPerTick(socket);
     try {
       const connection = this.container.create_connection({ max_frame_size: this.limits.maxFrameBytes, channel_max: this.limits.channelMax } as never);
+      // Frames are encoded in one reused buffer, not a fresh 1 KB one each.
+      writeFramesInPlace(connection);
       this.wardens.set(connection, acceptConnection(connection, socket, this.limits, this.broker));
     } catch (error: unknown) {
       this.broker.warn(`Could not accept a client connection: ${String(error)}`);

@@ -122,6 +122,28 @@ export interface OpenFrame {
 
 export const connectionInternals = (c: import('rhea').Connection): ConnectionInternals => c as unknown as ConnectionInternals;
 
+/** A frame rhea's transport queued (`frames.amqp_frame`): written by `frames.write_frame`. */
+export interface OutgoingFrame {
+  channel: number;
+  /** `frames.TYPE_AMQP` (0) on the AMQP transport. */
+  type: number;
+  performative?: Typed;
+  payload?: Buffer;
+}
+
+/** rhea's AMQP transport of a connection (`transport.js`): frames queued by `encode`, written by `write`. */
+export interface AmqpTransport {
+  pending: OutgoingFrame[];
+  header_sent: unknown;
+  write(socket: { write(buffer: Buffer): unknown }): void;
+}
+
+/** The AMQP transport rhea created for the connection (`connection.amqp_transport`). */
+export const amqpTransport = (c: import('rhea').Connection): AmqpTransport => (c as unknown as { amqp_transport: AmqpTransport }).amqp_transport;
+
+/** rhea's frame loggers (`lib/log.js`, the `debug` package): `enabled` is truthy while `DEBUG` names them. */
+export const rheaFrameLog = require('rhea/lib/log.js') as { frames: { enabled?: boolean }; raw: { enabled?: boolean } };
+
 /** A session's processing pass and what it walks (`session.js` `_process`, `links`, outgoing buffer). */
 export interface PassInternals {
   links: Record<string, link>;
