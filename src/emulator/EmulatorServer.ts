@@ -14,6 +14,7 @@ import { openReplySender, openRequestReceiver } from './links/requestResponse';
 import { handleManagementRequest } from './management/handleManagementRequest';
 import { processMarkedLinks, trackLink } from './rhea/processMarkedLinks';
 import { receiveRawTransfers } from './rhea/receiveRawTransfers';
+import { leanIncomingDeliveries } from './rhea/leanIncomingDeliveries';
 import { acceptConnection } from './transport/acceptConnection';
 import { corkPerTick } from './transport/corkPerTick';
 import { writeFramesInPlace } from './rhea/writeFramesInPlace';
@@ -168,6 +169,7 @@ export class EmulatorServer {
         sessionInternals(session).local.begin.handle_max = this.limits.handleMax;
       }
       receiveRawTransfers(session);
+      leanIncomingDeliveries(session);
       processMarkedLinks(session);
     });
     on('session_close', ({ connection, session }) => session && this.connections.get(connection)?.releaseSession(session));

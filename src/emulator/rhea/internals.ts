@@ -81,10 +81,44 @@ export interface SessionInternals {
   on_detach(frame: FrameOf<unknown>): void;
   on_end(frame: unknown): void;
   on_flow(frame: FrameOf<unknown>): void;
-  incoming: { deliveries: DeliveryBuffer };
+  incoming: IncomingInternals;
   outgoing: { deliveries: DeliveryBuffer };
   remote: { handles: Record<number, link | undefined> };
   local: { begin: { handle_max?: number } };
+}
+
+/** A transfer frame as rhea hands it to `Incoming.on_transfer(frame, receiver)`. */
+export interface IncomingTransfer {
+  performative: {
+    delivery_id?: number | null;
+    delivery_tag?: unknown;
+    message_format?: number;
+    settled?: boolean;
+    state?: unknown;
+    more?: boolean;
+  };
+  payload?: Buffer;
+}
+
+/** A session's incoming half (`session.js` Incoming): its deliveries and transfer bookkeeping. */
+export interface IncomingInternals {
+  deliveries: DeliveryBuffer & { push(delivery: object): void };
+  next_transfer_id: number;
+  next_delivery_id: number | null | undefined;
+  /** Records a local settlement/state of a delivery for the next disposition. */
+  update(delivery: object, settled: boolean, state: unknown): void;
+  on_transfer(frame: IncomingTransfer, receiver: ReceivingLink): void;
+}
+
+/** The receiver members `Incoming.on_transfer` uses (`link.js`). */
+export interface ReceivingLink {
+  _incomplete: object | undefined;
+  credit: number;
+  delivery_count: number;
+  local: { attach: { rcv_settle_mode?: number } };
+  is_remote_open(): boolean;
+  dispatch(event: string, context: object): boolean;
+  _context(extra: object): object;
 }
 
 export interface DeliveryInternals {
