@@ -15,6 +15,7 @@ import { handleManagementRequest } from './management/handleManagementRequest';
 import { processMarkedLinks, trackLink } from './rhea/processMarkedLinks';
 import { receiveRawTransfers } from './rhea/receiveRawTransfers';
 import { leanIncomingDeliveries } from './rhea/leanIncomingDeliveries';
+import { leanOutgoingTransfers } from './rhea/leanOutgoingTransfers';
 import { acceptConnection } from './transport/acceptConnection';
 import { corkPerTick } from './transport/corkPerTick';
 import { writeFramesInPlace } from './rhea/writeFramesInPlace';
@@ -170,6 +171,7 @@ export class EmulatorServer {
       }
       receiveRawTransfers(session);
       leanIncomingDeliveries(session);
+      leanOutgoingTransfers(session);
       processMarkedLinks(session);
     });
     on('session_close', ({ connection, session }) => session && this.connections.get(connection)?.releaseSession(session));

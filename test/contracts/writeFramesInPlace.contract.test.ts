@@ -4,7 +4,7 @@
  * `encodeFrame` produces the bytes of rhea's `frames.write_frame` for every frame a connection writes.
  */
 import type { Connection, EventContext } from 'rhea';
-import { amqpTransport, rheaFrameLog, type OutgoingFrame } from '../../src/emulator/rhea/internals';
+import { amqpTransport, rheaLog, type OutgoingFrame } from '../../src/emulator/rhea/internals';
 import { encodeFrame, writeFramesInPlace } from '../../src/emulator/rhea/writeFramesInPlace';
 import { next, rheaPair, until, within, type RheaPair } from './rheaPair';
 
@@ -21,8 +21,8 @@ beforeEach(async () => {
 afterEach(() => pair.close());
 
 it("rhea's frame loggers expose `enabled` (falsy without DEBUG)", () => {
-  assume('enabled' in rheaFrameLog.frames && 'enabled' in rheaFrameLog.raw, 'lib/log.js exports debug loggers `frames` and `raw` with `enabled`');
-  if (process.env['DEBUG'] === undefined) assume(!rheaFrameLog.frames.enabled && !rheaFrameLog.raw.enabled, 'the frame loggers are off without DEBUG');
+  assume('enabled' in rheaLog.frames && 'enabled' in rheaLog.raw, 'lib/log.js exports debug loggers `frames` and `raw` with `enabled`');
+  if (process.env['DEBUG'] === undefined) assume(!rheaLog.frames.enabled && !rheaLog.raw.enabled, 'the frame loggers are off without DEBUG');
 });
 
 it("a connection's amqp_transport writes its pending frames in write(socket); encodeFrame writes rhea's bytes for each", async () => {

@@ -82,7 +82,7 @@ export interface SessionInternals {
   on_end(frame: unknown): void;
   on_flow(frame: FrameOf<unknown>): void;
   incoming: IncomingInternals;
-  outgoing: { deliveries: DeliveryBuffer };
+  outgoing: OutgoingInternals & { deliveries: DeliveryBuffer };
   remote: { handles: Record<number, link | undefined> };
   local: { begin: { handle_max?: number } };
 }
@@ -175,8 +175,59 @@ export interface AmqpTransport {
 /** The AMQP transport rhea created for the connection (`connection.amqp_transport`). */
 export const amqpTransport = (c: import('rhea').Connection): AmqpTransport => (c as unknown as { amqp_transport: AmqpTransport }).amqp_transport;
 
-/** rhea's frame loggers (`lib/log.js`, the `debug` package): `enabled` is truthy while `DEBUG` names them. */
-export const rheaFrameLog = require('rhea/lib/log.js') as { frames: { enabled?: boolean }; raw: { enabled?: boolean } };
+/** A `debug` logger of rhea's: `enabled` is truthy while `DEBUG` names it. */
+export interface RheaLogger {
+  (format: string, ...args: unknown[]): void;
+  enabled?: boolean;
+}
+
+/** rhea's loggers (`lib/log.js`, the `debug` package). */
+export const rheaLog = require('rhea/lib/log.js') as { frames: RheaLogger; raw: RheaLogger; flow: RheaLogger };
+
+/** rhea's performative constructors (`lib/frames.js`): composites of the given fields. */
+export const rheaFrames = require('rhea/lib/frames.js') as {
+  transfer(fields: object): { described(): unknown };
+  disposition(fields: object): unknown;
+};
+
+/** An outgoing delivery as rhea's `Outgoing.send` makes it (`session.js`). */
+export interface OutgoingDelivery {
+  id: number;
+  tag: Buffer;
+  link: {
+    local: { handle: number };
+    session: { output(performative: unknown, payload?: Buffer): void };
+    credit: number;
+    delivery_count: number;
+    has_credit(): boolean;
+    is_receiver(): boolean;
+    dispatch(event: string, context: object): boolean;
+    _context(extra: object): object;
+  };
+  data: Buffer[];
+  format: number;
+  next_to_send: number;
+  settled: boolean;
+  state: unknown;
+  remote_settled: boolean;
+  remote_state: unknown;
+}
+
+/** A session's outgoing half (`session.js` Outgoing): what its `process()` reads and writes. */
+export interface OutgoingInternals {
+  deliveries: { by_id(id: number): OutgoingDelivery | undefined; pop_if(test: (d: OutgoingDelivery) => boolean): void };
+  next_pending_delivery: number;
+  next_delivery_id: number;
+  next_transfer_id: number;
+  window: number;
+  remote_window: number;
+  remote_next_transfer_id: number;
+  connection: { options: { id: string } };
+  updated: OutgoingDelivery[];
+  pending_dispositions: OutgoingDelivery[];
+  transfer_window(): number;
+  process(): void;
+}
 
 /** A session's processing pass and what it walks (`session.js` `_process`, `links`, outgoing buffer). */
 export interface PassInternals {

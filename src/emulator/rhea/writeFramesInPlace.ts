@@ -1,6 +1,7 @@
 import type { Connection } from 'rhea';
 import { types } from './codec';
-import { amqpTransport, rheaFrameLog, type OutgoingFrame } from './internals';
+import { encodeTransfer, TransferPerformative } from './leanOutgoingTransfers';
+import { amqpTransport, rheaLog, type OutgoingFrame } from './internals';
 
 /** Frame header: size (4), data offset 2 (in 4-byte words), frame type, channel (2). */
 const HEADER_BYTES = 8;
@@ -20,7 +21,7 @@ export function writeFramesInPlace(connection: Connection): void {
   const transport = amqpTransport(connection);
   const write = transport.write;
   transport.write = function (this: typeof transport, socket): void {
-    if (!this.header_sent || rheaFrameLog.frames.enabled || rheaFrameLog.raw.enabled) return write.call(this, socket);
+    if (!this.header_sent || rheaLog.frames.enabled || rheaLog.raw.enabled) return write.call(this, socket);
     const pending = this.pending;
     this.pending = [];
     for (const frame of pending) socket.write(encodeFrame(frame));
@@ -36,7 +37,10 @@ export function encodeFrame(frame: OutgoingFrame): Buffer {
   header[5] = frame.type;
   header.writeUInt16BE(frame.channel, 6);
   writer.position = HEADER_BYTES;
-  if (frame.performative) {
+  if (frame.performative instanceof TransferPerformative) {
+    encodeTransfer(writer, frame.performative);
+    if (frame.payload) writer.write_bytes(frame.payload);
+  } else if (frame.performative) {
     writer.write(frame.performative);
     if (frame.payload) writer.write_bytes(frame.payload);
   }
