@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { message as rheaMessage, type Delivery, type EventContext, type Receiver, type Sender, type Session } from 'rhea';
+import { Connection } from 'rhea-promise';
 import { compactDeliveries } from '../../src/amqp/rhea';
 import { assume, next, rheaPair, until, within, type RheaPair } from './rheaPair';
 
@@ -163,5 +164,32 @@ describe('with a small frame size (transfers split over several frames)', () => 
     assume(received[0]!.message?.body === body && received[1]!.message?.body === 'small', HELPER, 'the frames of a transfer are joined in order');
     assume(frames > 3, HELPER, 'a 5 000-byte message reaches on_transfer in several frames when max_frame_size is 512');
     assume(received[0]!.delivery!.id + 1 === received[1]!.delivery!.id, HELPER, 'delivery ids follow each other');
+  });
+});
+
+describe("through rhea-promise (the client's management and CBS sessions)", () => {
+  beforeEach(async () => {
+    pair = await rheaPair();
+  });
+
+  it("rhea-promise's Session exposes rhea's incoming side as `incoming`: its deliveries become compact", async () => {
+    const port = (pair.client as unknown as { options: { port: number } }).options.port;
+    const connection = new Connection({ host: '127.0.0.1', port, reconnect: false });
+    await connection.open();
+    try {
+      const s = await connection.createSession();
+      compactDeliveries(s);
+      const receiver = await s.createReceiver({ source: { address: 'q' }, autoaccept: false });
+      const sender = await pair.nextSender();
+      await until(() => sender.sendable(), 'the peer can send');
+      const arrived = new Promise<EventContext>((resolve) => receiver.once('message', resolve));
+      sender.send({ body: 'via rhea-promise' });
+      const context = await within(arrived, HELPER, 'a message arrives on a rhea-promise receiver');
+      const delivery = context.delivery as unknown as Record<string, unknown>;
+      assume(context.message?.body === 'via rhea-promise', HELPER, 'the message is decoded');
+      assume(typeof delivery['update'] === 'function' && !Object.prototype.hasOwnProperty.call(delivery, 'update'), HELPER, "rhea-promise's session.incoming is rhea's: the delivery was built by compactDeliveries");
+    } finally {
+      await connection.close();
+    }
   });
 });
