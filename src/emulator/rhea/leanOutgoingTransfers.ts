@@ -27,7 +27,8 @@ export class TransferPerformative {
     return rheaFrames.transfer({ handle, message_format, delivery_id, delivery_tag, settled, more }).described();
   }
 
-  toString(): string {
+  /** How rhea's frame log names the performative's type (`transfer#14`, as for rhea's composite). */
+  static toString(): string {
     return 'transfer#14';
   }
 }
