@@ -14,6 +14,7 @@ import { openReplySender, openRequestReceiver } from './links/requestResponse';
 import { handleManagementRequest } from './management/handleManagementRequest';
 import { processMarkedLinks, trackLink } from './rhea/processMarkedLinks';
 import { receiveRawTransfers } from './rhea/receiveRawTransfers';
+import { exactDispositions } from './rhea/exactDispositions';
 import { leanIncomingDeliveries } from './rhea/leanIncomingDeliveries';
 import { leanOutgoingTransfers } from './rhea/leanOutgoingTransfers';
 import { acceptConnection } from './transport/acceptConnection';
@@ -171,6 +172,7 @@ export class EmulatorServer {
       }
       receiveRawTransfers(session);
       leanIncomingDeliveries(session);
+      exactDispositions(session);
       leanOutgoingTransfers(session);
       processMarkedLinks(session);
     });

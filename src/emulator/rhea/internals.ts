@@ -102,12 +102,26 @@ export interface IncomingTransfer {
 
 /** A session's incoming half (`session.js` Incoming): its deliveries and transfer bookkeeping. */
 export interface IncomingInternals {
-  deliveries: DeliveryBuffer & { push(delivery: object): void };
+  deliveries: DeliveryBuffer & { push(delivery: object): void; pop_if(test: (delivery: { settled?: boolean }) => boolean): void };
   next_transfer_id: number;
   next_delivery_id: number | null | undefined;
   /** Records a local settlement/state of a delivery for the next disposition. */
   update(delivery: object, settled: boolean, state: unknown): void;
   on_transfer(frame: IncomingTransfer, receiver: ReceivingLink): void;
+  /** The deliveries settled since the last pass (`update` appends; `process` writes their dispositions). */
+  updated: SettledDelivery[];
+  max_transfer_id: number;
+  window: number;
+  /** Runs once per session pass: dispositions, dropping settled deliveries, flow at half the window. */
+  process(session: { _write_flow(): void }): void;
+}
+
+/** A settled delivery as rhea's sessions keep it (`session.js`): the fields a disposition is made of. */
+export interface SettledDelivery {
+  readonly id: number;
+  readonly settled: boolean;
+  readonly state: unknown;
+  readonly link: { is_receiver(): boolean; readonly session: { output(performative: unknown): void } };
 }
 
 /** The receiver members `Incoming.on_transfer` uses (`link.js`). */

@@ -1,6 +1,7 @@
-import { message as rheaMessage, type Session } from 'rhea';
+import type { Session } from 'rhea';
 import type { Writer } from './codec';
 import { rheaFrames, rheaLog, sessionInternals, type OutgoingDelivery, type OutgoingInternals } from './internals';
+import { writeDispositions } from './exactDispositions';
 
 /** `00 53 14 d0`: described(smallulong transfer) list32. */
 const TRANSFER_START = [0x00, 0x53, 0x14, 0xd0] as const;
@@ -79,8 +80,9 @@ function putUint(b: Buffer, at: number, value: number): number {
 }
 
 /**
- * Makes this (server-side) session send its deliveries with a copy of rhea's `Outgoing.process`
- * (`session.js`, with its `write_dispositions`) whose transfer performatives are
+ * Makes this (server-side) session send its deliveries with rhea's `Outgoing.process` (`session.js`)
+ * restated, with dispositions written by `exactDispositions`' `writeDispositions` (each outcome its
+ * own; rhea's folds the second of a range into the first), and transfer performatives that are
  * {@link TransferPerformative}s instead of `frames.transfer` composites (built field by field through
  * rhea's wrappers: ~6 % of the broker's CPU under load). Pair with `writeFramesInPlace` on the
  * connection, which writes them directly. Instance-level: other sessions are unaffected.
@@ -159,30 +161,3 @@ function process(this: OutgoingInternals): void {
   this.deliveries.pop_if((delivery) => delivery.settled && delivery.remote_settled);
 }
 
-/** rhea's `write_dispositions` (session.js): one disposition per run of equally settled deliveries. */
-function writeDispositions(deliveries: readonly OutgoingDelivery[]): void {
-  let first: OutgoingDelivery | undefined;
-  let last: OutgoingDelivery | undefined;
-  let nextId = 0;
-  const write = (from: OutgoingDelivery, to: OutgoingDelivery): void =>
-    from.link.session.output(rheaFrames.disposition({ role: from.link.is_receiver(), first: from.id, last: to.id, state: from.state, settled: from.settled }));
-  for (const delivery of deliveries) {
-    if (first === undefined || last === undefined) {
-      first = delivery;
-      last = delivery;
-      nextId = delivery.id;
-    }
-    if ((first !== last && !areOutcomesEquivalent(last.state, delivery.state)) || last.settled !== delivery.settled || nextId !== delivery.id) {
-      write(first, last);
-      first = delivery;
-      last = delivery;
-      nextId = delivery.id;
-    } else {
-      if (last.id !== delivery.id) last = delivery;
-      nextId++;
-    }
-  }
-  if (first !== undefined && last !== undefined) write(first, last);
-}
-
-const areOutcomesEquivalent = (rheaMessage as unknown as { are_outcomes_equivalent(a: unknown, b: unknown): boolean }).are_outcomes_equivalent;
