@@ -8,5 +8,6 @@ export { corkPerTick } from './corkPerTick';
 export { deliverUndecoded, UNDECODED_FORMAT } from './deliverUndecoded';
 export { forgetAttachFrames } from './forgetAttachFrames';
 export { forgetDeliveries } from './forgetDeliveries';
+export { leanReceivers } from './leanReceivers';
 export { processMarkedLinks, type LinkMarker } from './processMarkedLinks';
 export { settleReceived } from './settleReceived';

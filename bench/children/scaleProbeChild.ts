@@ -1,0 +1,66 @@
+/**
+ * Probe child (not part of the bench): the scale scenario of scaleRx.ts (same accept, same lock$
+ * subscription, same hold) with a memory breakdown: live heap after accepting (two full GCs with
+ * --expose-gc), then process.memoryUsage() every 250 ms as CSV on stdout lines prefixed `mem,`.
+ * argv: connectionString, queue, count, holdMs, prefix. Env PROBE_SNAPSHOT=<file>: heap snapshot after accept.
+ */
+import { firstValueFrom, from, mergeMap, toArray } from 'rxjs';
+import * as v8 from 'node:v8';
+import { ServiceBusClient, type Session } from '../../src';
+
+const [connectionString, queue, countText, holdText, prefix] = process.argv.slice(2);
+const gc = (globalThis as { gc?: () => void }).gc;
+const t0 = Date.now();
+const mb = (n: number): string => (n / 2 ** 20).toFixed(1);
+let renewed = 0;
+let lost = 0;
+function sample(tag: string): void {
+  const m = process.memoryUsage();
+  console.log(`mem,${tag},${((Date.now() - t0) / 1000).toFixed(1)},${mb(m.rss)},${mb(m.heapUsed)},${mb(m.heapTotal)},${mb(m.external)},${mb(m.arrayBuffers)},${renewed},${lost}`);
+}
+
+async function main(): Promise<void> {
+  const count = Number(countText);
+  const holdMs = Number(holdText);
+  const client = new ServiceBusClient(connectionString!);
+  const sessions: Session[] = await firstValueFrom(
+    from(Array.from({ length: count }, (_, i) => `${prefix}-${i}`)).pipe(
+      mergeMap((id) => client.acceptSession(queue!, id, { autoRenew: { maxDuration: holdMs * 2 + 120_000 } }), 200),
+      toArray(),
+    ),
+  );
+  for (const s of sessions) {
+    s.lock$.subscribe((state) => {
+      if (state.kind === 'lost') lost += 1;
+      else if (state.kind === 'renewed') renewed += 1;
+    });
+  }
+  sample('accepted');
+  if (gc) {
+    gc();
+    gc();
+    sample('live');
+  }
+  if (process.env['PROBE_SNAPSHOT']) v8.writeHeapSnapshot(process.env['PROBE_SNAPSHOT']);
+  let peak = 0;
+  const timer = setInterval(() => {
+    peak = Math.max(peak, process.memoryUsage().rss);
+    sample('hold');
+  }, 250);
+  const cpu0 = process.cpuUsage();
+  await new Promise((r) => setTimeout(r, holdMs));
+  const cpu = process.cpuUsage(cpu0);
+  clearInterval(timer);
+  if (gc) {
+    gc();
+    gc();
+    sample('live-end');
+  }
+  console.log(`result,${JSON.stringify({ accepted: sessions.length, lost, renewed, rssPeakMb: peak / 2 ** 20, cpuMs: (cpu.user + cpu.system) / 1000 })}`);
+  await client.close();
+  process.exit(0);
+}
+main().catch((e: unknown) => {
+  console.error(e);
+  process.exit(1);
+});
