@@ -1,5 +1,6 @@
+import { randomUUID } from 'node:crypto';
 import { map, type Observable } from 'rxjs';
-import { generate_uuid, message as rheaMessage, types, type Message } from 'rhea-promise';
+import { message as rheaMessage, types, type Message } from 'rhea-promise';
 import { ServiceBusRxError } from '../errors';
 import { wrapLong } from './amqpLong';
 import { lockTokenToUuid, uuidToString } from './lockToken';
@@ -19,7 +20,9 @@ const LONG_ARRAY = 0x81;
 function requestMessage(operation: string, body: Record<string, unknown>, scope: SessionRequestScope): Message {
   const applicationProperties: Record<string, unknown> = {
     operation: `com.microsoft:${operation}`,
-    'com.microsoft:tracking-id': generate_uuid(),
+    // Node's UUID v4 (one string from a cached entropy pool) rather than rhea's generate_uuid (a
+    // buffer, five slices and their hex strings per request: measurable on 10 000 renewals a round).
+    'com.microsoft:tracking-id': randomUUID(),
   };
   if (scope.associatedLinkName !== undefined) applicationProperties['associated-link-name'] = scope.associatedLinkName;
   return { application_properties: applicationProperties, body };
