@@ -2,10 +2,13 @@
  * Probe child (not part of the bench): the scale scenario of scaleRx.ts (same accept, same lock$
  * subscription, same hold) with a memory breakdown: live heap after accepting (two full GCs with
  * --expose-gc), then process.memoryUsage() every 250 ms as CSV on stdout lines prefixed `mem,`.
- * argv: connectionString, queue, count, holdMs, prefix. Env PROBE_SNAPSHOT=<file>: heap snapshot after accept.
+ * argv: connectionString, queue, count, holdMs, prefix. Env PROBE_SNAPSHOT=<file>: heap snapshot after accept;
+ * PROBE_ALLOC_PROFILE=<file>: sampling heap profile of the hold (objects collected by GCs included).
  */
 import { firstValueFrom, from, mergeMap, toArray } from 'rxjs';
 import * as v8 from 'node:v8';
+import { Session as InspectorSession } from 'node:inspector';
+import * as fs from 'node:fs';
 import { ServiceBusClient, type Session } from '../../src';
 
 const [connectionString, queue, countText, holdText, prefix] = process.argv.slice(2);
@@ -42,6 +45,14 @@ async function main(): Promise<void> {
     sample('live');
   }
   if (process.env['PROBE_SNAPSHOT']) v8.writeHeapSnapshot(process.env['PROBE_SNAPSHOT']);
+  const profileFile = process.env['PROBE_ALLOC_PROFILE'];
+  const inspector = profileFile ? new InspectorSession() : undefined;
+  const post = (method: string, params?: object): Promise<unknown> =>
+    new Promise((resolve, reject) => inspector!.post(method, params ?? {}, (err, result) => (err ? reject(err) : resolve(result))));
+  if (inspector) {
+    inspector.connect();
+    await post('HeapProfiler.startSampling', { samplingInterval: 256, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true });
+  }
   let peak = 0;
   const timer = setInterval(() => {
     peak = Math.max(peak, process.memoryUsage().rss);
@@ -51,6 +62,10 @@ async function main(): Promise<void> {
   await new Promise((r) => setTimeout(r, holdMs));
   const cpu = process.cpuUsage(cpu0);
   clearInterval(timer);
+  if (inspector) {
+    const { profile } = (await post('HeapProfiler.stopSampling')) as { profile: unknown };
+    fs.writeFileSync(profileFile!, JSON.stringify(profile));
+  }
   if (gc) {
     gc();
     gc();
