@@ -1,5 +1,5 @@
 import type { Connection, EventContext, Session } from 'rhea';
-import { deliverUndecoded, leanReceivers, processMarkedLinks, type LinkMarker } from './rhea';
+import { compactDeliveries, deliverUndecoded, leanReceivers, processMarkedLinks, type LinkMarker } from './rhea';
 import { toAmqpOpenError } from './toAmqpOpenError';
 
 /**
@@ -92,6 +92,8 @@ export class SharedSessions {
     session.setMaxListeners(2 * this.linksPerSession + 10);
     // Session receivers decode a message only when its fields are first read.
     deliverUndecoded(session);
+    // One class-shaped object per delivery instead of rhea's dictionary-mode literal with closures.
+    compactDeliveries(session);
     // Receivers without per-instance getters: fast-mode objects, ~3 KB less each.
     leanReceivers(session);
     // A pass visits only the links that asked for one (not all of them, on every reply).

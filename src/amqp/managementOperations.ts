@@ -5,6 +5,7 @@ import { ServiceBusRxError } from '../errors';
 import { wrapLong } from './amqpLong';
 import { lockTokenToUuid, uuidToString } from './lockToken';
 import type { RequestResponseLink } from './RequestResponseLink';
+import { RenewRequestEncoder } from './RenewRequestEncoder';
 
 /** What identifies a session-scoped management request. */
 export interface SessionRequestScope {
@@ -20,8 +21,7 @@ const LONG_ARRAY = 0x81;
 function requestMessage(operation: string, body: Record<string, unknown>, scope: SessionRequestScope): Message {
   const applicationProperties: Record<string, unknown> = {
     operation: `com.microsoft:${operation}`,
-    // Node's UUID v4 (one string from a cached entropy pool) rather than rhea's generate_uuid (a
-    // buffer, five slices and their hex strings per request: measurable on 10 000 renewals a round).
+    // Node's batched generator: one string per request (rhea's generate_uuid builds it from Buffer slices).
     'com.microsoft:tracking-id': randomUUID(),
   };
   if (scope.associatedLinkName !== undefined) applicationProperties['associated-link-name'] = scope.associatedLinkName;
@@ -60,7 +60,10 @@ export function renewSessionLock(link: RequestResponseLink, scope: SessionReques
  * once with the new expiry or the failure. Returns the cancellation (then `done` is not called).
  */
 export function sendRenewSessionLock(link: RequestResponseLink, scope: SessionRequestScope, done: (error: unknown, lockedUntil: Date | undefined) => void): () => void {
-  return link.send(requestMessage('renew-session-lock', { 'session-id': scope.sessionId }, scope), { sessionId: scope.sessionId }, (error, reply) => {
+  const encoder = renewEncoder(link);
+  const encode = (messageId: string, replyTo: string): Buffer =>
+    encoder.encode({ messageId, replyTo, trackingId: randomUUID(), sessionId: scope.sessionId, associatedLinkName: scope.associatedLinkName });
+  return link.sendEncoded(encode, { sessionId: scope.sessionId }, (error, reply) => {
     if (error !== undefined) return done(error, undefined);
     let expiry: Date;
     try {
@@ -70,6 +73,18 @@ export function sendRenewSessionLock(link: RequestResponseLink, scope: SessionRe
     }
     done(undefined, expiry);
   });
+}
+
+/** Each management link's `renew-session-lock` encoder (held as long as the link). */
+const renewEncoders = new WeakMap<RequestResponseLink, RenewRequestEncoder>();
+
+function renewEncoder(link: RequestResponseLink): RenewRequestEncoder {
+  let encoder = renewEncoders.get(link);
+  if (encoder === undefined) {
+    encoder = new RenewRequestEncoder();
+    renewEncoders.set(link, encoder);
+  }
+  return encoder;
 }
 
 /** `get-session-state`: emits the stored bytes, or `null` when unset. */

@@ -4,6 +4,7 @@
  * documents why it exists; test/contracts/ checks every assumption each one makes about rhea, so an
  * upgrade that breaks one fails there, naming it.
  */
+export { compactDeliveries } from './compactDeliveries';
 export { corkPerTick } from './corkPerTick';
 export { deliverUndecoded, UNDECODED_FORMAT } from './deliverUndecoded';
 export { forgetAttachFrames } from './forgetAttachFrames';
