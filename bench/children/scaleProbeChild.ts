@@ -3,7 +3,8 @@
  * subscription, same hold) with a memory breakdown: live heap after accepting (two full GCs with
  * --expose-gc), then process.memoryUsage() every 250 ms as CSV on stdout lines prefixed `mem,`.
  * argv: connectionString, queue, count, holdMs, prefix. Env PROBE_SNAPSHOT=<file>: heap snapshot after accept;
- * PROBE_ALLOC_PROFILE=<file>: sampling heap profile of the hold (objects collected by GCs included).
+ * PROBE_ALLOC_PROFILE=<file>: sampling heap profile of the hold (objects collected by GCs included; with
+ * PROBE_PROFILE_ACCEPT=1 of the accepts and the hold).
  */
 import { firstValueFrom, from, mergeMap, toArray } from 'rxjs';
 import * as v8 from 'node:v8';
@@ -22,9 +23,21 @@ function sample(tag: string): void {
   console.log(`mem,${tag},${((Date.now() - t0) / 1000).toFixed(1)},${mb(m.rss)},${mb(m.heapUsed)},${mb(m.heapTotal)},${mb(m.external)},${mb(m.arrayBuffers)},${renewed},${lost}`);
 }
 
+const profileFile = process.env['PROBE_ALLOC_PROFILE'];
+/** PROBE_PROFILE_ACCEPT=1: the profile covers the accepts (and the hold) instead of the hold alone. */
+const profileAccept = process.env['PROBE_PROFILE_ACCEPT'] === '1';
+const inspector = profileFile ? new InspectorSession() : undefined;
+const post = (method: string, params?: object): Promise<unknown> =>
+  new Promise((resolve, reject) => inspector!.post(method, params ?? {}, (err, result) => (err ? reject(err) : resolve(result))));
+async function startProfile(): Promise<void> {
+  inspector!.connect();
+  await post('HeapProfiler.startSampling', { samplingInterval: 256, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true });
+}
+
 async function main(): Promise<void> {
   const count = Number(countText);
   const holdMs = Number(holdText);
+  if (inspector && profileAccept) await startProfile();
   const client = new ServiceBusClient(connectionString!);
   const sessions: Session[] = await firstValueFrom(
     from(Array.from({ length: count }, (_, i) => `${prefix}-${i}`)).pipe(
@@ -45,14 +58,7 @@ async function main(): Promise<void> {
     sample('live');
   }
   if (process.env['PROBE_SNAPSHOT']) v8.writeHeapSnapshot(process.env['PROBE_SNAPSHOT']);
-  const profileFile = process.env['PROBE_ALLOC_PROFILE'];
-  const inspector = profileFile ? new InspectorSession() : undefined;
-  const post = (method: string, params?: object): Promise<unknown> =>
-    new Promise((resolve, reject) => inspector!.post(method, params ?? {}, (err, result) => (err ? reject(err) : resolve(result))));
-  if (inspector) {
-    inspector.connect();
-    await post('HeapProfiler.startSampling', { samplingInterval: 256, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true });
-  }
+  if (inspector && !profileAccept) await startProfile();
   let peak = 0;
   const timer = setInterval(() => {
     peak = Math.max(peak, process.memoryUsage().rss);
