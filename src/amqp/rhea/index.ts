@@ -7,6 +7,7 @@
 export { compactDeliveries } from './compactDeliveries';
 export { corkPerTick } from './corkPerTick';
 export { deliverUndecoded, UNDECODED_FORMAT } from './deliverUndecoded';
+export { exactDispositions } from './exactDispositions';
 export { forgetAttachFrames } from './forgetAttachFrames';
 export { forgetDeliveries } from './forgetDeliveries';
 export { leanReceivers } from './leanReceivers';
