@@ -1,5 +1,5 @@
 import type { Connection, EventContext, Session } from 'rhea';
-import { compactDeliveries, deliverUndecoded, exactDispositions, processMarkedLinks, type LinkMarker } from './rhea';
+import { compactDeliveries, deliverUndecoded, exactDispositions, leanReceivers, processMarkedLinks, type LinkMarker } from './rhea';
 import { toAmqpOpenError } from './toAmqpOpenError';
 
 /**
@@ -94,6 +94,8 @@ export class SharedSessions {
     deliverUndecoded(session);
     // One class-shaped object per delivery instead of rhea's dictionary-mode literal with closures.
     compactDeliveries(session);
+    // Receivers without per-instance getters: fast-mode objects, ~3 KB less each.
+    leanReceivers(session);
     // Each settlement keeps its own outcome (rhea folds adjacent ones into the first one's).
     exactDispositions(session);
     // A pass visits only the links that asked for one (not all of them, on every reply).

@@ -10,5 +10,6 @@ export { deliverUndecoded, UNDECODED_FORMAT } from './deliverUndecoded';
 export { exactDispositions } from './exactDispositions';
 export { forgetAttachFrames } from './forgetAttachFrames';
 export { forgetDeliveries } from './forgetDeliveries';
+export { leanReceivers } from './leanReceivers';
 export { processMarkedLinks, type LinkMarker } from './processMarkedLinks';
 export { settleReceived } from './settleReceived';
