@@ -3,6 +3,7 @@
  * Client CPU of receive + complete with tracing off and on (docs/observability.md).
  *
  *   npm run build && node scripts/tracing-overhead.cjs [messages=20000] [rounds=3]
+ *   (MODES=absent,api picks the modes; default all three)
  *
  * Starts the emulator CLI in a child process (its CPU is not counted), then for each mode runs a
  * fresh client process that sends N messages to one session of `session.1`, and measures its own
@@ -34,7 +35,7 @@ async function main() {
   try {
     const results = {};
     for (let r = 0; r < ROUNDS; r++) {
-      for (const mode of ['absent', 'api', 'recorded']) {
+      for (const mode of (process.env.MODES ?? 'absent,api,recorded').split(',')) {
         const out = execFileSync(process.execPath, [__filename, '--child', mode, connectionString, String(N)], { encoding: 'utf8' });
         (results[mode] ??= []).push(JSON.parse(out));
       }

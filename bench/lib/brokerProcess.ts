@@ -15,10 +15,15 @@ export interface BrokerProcess {
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
 
-/** Starts `servicebus-rx emulator --port 0 --config bench/config.json` and waits for its connection string. */
+/**
+ * Starts `servicebus-rx emulator --port 0 --config bench/config.json` and waits for its connection string.
+ * `BENCH_BROKER_NODE_FLAGS` (space-separated) are Node options for the broker child, for profiling, e.g.
+ * `--cpu-prof --cpu-prof-dir=/tmp/prof` (not for measured runs).
+ */
 export async function startBrokerProcess(config = path.join(ROOT, 'bench', 'config.json')): Promise<BrokerProcess> {
   const started = nowMs();
-  const child: ChildProcess = spawn(process.execPath, [path.join(ROOT, 'dist', 'cli', 'main.js'), 'emulator', '--port', '0', '--config', config], {
+  const nodeFlags = (process.env['BENCH_BROKER_NODE_FLAGS'] ?? '').split(' ').filter((flag) => flag !== '');
+  const child: ChildProcess = spawn(process.execPath, [...nodeFlags, path.join(ROOT, 'dist', 'cli', 'main.js'), 'emulator', '--port', '0', '--config', config], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const line = await new Promise<string>((resolve, reject) => {

@@ -5,6 +5,9 @@ import type { RequestResponseLink } from './RequestResponseLink';
 /** After a failed CBS refresh, try again this much later (bounded by the token's expiry). */
 const REFRESH_RETRY_MS = 30_000;
 
+/** A new holder joins an audience's token without a put-token of its own if the token is held, kept fresh and valid this much longer. */
+const JOIN_MIN_VALIDITY_MS = 60_000;
+
 /** What holds an authorization: told when it can no longer be kept fresh. */
 export interface AuthorizationHolder {
   error(err: unknown): void;
@@ -65,7 +68,9 @@ export class CbsAuthorizations {
   /**
    * What {@link holdAuthorization} does, without an Observable of its own (thousands of receivers each
    * hold one): sends a put-token, calls `authorized` once it is accepted, keeps it fresh while held, and
-   * reports a failure (now or of a later refresh) to `holder.error`. Returns the release.
+   * reports a failure (now or of a later refresh) to `holder.error`. Returns the release. When the
+   * connection already holds the audience's token, kept fresh and valid for at least another minute, the
+   * holder joins it: `authorized` is called at once, without a put-token of its own.
    */
   hold(entityPath: string, holder: AuthorizationHolder, authorized: () => void): () => void {
     const audience = this.endpoint + entityPath;
@@ -75,16 +80,8 @@ export class CbsAuthorizations {
       this.audiences.set(audience, hold);
     }
     const h = hold;
-    let putting: Subscription | undefined = this.putToken(entityPath).subscribe({
-      next: (token) => {
-        h.holders.add(holder);
-        this.scheduleRefresh(entityPath, h, token);
-        authorized();
-      },
-      error: (err: unknown) => holder.error(err),
-      complete: () => (putting = undefined),
-    });
-    return () => {
+    let putting: Subscription | undefined;
+    const release = (): void => {
       putting?.unsubscribe();
       h.holders.delete(holder);
       if (h.holders.size === 0) {
@@ -93,6 +90,23 @@ export class CbsAuthorizations {
         if (this.audiences.get(audience) === h) this.audiences.delete(audience);
       }
     };
+    // The connection already holds a fresh token for this audience (a put-token authorizes the
+    // connection, not one link) and keeps it fresh while anyone holds it: join it, no round trip.
+    if (h.holders.size > 0 && h.timer !== undefined && h.expiresOn - this.scheduler.now() > JOIN_MIN_VALIDITY_MS) {
+      h.holders.add(holder);
+      authorized();
+      return release;
+    }
+    putting = this.putToken(entityPath).subscribe({
+      next: (token) => {
+        h.holders.add(holder);
+        this.scheduleRefresh(entityPath, h, token);
+        authorized();
+      },
+      error: (err: unknown) => holder.error(err),
+      complete: () => (putting = undefined),
+    });
+    return release;
   }
 
   /** The connection is lost: stops every refresh and forgets every audience. */

@@ -21,8 +21,8 @@ interface Pending {
  */
 export class RequestResponseLink {
   private readonly pending = new Map<string, Pending>();
-  /** Requests waiting for sender credit, in order. */
-  private readonly queued: Array<{ id: string; message: Message }> = [];
+  /** Requests waiting for sender credit, in order (a Buffer: already encoded, see {@link sendEncoded}). */
+  private readonly queued: Array<{ id: string; message: Message | Buffer }> = [];
   private failure: ServiceBusRxError | undefined;
   /** Request ids are this prefix and a counter: unique per link, cheaper than a UUID per request. */
   private readonly idPrefix = `${generate_uuid()}:`;
@@ -65,6 +65,22 @@ export class RequestResponseLink {
    * cancellation: it forgets the request (a late reply is dropped, `callback` is not called).
    */
   send(message: Message, context: TranslateContext, callback: ReplyCallback): () => void {
+    return this.dispatch(context, callback, (id) => {
+      message.message_id = id;
+      message.reply_to = this.replyTo;
+      return message;
+    });
+  }
+
+  /**
+   * {@link send} for a request encoded by the caller: `encode(messageId, replyTo)` returns the AMQP
+   * message bytes (format 0) with that `message_id` and `reply_to`, which this link sends as they are.
+   */
+  sendEncoded(encode: (messageId: string, replyTo: string) => Buffer, context: TranslateContext, callback: ReplyCallback): () => void {
+    return this.dispatch(context, callback, (id) => encode(id, this.replyTo));
+  }
+
+  private dispatch(context: TranslateContext, callback: ReplyCallback, request: (id: string) => Message | Buffer): () => void {
     if (this.failure) {
       callback(this.failure, undefined);
       return noop;
@@ -72,13 +88,17 @@ export class RequestResponseLink {
     const id = this.idPrefix + ++this.nextId;
     this.pending.set(id, { callback, context });
     this.waits.begin();
-    message.message_id = id;
-    message.reply_to = this.replyTo;
-    if (this.queued.length === 0 && this.sender.sendable()) this.sender.send(message);
+    const message = request(id);
+    if (this.queued.length === 0 && this.sender.sendable()) this.transmit(message);
     else this.queued.push({ id, message });
     return () => {
       if (this.pending.delete(id)) this.waits.end();
     };
+  }
+
+  private transmit(message: Message | Buffer): void {
+    if (Buffer.isBuffer(message)) this.sender.send(message, { format: 0 });
+    else this.sender.send(message);
   }
 
   /** True once the link failed (see {@link fail}). */
@@ -102,7 +122,7 @@ export class RequestResponseLink {
   private readonly onSendable = (): void => {
     while (this.queued.length > 0 && this.sender.sendable()) {
       const next = this.queued.shift();
-      if (next && this.pending.has(next.id)) this.sender.send(next.message);
+      if (next && this.pending.has(next.id)) this.transmit(next.message);
     }
   };
 

@@ -1,5 +1,5 @@
 import type { Connection, EventContext, Session } from 'rhea';
-import { deliverUndecoded, processMarkedLinks, type LinkMarker } from './rhea';
+import { compactDeliveries, deliverUndecoded, exactDispositions, leanReceivers, processMarkedLinks, type LinkMarker } from './rhea';
 import { toAmqpOpenError } from './toAmqpOpenError';
 
 /**
@@ -92,6 +92,12 @@ export class SharedSessions {
     session.setMaxListeners(2 * this.linksPerSession + 10);
     // Session receivers decode a message only when its fields are first read.
     deliverUndecoded(session);
+    // One class-shaped object per delivery instead of rhea's dictionary-mode literal with closures.
+    compactDeliveries(session);
+    // Receivers without per-instance getters: fast-mode objects, ~3 KB less each.
+    leanReceivers(session);
+    // Each settlement keeps its own outcome (rhea folds adjacent ones into the first one's).
+    exactDispositions(session);
     // A pass visits only the links that asked for one (not all of them, on every reply).
     const marker = processMarkedLinks(session);
     const shared: Shared = { session, marker, opened: this.awaitPeer(this.whenBegun(session)), holders: 0, retired: false };

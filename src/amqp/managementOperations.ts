@@ -1,9 +1,11 @@
+import { randomUUID } from 'node:crypto';
 import { map, type Observable } from 'rxjs';
-import { generate_uuid, message as rheaMessage, types, type Message } from 'rhea-promise';
+import { message as rheaMessage, types, type Message } from 'rhea-promise';
 import { ServiceBusRxError } from '../errors';
 import { wrapLong } from './amqpLong';
 import { lockTokenToUuid, uuidToString } from './lockToken';
 import type { RequestResponseLink } from './RequestResponseLink';
+import { RenewRequestEncoder } from './RenewRequestEncoder';
 
 /** What identifies a session-scoped management request. */
 export interface SessionRequestScope {
@@ -19,7 +21,8 @@ const LONG_ARRAY = 0x81;
 function requestMessage(operation: string, body: Record<string, unknown>, scope: SessionRequestScope): Message {
   const applicationProperties: Record<string, unknown> = {
     operation: `com.microsoft:${operation}`,
-    'com.microsoft:tracking-id': generate_uuid(),
+    // Node's batched generator: one string per request (rhea's generate_uuid builds it from Buffer slices).
+    'com.microsoft:tracking-id': randomUUID(),
   };
   if (scope.associatedLinkName !== undefined) applicationProperties['associated-link-name'] = scope.associatedLinkName;
   return { application_properties: applicationProperties, body };
@@ -57,7 +60,10 @@ export function renewSessionLock(link: RequestResponseLink, scope: SessionReques
  * once with the new expiry or the failure. Returns the cancellation (then `done` is not called).
  */
 export function sendRenewSessionLock(link: RequestResponseLink, scope: SessionRequestScope, done: (error: unknown, lockedUntil: Date | undefined) => void): () => void {
-  return link.send(requestMessage('renew-session-lock', { 'session-id': scope.sessionId }, scope), { sessionId: scope.sessionId }, (error, reply) => {
+  const encoder = renewEncoder(link);
+  const encode = (messageId: string, replyTo: string): Buffer =>
+    encoder.encode({ messageId, replyTo, trackingId: randomUUID(), sessionId: scope.sessionId, associatedLinkName: scope.associatedLinkName });
+  return link.sendEncoded(encode, { sessionId: scope.sessionId }, (error, reply) => {
     if (error !== undefined) return done(error, undefined);
     let expiry: Date;
     try {
@@ -67,6 +73,18 @@ export function sendRenewSessionLock(link: RequestResponseLink, scope: SessionRe
     }
     done(undefined, expiry);
   });
+}
+
+/** Each management link's `renew-session-lock` encoder (held as long as the link). */
+const renewEncoders = new WeakMap<RequestResponseLink, RenewRequestEncoder>();
+
+function renewEncoder(link: RequestResponseLink): RenewRequestEncoder {
+  let encoder = renewEncoders.get(link);
+  if (encoder === undefined) {
+    encoder = new RenewRequestEncoder();
+    renewEncoders.set(link, encoder);
+  }
+  return encoder;
 }
 
 /** `get-session-state`: emits the stored bytes, or `null` when unset. */

@@ -2,6 +2,7 @@ import type { Observable } from 'rxjs';
 import type { Receiver, Sender } from 'rhea-promise';
 import { openLinks, type LinkHost } from './openLinks';
 import { RequestResponseLink } from './RequestResponseLink';
+import { compactDeliveries, exactDispositions } from './rhea';
 import { wrapLinks } from './wrapLinks';
 
 /**
@@ -14,6 +15,9 @@ export function openRequestResponse(host: LinkHost, address: string, receiverNam
     openLinks(
       host,
       async (session, abortSignal) => {
+        // Replies arrive as compact deliveries (one per request: renewals, CBS tokens).
+        compactDeliveries(session);
+        exactDispositions(session);
         const [sender, receiver] = await Promise.all([
           // Requests go pre-settled (as the Java SDK sends them): the reply is the answer, and a
           // disposition per request would cost a frame and a processing pass on both sides.

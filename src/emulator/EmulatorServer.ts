@@ -14,8 +14,12 @@ import { openReplySender, openRequestReceiver } from './links/requestResponse';
 import { handleManagementRequest } from './management/handleManagementRequest';
 import { processMarkedLinks, trackLink } from './rhea/processMarkedLinks';
 import { receiveRawTransfers } from './rhea/receiveRawTransfers';
+import { exactDispositions } from './rhea/exactDispositions';
+import { leanIncomingDeliveries } from './rhea/leanIncomingDeliveries';
+import { leanOutgoingTransfers } from './rhea/leanOutgoingTransfers';
 import { acceptConnection } from './transport/acceptConnection';
 import { corkPerTick } from './transport/corkPerTick';
+import { writeFramesInPlace } from './rhea/writeFramesInPlace';
 import type { ConnectionWarden } from './transport/ConnectionWarden';
 import type { BrokerLimits } from './transport/BrokerLimits';
 import { limitSession } from './rhea/limitSession';
@@ -109,6 +113,8 @@ export class EmulatorServer {
     corkPerTick(socket);
     try {
       const connection = this.container.create_connection({ max_frame_size: this.limits.maxFrameBytes, channel_max: this.limits.channelMax } as never);
+      // Frames are encoded in one reused buffer, not a fresh 1 KB one each.
+      writeFramesInPlace(connection);
       this.wardens.set(connection, acceptConnection(connection, socket, this.limits, this.broker));
     } catch (error: unknown) {
       this.broker.warn(`Could not accept a client connection: ${String(error)}`);
@@ -165,6 +171,9 @@ export class EmulatorServer {
         sessionInternals(session).local.begin.handle_max = this.limits.handleMax;
       }
       receiveRawTransfers(session);
+      leanIncomingDeliveries(session);
+      exactDispositions(session);
+      leanOutgoingTransfers(session);
       processMarkedLinks(session);
     });
     on('session_close', ({ connection, session }) => session && this.connections.get(connection)?.releaseSession(session));

@@ -1,8 +1,8 @@
 import { asyncScheduler, Observable } from 'rxjs';
-import type { MonoTypeOperatorFunction, SchedulerLike, Subscription } from 'rxjs';
+import type { MonoTypeOperatorFunction, SchedulerLike } from 'rxjs';
 import { InvalidArgumentError } from '../errors/InvalidArgumentError';
 import { ServiceTimeoutError } from '../errors/ServiceTimeoutError';
-import { DeadlineQueue } from '../time/DeadlineQueue';
+import { DeadlineQueue, type Deadline } from '../time/DeadlineQueue';
 import { describeError, retryLogger as log } from '../observability/logger';
 import { backoffDelay } from './backoffDelay';
 import type { BackoffConfig, BackoffMode } from './backoffDelay';
@@ -138,15 +138,16 @@ export function runWithRetries<T>(
   let retries = 0;
   let lastError: unknown;
   let cancelAttempt: (() => void) | undefined;
-  let wait: Subscription | undefined;
-  let timer: Subscription | undefined;
+  // Callback deadlines (no Observable, subscriber or teardown per call): this loop runs per request.
+  let wait: Deadline | undefined;
+  let timer: Deadline | undefined;
   let ended = false;
   const end = timeout === undefined ? Infinity : scheduler.now() + timeout;
 
   const finish = (): void => {
     ended = true;
-    timer?.unsubscribe();
-    wait?.unsubscribe();
+    timer?.cancel();
+    wait?.cancel();
   };
   const fail = (error: unknown): void => {
     if (ended) return;
@@ -170,7 +171,7 @@ export function runWithRetries<T>(
     if (retryAt >= end) return fail(timedOut()); // no point waiting for a retry past the end
     retries++;
     if (log.enabled('info')) log.info(`${what} failed (attempt ${retries} of ${maxRetries + 1}), retrying in ${Math.round(retryAt - scheduler.now())} ms: ${describeError(error)}`);
-    wait = deadlines.at(retryAt).subscribe(start);
+    wait = deadlines.schedule(retryAt, start);
   };
   const start = (): void => {
     wait = undefined;
@@ -185,7 +186,7 @@ export function runWithRetries<T>(
     if (!settled && !ended) cancelAttempt = cancel;
   };
 
-  if (timeout !== undefined) timer = deadlines.at(end).subscribe(() => fail(timedOut()));
+  if (timeout !== undefined) timer = deadlines.schedule(end, () => fail(timedOut()));
   start();
   return () => {
     if (ended) return;

@@ -69,6 +69,31 @@ describe('credentials', () => {
     expect(scopes[0]).toBe('https://servicebus.azure.net/.default');
   });
 
+  it('sessions accepted while the entity\'s token is held join it: one put-token, not one per link; a fresh one once nothing holds it', async () => {
+    let tokens = 0;
+    const credential: TokenCredential = {
+      getToken: async (): Promise<AccessToken> => {
+        tokens++;
+        return { token: 'header.payload.signature', expiresOnTimestamp: Date.now() + 3_600_000 };
+      },
+    };
+    const ids = ['join-1', 'join-2', 'join-3', 'join-4'];
+    const sender = track(new ServiceBusClient(broker.connectionString));
+    await lastValueFrom(sender.send('sq', ids.map((sessionId) => ({ body: sessionId, sessionId }))));
+    const client = track(new ServiceBusClient(namespace(), credential, { useDevelopmentEmulator: true }));
+    const first = await firstValueFrom(client.acceptSession('sq', ids[0]!));
+    const afterFirst = tokens;
+    const others = [];
+    for (const id of ids.slice(1)) others.push(await firstValueFrom(client.acceptSession('sq', id)));
+    expect(tokens).toBe(afterFirst);
+    for (const session of [first, ...others]) expect((await firstValueFrom(session.messages$)).body).toBe(session.sessionId);
+    for (const session of [first, ...others]) await session.close();
+    await lastValueFrom(sender.send('sq', { body: 'again', sessionId: 'join-5' }));
+    const again = await firstValueFrom(client.acceptSession('sq', 'join-5'));
+    expect(tokens).toBe(afterFirst + 1);
+    await again.close();
+  });
+
   it('reports a TokenCredential that returns no token as UnauthorizedError', async () => {
     const credential: TokenCredential = { getToken: async () => null };
     const client = track(new ServiceBusClient(namespace(), credential, { useDevelopmentEmulator: true }));

@@ -26,6 +26,16 @@ function rheaObjects(): { connection: Connection; session: Session; sender: Send
 }
 
 describe('rhea internals the broker relies on', () => {
+  it("a session's incoming side runs process(session) per pass over the deliveries settled since (rhea/exactDispositions.ts)", () => {
+    const { session } = rheaObjects();
+    const incoming = sessionInternals(session).incoming as unknown as Record<string, unknown>;
+    assume(isFunction(incoming, 'process'), 'session.incoming.process(session) is a method', 'rhea/exactDispositions.ts');
+    assume(Array.isArray(incoming['updated']), 'session.incoming.updated lists the deliveries settled since the last pass', 'rhea/exactDispositions.ts');
+    assume(isFunction(incoming['deliveries'] as object, 'pop_if'), 'session.incoming.deliveries.pop_if(predicate) drops settled deliveries', 'rhea/exactDispositions.ts');
+    for (const field of ['max_transfer_id', 'next_transfer_id', 'window']) assume(typeof incoming[field] === 'number', `session.incoming.${field} is a number`, 'rhea/exactDispositions.ts');
+    assume(isFunction(session as object, '_write_flow'), 'session._write_flow() writes a flow', 'rhea/exactDispositions.ts');
+  });
+
   it('types.Reader routes compound and array decoding through overridable prototype methods (BoundedReader)', () => {
     for (const name of ['read', 'read_value', 'read_array_items', 'read_n', 'read_size_count', 'read_array', 'read_fixed_width', 'read_variable_width', 'read_uint', 'remaining']) {
       assume(isFunction(RheaReaderBase.prototype, name), `types.Reader.prototype.${name} is a method`, 'rhea/BoundedReader.ts');

@@ -4,9 +4,12 @@
  * documents why it exists; test/contracts/ checks every assumption each one makes about rhea, so an
  * upgrade that breaks one fails there, naming it.
  */
+export { compactDeliveries } from './compactDeliveries';
 export { corkPerTick } from './corkPerTick';
 export { deliverUndecoded, UNDECODED_FORMAT } from './deliverUndecoded';
+export { exactDispositions } from './exactDispositions';
 export { forgetAttachFrames } from './forgetAttachFrames';
 export { forgetDeliveries } from './forgetDeliveries';
+export { leanReceivers } from './leanReceivers';
 export { processMarkedLinks, type LinkMarker } from './processMarkedLinks';
 export { settleReceived } from './settleReceived';

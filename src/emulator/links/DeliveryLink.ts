@@ -8,7 +8,7 @@ import type { MessageSession } from '../entities/MessageSession';
 import type { Queue } from '../entities/Queue';
 import type { StoredMessage } from '../entities/StoredMessage';
 import { answerDrainExactly } from '../rhea/answerDrainExactly';
-import { message as outcomes } from '../rhea/codec';
+import { ACCEPTED, RELEASED, message as outcomes } from '../rhea/codec';
 import { forgetLinkDeliveries } from '../rhea/forgetLinkDeliveries';
 import { deliveryInternals, senderInternals } from '../rhea/internals';
 import { Conditions, type AmqpError } from '../wire/conditions';
@@ -113,11 +113,11 @@ export class DeliveryLink implements Consumer {
     switch (event) {
       case 'accepted':
         this.queue.complete(message);
-        settle(delivery, outcomes.accepted().described());
+        settle(delivery, ACCEPTED);
         break;
       case 'released':
         this.queue.abandon(message, undefined, now);
-        settle(delivery, outcomes.released().described());
+        settle(delivery, RELEASED);
         break;
       case 'modified': {
         const properties = asRecord(state['message_annotations']);

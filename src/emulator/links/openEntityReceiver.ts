@@ -1,7 +1,7 @@
 import type { Delivery, Receiver } from 'rhea';
 import type { BrokerServices } from '../BrokerServices';
 import type { MessageSink } from '../entities/MessageSink';
-import { message as codec } from '../rhea/codec';
+import { ACCEPTED, message as codec } from '../rhea/codec';
 import { linkInternals } from '../rhea/internals';
 import { messageFormatOf } from '../rhea/receiveRawTransfers';
 import { Conditions, type AmqpError } from '../wire/conditions';
@@ -88,5 +88,5 @@ function splitBatch(bytes: Buffer): Buffer[] {
 }
 
 function settle(delivery: Delivery, refusal: AmqpError | undefined): void {
-  delivery.update(true, refusal === undefined ? codec.accepted().described() : codec.rejected({ error: refusal }).described());
+  delivery.update(true, refusal === undefined ? ACCEPTED : codec.rejected({ error: refusal }).described());
 }

@@ -53,4 +53,11 @@ export const message = Object.assign(Object.create(rheaMessage) as typeof rheaMe
     return rheaMessage.decode(buffer);
   },
 });
+
+/**
+ * The encoded `accepted` and `released` outcomes, built once: rhea only reads a delivery's state (to
+ * write it in a disposition), so every settlement can share them instead of building one per message.
+ */
+export const ACCEPTED: unknown = message.accepted().described();
+export const RELEASED: unknown = message.released().described();
 export type { Reader, Typed, Writer };

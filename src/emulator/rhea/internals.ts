@@ -81,10 +81,58 @@ export interface SessionInternals {
   on_detach(frame: FrameOf<unknown>): void;
   on_end(frame: unknown): void;
   on_flow(frame: FrameOf<unknown>): void;
-  incoming: { deliveries: DeliveryBuffer };
-  outgoing: { deliveries: DeliveryBuffer };
+  incoming: IncomingInternals;
+  outgoing: OutgoingInternals & { deliveries: DeliveryBuffer };
   remote: { handles: Record<number, link | undefined> };
   local: { begin: { handle_max?: number } };
+}
+
+/** A transfer frame as rhea hands it to `Incoming.on_transfer(frame, receiver)`. */
+export interface IncomingTransfer {
+  performative: {
+    delivery_id?: number | null;
+    delivery_tag?: unknown;
+    message_format?: number;
+    settled?: boolean;
+    state?: unknown;
+    more?: boolean;
+  };
+  payload?: Buffer;
+}
+
+/** A session's incoming half (`session.js` Incoming): its deliveries and transfer bookkeeping. */
+export interface IncomingInternals {
+  deliveries: DeliveryBuffer & { push(delivery: object): void; pop_if(test: (delivery: { settled?: boolean }) => boolean): void };
+  next_transfer_id: number;
+  next_delivery_id: number | null | undefined;
+  /** Records a local settlement/state of a delivery for the next disposition. */
+  update(delivery: object, settled: boolean, state: unknown): void;
+  on_transfer(frame: IncomingTransfer, receiver: ReceivingLink): void;
+  /** The deliveries settled since the last pass (`update` appends; `process` writes their dispositions). */
+  updated: SettledDelivery[];
+  max_transfer_id: number;
+  window: number;
+  /** Runs once per session pass: dispositions, dropping settled deliveries, flow at half the window. */
+  process(session: { _write_flow(): void }): void;
+}
+
+/** A settled delivery as rhea's sessions keep it (`session.js`): the fields a disposition is made of. */
+export interface SettledDelivery {
+  readonly id: number;
+  readonly settled: boolean;
+  readonly state: unknown;
+  readonly link: { is_receiver(): boolean; readonly session: { output(performative: unknown): void } };
+}
+
+/** The receiver members `Incoming.on_transfer` uses (`link.js`). */
+export interface ReceivingLink {
+  _incomplete: object | undefined;
+  credit: number;
+  delivery_count: number;
+  local: { attach: { rcv_settle_mode?: number } };
+  is_remote_open(): boolean;
+  dispatch(event: string, context: object): boolean;
+  _context(extra: object): object;
 }
 
 export interface DeliveryInternals {
@@ -138,6 +186,79 @@ export interface OpenFrame {
 }
 
 export const connectionInternals = (c: import('rhea').Connection): ConnectionInternals => c as unknown as ConnectionInternals;
+
+/** A frame rhea's transport queued (`frames.amqp_frame`): written by `frames.write_frame`. */
+export interface OutgoingFrame {
+  channel: number;
+  /** `frames.TYPE_AMQP` (0) on the AMQP transport. */
+  type: number;
+  performative?: Typed;
+  payload?: Buffer;
+}
+
+/** rhea's AMQP transport of a connection (`transport.js`): frames queued by `encode`, written by `write`. */
+export interface AmqpTransport {
+  pending: OutgoingFrame[];
+  header_sent: unknown;
+  write(socket: { write(buffer: Buffer): unknown }): void;
+}
+
+/** The AMQP transport rhea created for the connection (`connection.amqp_transport`). */
+export const amqpTransport = (c: import('rhea').Connection): AmqpTransport => (c as unknown as { amqp_transport: AmqpTransport }).amqp_transport;
+
+/** A `debug` logger of rhea's: `enabled` is truthy while `DEBUG` names it. */
+export interface RheaLogger {
+  (format: string, ...args: unknown[]): void;
+  enabled?: boolean;
+}
+
+/** rhea's loggers (`lib/log.js`, the `debug` package). */
+export const rheaLog = require('rhea/lib/log.js') as { frames: RheaLogger; raw: RheaLogger; flow: RheaLogger };
+
+/** rhea's performative constructors (`lib/frames.js`): composites of the given fields. */
+export const rheaFrames = require('rhea/lib/frames.js') as {
+  transfer(fields: object): { described(): unknown };
+  disposition(fields: object): unknown;
+};
+
+/** An outgoing delivery as rhea's `Outgoing.send` makes it (`session.js`). */
+export interface OutgoingDelivery {
+  id: number;
+  tag: Buffer;
+  link: {
+    local: { handle: number };
+    session: { output(performative: unknown, payload?: Buffer): void };
+    credit: number;
+    delivery_count: number;
+    has_credit(): boolean;
+    is_receiver(): boolean;
+    dispatch(event: string, context: object): boolean;
+    _context(extra: object): object;
+  };
+  data: Buffer[];
+  format: number;
+  next_to_send: number;
+  settled: boolean;
+  state: unknown;
+  remote_settled: boolean;
+  remote_state: unknown;
+}
+
+/** A session's outgoing half (`session.js` Outgoing): what its `process()` reads and writes. */
+export interface OutgoingInternals {
+  deliveries: { by_id(id: number): OutgoingDelivery | undefined; pop_if(test: (d: OutgoingDelivery) => boolean): void };
+  next_pending_delivery: number;
+  next_delivery_id: number;
+  next_transfer_id: number;
+  window: number;
+  remote_window: number;
+  remote_next_transfer_id: number;
+  connection: { options: { id: string } };
+  updated: OutgoingDelivery[];
+  pending_dispositions: OutgoingDelivery[];
+  transfer_window(): number;
+  process(): void;
+}
 
 /** A session's processing pass and what it walks (`session.js` `_process`, `links`, outgoing buffer). */
 export interface PassInternals {

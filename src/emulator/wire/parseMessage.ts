@@ -43,9 +43,9 @@ export function parseMessage(bytes: Buffer): MessageContent {
       if (code >= Section.properties) {
         bareStart = reader.position;
         if (code === Section.properties) {
-          const fields = listItems(reader.read());
-          messageId = nonNull(fields[0]) ?? undefined;
-          const groupId = fields[10]?.value;
+          const fields = scanProperties(bytes, reader) ?? readProperties(reader);
+          messageId = nonNull(fields.messageId) ?? undefined;
+          const groupId = fields.groupId?.value;
           sessionId = typeof groupId === 'string' ? groupId : undefined;
         }
         break;
@@ -74,6 +74,94 @@ export function parseMessage(bytes: Buffer): MessageContent {
     timeToLiveMs: typeof ttl === 'number' && ttl > 0 ? ttl : undefined,
     scheduledEnqueueTimeMs,
   };
+}
+
+/** The two properties the broker reads: message-id (field 0) and group-id (field 10). */
+interface PropertiesFields {
+  readonly messageId: Typed | undefined;
+  readonly groupId: Typed | undefined;
+}
+
+/** Decodes the whole properties section at the reader's position (any encoding rhea reads). */
+function readProperties(reader: InstanceType<typeof types.Reader>): PropertiesFields {
+  const fields = listItems(reader.read());
+  return { messageId: fields[0], groupId: fields[10] };
+}
+
+/**
+ * Bytes after the constructor of each scalar AMQP type rhea decodes without fail (null, booleans,
+ * integers, floats, timestamp, uuid; not char, which rhea can fail to decode), and −1 (one length byte) or −4 (four) for binary, string
+ * and symbol. Any other constructor leaves the section to {@link readProperties}.
+ */
+const SCALAR_WIDTH: Readonly<Record<number, number>> = {
+  0x40: 0, 0x41: 0, 0x42: 0, 0x43: 0, 0x44: 0,
+  0x50: 1, 0x51: 1, 0x52: 1, 0x53: 1, 0x54: 1, 0x55: 1, 0x56: 1,
+  0x60: 2, 0x61: 2,
+  0x70: 4, 0x71: 4, 0x72: 4,
+  0x80: 8, 0x81: 8, 0x82: 8, 0x83: 8,
+  0x98: 16,
+  0xa0: -1, 0xa1: -1, 0xa3: -1,
+  0xb0: -4, 0xb1: -4, 0xb3: -4,
+};
+
+/**
+ * The properties section at the reader's position, when it is the usual encoding (descriptor
+ * smallulong 0x73, a list of scalars whose sizes add up to the list's): reads message-id and group-id
+ * with the reader and skips the other fields by their sizes, instead of decoding all thirteen. Moves
+ * the reader past the section. `undefined` (reader untouched) for anything else: the full decode then
+ * handles it, errors included, as before.
+ */
+function scanProperties(bytes: Buffer, reader: InstanceType<typeof types.Reader>): PropertiesFields | undefined {
+  const start = reader.position;
+  if (bytes[start + 1] !== 0x53) return undefined;
+  let at = start + 3;
+  let count: number;
+  let end: number;
+  const list = bytes[at];
+  if (list === 0x45) {
+    count = 0;
+    end = at + 1;
+    at = end;
+  } else if (list === 0xc0 && at + 3 <= bytes.length) {
+    end = at + 2 + bytes[at + 1]!;
+    count = bytes[at + 2]!;
+    at += 3;
+  } else if (list === 0xd0 && at + 9 <= bytes.length) {
+    end = at + 5 + bytes.readUInt32BE(at + 1);
+    count = bytes.readUInt32BE(at + 5);
+    at += 9;
+  } else {
+    return undefined;
+  }
+  if (end > bytes.length) return undefined;
+  let messageId: Typed | undefined;
+  let groupId: Typed | undefined;
+  for (let i = 0; i < count && at <= end; i++) {
+    const width = at < end ? SCALAR_WIDTH[bytes[at]!] : undefined;
+    if (width === undefined) break;
+    let next: number;
+    if (width >= 0) next = at + 1 + width;
+    else if (width === -1) next = at + 2 + (at + 2 <= end ? bytes[at + 1]! : end);
+    else next = at + 5 + (at + 5 <= end ? bytes.readUInt32BE(at + 1) : end);
+    if (next > end) break;
+    if (i === 0 || i === 10) {
+      reader.position = at;
+      const value = reader.read();
+      if (i === 0) messageId = value;
+      else groupId = value;
+    }
+    at = next;
+    if (i === count - 1 && at === end) {
+      reader.position = end;
+      return { messageId, groupId };
+    }
+  }
+  if (count === 0 && at === end) {
+    reader.position = end;
+    return { messageId, groupId };
+  }
+  reader.position = start;
+  return undefined;
 }
 
 function listItems(section: Typed): readonly (Typed | undefined)[] {
