@@ -19,6 +19,7 @@ import { leanIncomingDeliveries } from './rhea/leanIncomingDeliveries';
 import { leanOutgoingTransfers } from './rhea/leanOutgoingTransfers';
 import { acceptConnection } from './transport/acceptConnection';
 import { corkPerTick } from './transport/corkPerTick';
+import { leanReadFrames } from './rhea/leanReadFrames';
 import { writeFramesInPlace } from './rhea/writeFramesInPlace';
 import type { ConnectionWarden } from './transport/ConnectionWarden';
 import type { BrokerLimits } from './transport/BrokerLimits';
@@ -115,6 +116,8 @@ export class EmulatorServer {
       const connection = this.container.create_connection({ max_frame_size: this.limits.maxFrameBytes, channel_max: this.limits.channelMax } as never);
       // Frames are encoded in one reused buffer, not a fresh 1 KB one each.
       writeFramesInPlace(connection);
+      // Incoming flow / transfer / disposition frames are decoded without rhea's generic per-value path.
+      leanReadFrames(connection);
       this.wardens.set(connection, acceptConnection(connection, socket, this.limits, this.broker));
     } catch (error: unknown) {
       this.broker.warn(`Could not accept a client connection: ${String(error)}`);

@@ -201,7 +201,37 @@ export interface AmqpTransport {
   pending: OutgoingFrame[];
   header_sent: unknown;
   write(socket: { write(buffer: Buffer): unknown }): void;
+  /** Reads the whole frames at the start of `buffer`, dispatching each to `handler`; returns the bytes read. */
+  read(buffer: Buffer): number;
+  header_received: unknown;
+  read_complete: boolean;
+  /** `frames.TYPE_AMQP` (0) on the AMQP transport. */
+  frame_type: number;
+  handler: unknown;
 }
+
+/** A frame as rhea's `frames.read_frame` returns it. */
+export interface IncomingFrame {
+  size: number;
+  type: number;
+  channel: number;
+  performative?: { dispatch(handler: unknown, frame: IncomingFrame): void };
+  payload?: Buffer;
+}
+
+/** rhea's frame codec (`lib/frames.js`), as the broker's frame reading uses it. */
+export const rheaFrameCodec = require('rhea/lib/frames.js') as {
+  read_frame(buffer: Buffer): IncomingFrame;
+  flow(fields: object): object;
+  transfer(fields: object): object;
+  disposition(fields: object): object;
+};
+
+/** rhea's types by typecode (`types.by_code`). */
+export const rheaTypeCodes = (rheaTypes as unknown as { by_code: Record<number, TypeDesc | undefined> }).by_code;
+
+/** rhea's error classes (`lib/errors.js`). */
+export const rheaErrors = require('rhea/lib/errors.js') as { ProtocolError: new (message: string) => Error };
 
 /** The AMQP transport rhea created for the connection (`connection.amqp_transport`). */
 export const amqpTransport = (c: import('rhea').Connection): AmqpTransport => (c as unknown as { amqp_transport: AmqpTransport }).amqp_transport;
@@ -213,7 +243,7 @@ export interface RheaLogger {
 }
 
 /** rhea's loggers (`lib/log.js`, the `debug` package). */
-export const rheaLog = require('rhea/lib/log.js') as { frames: RheaLogger; raw: RheaLogger; flow: RheaLogger };
+export const rheaLog = require('rhea/lib/log.js') as { frames: RheaLogger; raw: RheaLogger; flow: RheaLogger; io: RheaLogger };
 
 /** rhea's performative constructors (`lib/frames.js`): composites of the given fields. */
 export const rheaFrames = require('rhea/lib/frames.js') as {
@@ -329,6 +359,7 @@ export interface RheaReader {
   read_fixed_width(type: TypeDesc): unknown;
   read_variable_width(type: TypeDesc): unknown;
   remaining(): number;
+  read_bytes(n: number): Buffer;
 }
 
 export const RheaReaderBase = (rheaTypes as unknown as { Reader: new (buffer: Buffer) => RheaReader }).Reader;
