@@ -17,6 +17,14 @@ const UNSURE = Symbol('unsure');
  * and its exact error. Depth and element counts here are never below the bounded decoder's.
  */
 export function scanBounded(buffer: Buffer, limits: DecodeLimits): boolean {
+  return scanBoundedLength(buffer, limits) >= 0;
+}
+
+/**
+ * {@link scanBounded}, returning the bytes the value takes as rhea's reader consumes them (it reads a
+ * compound's `count` elements, not its `size` bytes), or -1 when it cannot vouch for the bytes.
+ */
+export function scanBoundedLength(buffer: Buffer, limits: DecodeLimits): number {
   const end = buffer.length;
   let at = 0;
   let elements = 0;
@@ -81,9 +89,9 @@ export function scanBounded(buffer: Buffer, limits: DecodeLimits): boolean {
   };
   try {
     one(1);
-    return true;
+    return at;
   } catch (error: unknown) {
-    if (error === UNSURE) return false;
+    if (error === UNSURE) return -1;
     throw error;
   }
 }
