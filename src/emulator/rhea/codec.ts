@@ -69,9 +69,8 @@ function scanSections(buffer: Buffer): boolean {
     if (buffer.length - at < 4 || buffer[at] !== 0x00 || buffer[at + 1] !== 0x53) return false;
     const code = buffer[at + 2] as number;
     if (code < FIRST_SECTION || code > LAST_SECTION) return false;
-    const length = scanBoundedLength(at === 0 ? buffer : buffer.subarray(at), DEFAULT_DECODE_LIMITS);
-    if (length < 0) return false;
-    at += length;
+    at = scanBoundedLength(buffer, DEFAULT_DECODE_LIMITS, at);
+    if (at < 0) return false;
   }
   return true;
 }
