@@ -47,6 +47,8 @@ export class BrokerConnection {
   private readonly replyLinks = new Map<string, Sender>();
   /** Entity receivers (the broker's senders) of this connection. */
   private readonly deliveryLinks = new Set<DeliveryLink>();
+  /** {@link rightsFor} results by path, each valid until the earliest expiry among the grants in it; cleared when a grant is added or removed. */
+  private readonly rightsByPath = new Map<string, { readonly rights: ReadonlySet<SasRight>; readonly from: number; readonly validUntil: number }>();
   private disposed = false;
 
   constructor(
@@ -63,6 +65,7 @@ export class BrokerConnection {
    */
   authorise(path: string, expiresAt: number, rights: ReadonlySet<SasRight>): void {
     this.authorised.set(path, { expiresAt, rights });
+    this.rightsByPath.clear();
     this.armExpiry();
   }
 
@@ -77,12 +80,19 @@ export class BrokerConnection {
     return false;
   }
 
-  /** The rights the unexpired tokens covering `path` grant, together. */
+  /** The rights the unexpired tokens covering `path` grant, together (one shared set per path until a grant in it expires or the grants change). */
   rightsFor(path: string, now: number): ReadonlySet<SasRight> {
+    const cached = this.rightsByPath.get(path);
+    if (cached !== undefined && now >= cached.from && now < cached.validUntil) return cached.rights;
     const rights = new Set<SasRight>();
+    let validUntil = Number.POSITIVE_INFINITY;
     for (const [granted, grant] of this.authorised) {
-      if (grant.expiresAt > now && covers(granted, path)) for (const right of grant.rights) rights.add(right);
+      if (grant.expiresAt > now && covers(granted, path)) {
+        for (const right of grant.rights) rights.add(right);
+        if (grant.expiresAt < validUntil) validUntil = grant.expiresAt;
+      }
     }
+    this.rightsByPath.set(path, { rights, from: now, validUntil });
     return rights;
   }
 
@@ -106,6 +116,7 @@ export class BrokerConnection {
   /** A token lapsed: forget expired grants, detach the links no grant covers any more (amqp:unauthorized-access). */
   private onExpiry(now: number): void {
     for (const [path, grant] of this.authorised) if (grant.expiresAt <= now) this.authorised.delete(path);
+    this.rightsByPath.clear();
     for (const [link, needs] of [...this.links]) {
       if (this.isAuthorised(needs.path, now, needs.right)) continue;
       this.links.delete(link);

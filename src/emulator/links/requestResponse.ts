@@ -1,6 +1,6 @@
 import type { Message, Receiver, Sender } from 'rhea';
 import type { BrokerConnection } from '../connection/BrokerConnection';
-import { message as codec } from '../rhea/codec';
+import { ACCEPTED, message as codec } from '../rhea/codec';
 import { linkInternals } from '../rhea/internals';
 import { Conditions } from '../wire/conditions';
 import type { Guard } from './guard';
@@ -35,7 +35,7 @@ export function openRequestReceiver(
         delivery.update(true, codec.rejected({ error: { condition: Conditions.decodeError, description: 'The request is not an AMQP message.' } }).described());
         return;
       }
-      delivery.update(true, codec.accepted().described());
+      delivery.update(true, ACCEPTED);
       const reply = handle(request);
       reply.correlation_id = request.message_id;
       const link = connection.replyLink(typeof request.reply_to === 'string' ? request.reply_to : undefined, receiver.session, node);

@@ -1,7 +1,8 @@
 import { message as rheaMessage, types as rheaTypes } from 'rhea';
 import type { Reader, Typed, Writer } from 'rhea/typings/types';
 import { AmqpDecodeError } from './AmqpDecodeError';
-import { BoundedReader } from './BoundedReader';
+import { BoundedReader, DEFAULT_DECODE_LIMITS } from './BoundedReader';
+import { scanBoundedLength } from './scanBounded';
 
 /**
  * rhea's encoder/decoder, with the members its typings leave out (Reader, Writer, the typed-value
@@ -42,6 +43,7 @@ export const types = Object.assign(Object.create(rheaTypes) as typeof rheaTypes 
 export const message = Object.assign(Object.create(rheaMessage) as typeof rheaMessage & Outcomes, {
   /** rhea's `message.decode`, after a bounded pass; throws {@link AmqpDecodeError} for hostile bytes. */
   decode(buffer: Buffer): ReturnType<typeof rheaMessage.decode> {
+    if (scanSections(buffer)) return rheaMessage.decode(buffer);
     const reader = new BoundedReader(buffer);
     while (reader.remaining() > 0) {
       const section = reader.read();
@@ -53,6 +55,25 @@ export const message = Object.assign(Object.create(rheaMessage) as typeof rheaMe
     return rheaMessage.decode(buffer);
   },
 });
+
+/**
+ * True only when the bounded pass of `message.decode` is certain to pass: every section is described by a
+ * smallulong 0x70 … 0x78 and {@link scanBoundedLength} vouches for it. A buffer of at most `maxElements`
+ * bytes holds at most that many values (each takes a byte), so per-section scans bound the buffer's total.
+ * Walks the bytes without building values; false means "unsure" and the building pass gives the verdict.
+ */
+function scanSections(buffer: Buffer): boolean {
+  if (buffer.length > DEFAULT_DECODE_LIMITS.maxElements) return false;
+  let at = 0;
+  while (at < buffer.length) {
+    if (buffer.length - at < 4 || buffer[at] !== 0x00 || buffer[at + 1] !== 0x53) return false;
+    const code = buffer[at + 2] as number;
+    if (code < FIRST_SECTION || code > LAST_SECTION) return false;
+    at = scanBoundedLength(buffer, DEFAULT_DECODE_LIMITS, at);
+    if (at < 0) return false;
+  }
+  return true;
+}
 
 /**
  * The encoded `accepted` and `released` outcomes, built once: rhea only reads a delivery's state (to

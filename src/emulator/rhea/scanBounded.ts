@@ -17,73 +17,93 @@ const UNSURE = Symbol('unsure');
  * and its exact error. Depth and element counts here are never below the bounded decoder's.
  */
 export function scanBounded(buffer: Buffer, limits: DecodeLimits): boolean {
-  const end = buffer.length;
-  let at = 0;
-  let elements = 0;
-  const need = (bytes: number): void => {
-    if (bytes > end - at) throw UNSURE;
-  };
-  const uint = (width: number): number => {
-    need(width);
-    const value = width === 1 ? (buffer[at] as number) : buffer.readUInt32BE(at);
-    at += width;
-    return value;
-  };
-  const value = (code: number, depth: number): void => {
-    if (!KNOWN.has(code)) throw UNSURE;
-    if (++elements > limits.maxElements) throw UNSURE;
-    const high = code >> 4;
-    const fixed = FIXED_WIDTH[high];
-    if (fixed !== undefined) {
-      need(fixed);
-      at += fixed;
-      return;
-    }
-    const width = (high & 1) === 0 ? 1 : 4; // 0xa, 0xc, 0xe: one byte; 0xb, 0xd, 0xf: four
-    if (high === 0xa || high === 0xb) {
-      const size = uint(width);
-      need(size);
-      at += size;
-      return;
-    }
-    need(2 * width);
-    const size = uint(width);
-    if (size > end - at) throw UNSURE;
-    const count = uint(width);
-    if (count > size) throw UNSURE;
-    if (high === 0xc || high === 0xd) {
-      if ((code & 0x0f) === 1 && count % 2 !== 0) throw UNSURE; // a map with an odd count: let rhea judge
-      if (count > end - at) throw UNSURE;
-      for (let i = 0; i < count; i++) one(depth + 1);
-      return;
-    }
-    // An array: only plain fixed- or variable-width elements are vouched for.
-    if (depth + 1 > limits.maxDepth) throw UNSURE;
-    need(1);
-    const element = buffer[at++] as number;
-    const elementHigh = element >> 4;
-    if (!KNOWN.has(element) || elementHigh < 0x5 || elementHigh > 0xb) throw UNSURE;
-    for (let i = 0; i < count; i++) value(element, depth + 1);
-  };
-  const one = (depth: number): void => {
-    // Conservative depth: each descriptor and each value counts a level, as BoundedReader's read() does.
-    if (depth > limits.maxDepth) throw UNSURE;
-    need(1);
-    let code = buffer[at++] as number;
-    let level = depth;
-    while (code === 0x00) {
-      one(level + 1);
-      if (++level > limits.maxDepth) throw UNSURE;
-      need(1);
-      code = buffer[at++] as number;
-    }
-    value(code, level);
-  };
+  return scanBoundedLength(buffer, limits) >= 0;
+}
+
+/**
+ * {@link scanBounded} of the value starting at `start`: the offset just past it as rhea's reader consumes
+ * it (a compound's `count` elements, not its `size` bytes), or -1 when it cannot vouch for the bytes.
+ * `elements` counts from 0 for this value alone.
+ */
+export function scanBoundedLength(buffer: Buffer, limits: DecodeLimits, start = 0): number {
+  const scan: Scan = { buffer, end: buffer.length, at: start, elements: 0, limits };
   try {
-    one(1);
-    return true;
+    one(scan, 1);
+    return scan.at;
   } catch (error: unknown) {
-    if (error === UNSURE) return false;
+    if (error === UNSURE) return -1;
     throw error;
   }
+}
+
+/** One scan's state (plain functions over it: no closures allocated per scan). */
+interface Scan {
+  readonly buffer: Buffer;
+  readonly end: number;
+  at: number;
+  elements: number;
+  readonly limits: DecodeLimits;
+}
+
+function need(scan: Scan, bytes: number): void {
+  if (bytes > scan.end - scan.at) throw UNSURE;
+}
+
+function uint(scan: Scan, width: number): number {
+  need(scan, width);
+  const value = width === 1 ? (scan.buffer[scan.at] as number) : scan.buffer.readUInt32BE(scan.at);
+  scan.at += width;
+  return value;
+}
+
+function value(scan: Scan, code: number, depth: number): void {
+  if (!KNOWN.has(code)) throw UNSURE;
+  if (++scan.elements > scan.limits.maxElements) throw UNSURE;
+  const high = code >> 4;
+  const fixed = FIXED_WIDTH[high];
+  if (fixed !== undefined) {
+    need(scan, fixed);
+    scan.at += fixed;
+    return;
+  }
+  const width = (high & 1) === 0 ? 1 : 4; // 0xa, 0xc, 0xe: one byte; 0xb, 0xd, 0xf: four
+  if (high === 0xa || high === 0xb) {
+    const size = uint(scan, width);
+    need(scan, size);
+    scan.at += size;
+    return;
+  }
+  need(scan, 2 * width);
+  const size = uint(scan, width);
+  if (size > scan.end - scan.at) throw UNSURE;
+  const count = uint(scan, width);
+  if (count > size) throw UNSURE;
+  if (high === 0xc || high === 0xd) {
+    if ((code & 0x0f) === 1 && count % 2 !== 0) throw UNSURE; // a map with an odd count: let rhea judge
+    if (count > scan.end - scan.at) throw UNSURE;
+    for (let i = 0; i < count; i++) one(scan, depth + 1);
+    return;
+  }
+  // An array: only plain fixed- or variable-width elements are vouched for.
+  if (depth + 1 > scan.limits.maxDepth) throw UNSURE;
+  need(scan, 1);
+  const element = scan.buffer[scan.at++] as number;
+  const elementHigh = element >> 4;
+  if (!KNOWN.has(element) || elementHigh < 0x5 || elementHigh > 0xb) throw UNSURE;
+  for (let i = 0; i < count; i++) value(scan, element, depth + 1);
+}
+
+function one(scan: Scan, depth: number): void {
+  // Conservative depth: each descriptor and each value counts a level, as BoundedReader's read() does.
+  if (depth > scan.limits.maxDepth) throw UNSURE;
+  need(scan, 1);
+  let code = scan.buffer[scan.at++] as number;
+  let level = depth;
+  while (code === 0x00) {
+    one(scan, level + 1);
+    if (++level > scan.limits.maxDepth) throw UNSURE;
+    need(scan, 1);
+    code = scan.buffer[scan.at++] as number;
+  }
+  value(scan, code, level);
 }
