@@ -8,7 +8,7 @@ import { AmqpDecodeError } from '../../src/emulator/rhea/AmqpDecodeError';
 import { BoundedReader } from '../../src/emulator/rhea/BoundedReader';
 import { message } from '../../src/emulator/rhea/codec';
 import { RheaReaderBase, connectionInternals, linkInternals, sessionInternals } from '../../src/emulator/rhea/internals';
-import { UNCOPIED_PAYLOAD_BYTES, writePayloadsUncopied } from '../../src/emulator/rhea/writePayloadsUncopied';
+import { UNCOPIED_PAYLOAD_BYTES, writeFramesInPlace } from '../../src/emulator/rhea/writeFramesInPlace';
 
 /** Fails with a message that names the rhea change and the broker module depending on it. */
 function assume(holds: boolean, what: string, usedBy: string): void {
@@ -113,12 +113,12 @@ describe('rhea internals the broker relies on', () => {
     const written = (patch: boolean): Buffer => {
       const { connection } = rheaObjects();
       const transport = connectionInternals(connection).amqp_transport;
-      assume(isFunction(transport, 'write') && Array.isArray(transport.pending), 'connection.amqp_transport has write(socket) and pending[]', 'rhea/writePayloadsUncopied.ts');
-      if (patch) writePayloadsUncopied(connection);
+      assume(isFunction(transport, 'write') && Array.isArray(transport.pending), 'connection.amqp_transport has write(socket) and pending[]', 'rhea/writeFramesInPlace.ts');
+      if (patch) writeFramesInPlace(connection);
       const chunks: Buffer[] = [];
       const socket = { write: (chunk: Buffer) => chunks.push(Buffer.from(chunk)) };
       transport.write(socket); // the protocol header
-      assume(transport.header_sent !== undefined, 'Transport.header_sent is set once the header is written', 'rhea/writePayloadsUncopied.ts');
+      assume(transport.header_sent !== undefined, 'Transport.header_sent is set once the header is written', 'rhea/writeFramesInPlace.ts');
       const large = Buffer.alloc(3 * UNCOPIED_PAYLOAD_BYTES, 0x61);
       const c = connectionInternals(connection) as unknown as { _write_frame(channel: number, frame: unknown, payload?: Buffer): void; local: { open: unknown } };
       // Frames are queued with _write_frame(channel, performative, payload), each {channel, type, performative, payload}.
@@ -129,6 +129,6 @@ describe('rhea internals the broker relies on', () => {
       transport.write(socket);
       return Buffer.concat(chunks);
     };
-    assume(written(true).equals(written(false)), 'frames.write_frame = size, doff 2, type, channel, performative, payload', 'rhea/writePayloadsUncopied.ts');
+    assume(written(true).equals(written(false)), 'frames.write_frame = size, doff 2, type, channel, performative, payload', 'rhea/writeFramesInPlace.ts');
   });
 });

@@ -159,22 +159,7 @@ export interface ConnectionInternals {
   /** rhea's SASL layer of a server connection (`sasl.js` SelectiveServer; index 3 = the SASL server). */
   sasl_transport?: { transports?: { 3?: { outcome?: number } } };
   /** The AMQP layer's frame writer (`transport.js`), for the life of a server connection. */
-  amqp_transport: AmqpTransportInternals;
-}
-
-/** A frame waiting in rhea's `Transport.pending` (`frames.amqp_frame`). */
-export interface PendingFrame {
-  channel: number;
-  type: number;
-  performative?: unknown;
-  payload?: Buffer;
-}
-
-/** rhea's `Transport` (`transport.js`): `write(socket)` writes the header once, then each pending frame. */
-export interface AmqpTransportInternals {
-  write(socket: { write(chunk: Buffer): unknown }): void;
-  pending: PendingFrame[];
-  header_sent: unknown;
+  amqp_transport: AmqpTransport;
 }
 
 /** rhea's open performative (`frames.js` composite): fields are accessors over `value`. */

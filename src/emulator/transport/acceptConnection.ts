@@ -4,7 +4,6 @@ import type { BrokerLimits } from './BrokerLimits';
 import { ConnectionWarden, type WardenServices } from './ConnectionWarden';
 import { connectionInternals } from '../rhea/internals';
 import { limitConnection } from '../rhea/limitConnection';
-import { writePayloadsUncopied } from '../rhea/writePayloadsUncopied';
 import { FrameGuard } from './FrameGuard';
 
 /** SASL outcome code for success (AMQP 1.0 section 5.3.3.6). */
@@ -26,7 +25,6 @@ export function acceptConnection(connection: Connection, socket: Socket, limits:
   });
   const warden = new ConnectionWarden(connection, socket, guard, limits, services);
   limitConnection(connection, limits.channelMax + 1, limits.idleTimeoutMs, warden.violate);
-  writePayloadsUncopied(connection);
   const input = rhea.input;
   rhea.input = function (this: unknown, chunk: Buffer): void {
     if (warden.refused) return;
