@@ -1,4 +1,5 @@
 import { message as rheaMessage, type Message } from 'rhea-promise';
+import { managementRequestMessage } from './managementRequestMessage';
 
 /** The strings of a `renew-session-lock` request (all but `replyTo` vary between two requests on one link). */
 export interface RenewRequestFields {
@@ -11,14 +12,13 @@ export interface RenewRequestFields {
   readonly associatedLinkName: string | undefined;
 }
 
-/** The request message exactly as `managementOperations` builds it (same sections, same key order). */
+/** The request message `managementOperations` sends for `renew-session-lock`, with its link's `message_id` and `reply_to`. */
 export function renewRequestMessage(fields: RenewRequestFields): Message {
-  const applicationProperties: Record<string, unknown> = {
-    operation: 'com.microsoft:renew-session-lock',
-    'com.microsoft:tracking-id': fields.trackingId,
+  return {
+    message_id: fields.messageId,
+    reply_to: fields.replyTo,
+    ...managementRequestMessage('renew-session-lock', { 'session-id': fields.sessionId }, fields.associatedLinkName, fields.trackingId),
   };
-  if (fields.associatedLinkName !== undefined) applicationProperties['associated-link-name'] = fields.associatedLinkName;
-  return { message_id: fields.messageId, reply_to: fields.replyTo, application_properties: applicationProperties, body: { 'session-id': fields.sessionId } };
 }
 
 /** The encoded request with holes: the bytes around the varying strings, and where each string goes. */

@@ -4,6 +4,7 @@ import { message as rheaMessage, types, type Message } from 'rhea-promise';
 import { ServiceBusRxError } from '../errors';
 import { wrapLong } from './amqpLong';
 import { lockTokenToUuid, uuidToString } from './lockToken';
+import { managementRequestMessage } from './managementRequestMessage';
 import type { RequestResponseLink } from './RequestResponseLink';
 import { RenewRequestEncoder } from './RenewRequestEncoder';
 
@@ -17,19 +18,8 @@ export interface SessionRequestScope {
 const UUID_ARRAY = 0x98;
 const LONG_ARRAY = 0x81;
 
-/** A management request message: `operation`, a tracking id, the scope's associated link name, `body`. */
-function requestMessage(operation: string, body: Record<string, unknown>, scope: SessionRequestScope): Message {
-  const applicationProperties: Record<string, unknown> = {
-    operation: `com.microsoft:${operation}`,
-    // Node's batched generator: one string per request (rhea's generate_uuid builds it from Buffer slices).
-    'com.microsoft:tracking-id': randomUUID(),
-  };
-  if (scope.associatedLinkName !== undefined) applicationProperties['associated-link-name'] = scope.associatedLinkName;
-  return { application_properties: applicationProperties, body };
-}
-
 function request(link: RequestResponseLink, operation: string, body: Record<string, unknown>, scope: SessionRequestScope): Observable<Message> {
-  return link.request(requestMessage(operation, body, scope), { sessionId: scope.sessionId });
+  return link.request(managementRequestMessage(operation, body, scope.associatedLinkName), { sessionId: scope.sessionId });
 }
 
 function bodyMap(reply: Message, operation: string): Record<string, unknown> {
