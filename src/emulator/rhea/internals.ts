@@ -204,14 +204,6 @@ export interface IncomingFrame {
   payload?: Buffer;
 }
 
-/** rhea's frame codec (`lib/frames.js`), as the broker's frame reading uses it. */
-export const rheaFrameCodec = require('rhea/lib/frames.js') as {
-  read_frame(buffer: Buffer): IncomingFrame;
-  flow(fields: object): object;
-  transfer(fields: object): object;
-  disposition(fields: object): object;
-};
-
 /** rhea's types by typecode (`types.by_code`). */
 export const rheaTypeCodes = (rheaTypes as unknown as { by_code: Record<number, TypeDesc | undefined> }).by_code;
 
@@ -230,10 +222,12 @@ export interface RheaLogger {
 /** rhea's loggers (`lib/log.js`, the `debug` package). */
 export const rheaLog = require('rhea/lib/log.js') as { frames: RheaLogger; raw: RheaLogger; flow: RheaLogger; io: RheaLogger };
 
-/** rhea's performative constructors (`lib/frames.js`): composites of the given fields. */
+/** rhea's frame codec (`lib/frames.js`): performative constructors (composites of the given fields) and `read_frame`. */
 export const rheaFrames = require('rhea/lib/frames.js') as {
+  read_frame(buffer: Buffer): IncomingFrame;
+  flow(fields: object): { described(): unknown };
   transfer(fields: object): { described(): unknown };
-  disposition(fields: object): unknown;
+  disposition(fields: object): { described(): unknown };
 };
 
 /** An outgoing delivery as rhea's `Outgoing.send` makes it (`session.js`). */

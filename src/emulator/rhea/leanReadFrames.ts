@@ -1,5 +1,5 @@
 import type { Connection } from 'rhea';
-import { amqpTransport, RheaReaderBase, rheaErrors, rheaFrameCodec, rheaLog, rheaTypeCodes, type IncomingFrame } from './internals';
+import { amqpTransport, RheaReaderBase, rheaErrors, rheaFrames, rheaLog, rheaTypeCodes, type IncomingFrame } from './internals';
 
 /** Frame header: size (4), data offset (1), frame type (1), channel (2). */
 const HEADER_BYTES = 8;
@@ -14,7 +14,7 @@ const LIST32 = 0xd0;
 /** rhea's composite constructors of the frequent incoming performatives, by descriptor code. */
 const leanPerformatives: (PerformativeConstructor | undefined)[] = [];
 for (const name of ['flow', 'transfer', 'disposition'] as const) {
-  const c = rheaFrameCodec[name]({}).constructor as PerformativeConstructor;
+  const c = rheaFrames[name]({}).constructor as PerformativeConstructor;
   leanPerformatives[c.descriptor.numeric] = c;
 }
 
@@ -40,18 +40,18 @@ export function readFrame(buffer: Buffer): IncomingFrame {
     buffer[HEADER_BYTES] !== DESCRIBED ||
     buffer[HEADER_BYTES + 1] !== SMALL_ULONG
   ) {
-    return rheaFrameCodec.read_frame(buffer);
+    return rheaFrames.read_frame(buffer);
   }
   const c = leanPerformatives[buffer[HEADER_BYTES + 2] as number];
   const list = buffer[HEADER_BYTES + 3];
-  if (c === undefined || (list !== LIST8 && list !== LIST32)) return rheaFrameCodec.read_frame(buffer);
+  if (c === undefined || (list !== LIST8 && list !== LIST32)) return rheaFrames.read_frame(buffer);
   let position = HEADER_BYTES + 4;
   let count: number;
   if (list === LIST8) {
     count = buffer[position + 1] as number;
     position += 2;
   } else {
-    if (size < position + 8) return rheaFrameCodec.read_frame(buffer);
+    if (size < position + 8) return rheaFrames.read_frame(buffer);
     count = buffer.readUInt32BE(position + 4);
     position += 8;
   }
