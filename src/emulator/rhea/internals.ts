@@ -331,6 +331,8 @@ export interface TypeDesc {
 export interface RheaReader {
   position: number;
   read(): Typed;
+  /** Reads a constructor: a typecode, after any number of descriptors (`descriptors` collects them; rhea recurses once per descriptor). */
+  read_constructor(descriptors?: Typed[]): { typecode: number; descriptor?: Typed; descriptors?: Typed[] };
   read_uint(width: number): number;
   read_value(type: TypeDesc): Typed;
   read_array_items(n: number, type: TypeDesc): Typed[];
