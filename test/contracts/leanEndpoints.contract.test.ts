@@ -99,6 +99,10 @@ it('a lean sender or receiver holds the fields of a rhea one, with its accessors
     for (const alias of ['snd_settle_mode', 'rcv_settle_mode', 'source', 'target', 'max_message_size', 'offered_capabilities', 'desired_capabilities', 'properties', 'error']) {
       expect(l[alias]).toEqual(p[alias]);
     }
+    // The detach frame (made when first used) takes a close's error as rhea's does.
+    for (const link of [p, l]) link.close({ condition: 'amqp:internal-error', description: 'x' });
+    expect(l.local.detach.value).toEqual(p.local.detach.value);
+    expect(l.local.detach.error).toEqual(p.local.detach.error);
     expect(lean.links[l.name]).toBe(l);
     expect(lean.local.handles[l.local.handle]).toBe(l);
   }

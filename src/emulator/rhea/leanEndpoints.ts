@@ -132,7 +132,26 @@ function leanLinkPrototype(base: object): object {
 const LeanSender = leanLinkPrototype(Sender.prototype);
 const LeanReceiver = leanLinkPrototype(Receiver.prototype);
 
-/** rhea's `link.init`, without defining the accessors on the instance (they are on its prototype). */
+/**
+ * A link's `local` (rhea's `{ handle, attach, detach }`), its detach frame made when first used (rhea reads
+ * and writes it only to close the link): ~330 bytes less per link that is never detached by the broker.
+ */
+class LinkLocal {
+  attach: Record<string, unknown> | undefined;
+  private frame: Record<string, unknown> | undefined;
+
+  constructor(public handle: number) {}
+
+  get detach(): Record<string, unknown> {
+    return (this.frame ??= frames.detach({ handle: this.handle, closed: true }));
+  }
+
+  set detach(frame: Record<string, unknown>) {
+    this.frame = frame;
+  }
+}
+
+/** rhea's `link.init`, without defining the accessors on the instance (they are on its prototype), its detach frame made when needed. */
 function leanInit(this: Self, session: Self, name: string, handle: number, options: Fields | undefined, isReceiver: boolean): void {
   this['session'] = session;
   this['connection'] = session['connection'];
@@ -140,12 +159,11 @@ function leanInit(this: Self, session: Self, name: string, handle: number, optio
   this['options'] = options === undefined ? {} : options;
   this['state'] = new EndpointState();
   this['issue_flow'] = false;
-  this['local'] = { handle };
+  this['local'] = new LinkLocal(handle);
   this['local'].attach = frames.attach({ handle, name, role: isReceiver });
   for (const field in this['local'].attach) {
     if (!INTERNAL.has(field) && this['options'][field] !== undefined) this['local'].attach[field] = this['options'][field];
   }
-  this['local'].detach = frames.detach({ handle, closed: true });
   this['remote'] = { handle: undefined };
   this['delivery_count'] = 0;
   this['credit'] = 0;
