@@ -5,6 +5,7 @@
  * member if rhea changes. Other broker modules use these accessors instead of their own casts.
  */
 import { types as rheaTypes, type Connection, type Delivery, type EventContext, type Receiver, type Sender, type Session, type link } from 'rhea';
+import type { EventEmitter } from 'node:events';
 import type { Typed } from 'rhea/typings/types';
 
 /** Fields of the attach frame the broker sends back (rhea keeps them in `link.local.attach`). */
@@ -220,7 +221,7 @@ export interface RheaLogger {
 }
 
 /** rhea's loggers (`lib/log.js`, the `debug` package). */
-export const rheaLog = require('rhea/lib/log.js') as { frames: RheaLogger; raw: RheaLogger; flow: RheaLogger; io: RheaLogger };
+export const rheaLog = require('rhea/lib/log.js') as { frames: RheaLogger; raw: RheaLogger; flow: RheaLogger; io: RheaLogger; events: RheaLogger };
 
 /** rhea's frame codec (`lib/frames.js`): performative constructors (composites of the given fields) and `read_frame`. */
 export const rheaFrames = require('rhea/lib/frames.js') as {
@@ -307,6 +308,18 @@ export interface BackpressureSession {
 export interface DispatchingLink {
   dispatch(event: string, context: EventContext): boolean;
   _context(extra?: object): EventContext;
+}
+
+/**
+ * A rhea link, session, connection or container as its `dispatch` sees it: `link.js` and `session.js`
+ * emit on `observers` first, and pass an unhandled event up to `session` / `connection` / `container`.
+ */
+export interface DispatchingEmitter extends EventEmitter {
+  dispatch(name: string, ...args: unknown[]): boolean;
+  observers?: EventEmitter;
+  session?: DispatchingEmitter;
+  connection?: DispatchingEmitter;
+  container?: DispatchingEmitter;
 }
 
 export const passInternals = (s: Session): PassInternals => s as unknown as PassInternals;
