@@ -17,6 +17,7 @@ import { receiveRawTransfers } from './rhea/receiveRawTransfers';
 import { exactDispositions } from './rhea/exactDispositions';
 import { leanIncomingDeliveries } from './rhea/leanIncomingDeliveries';
 import { leanOutgoingTransfers } from './rhea/leanOutgoingTransfers';
+import { leanOutgoingDeliveries } from './rhea/leanOutgoingDeliveries';
 import { acceptConnection } from './transport/acceptConnection';
 import { corkPerTick } from './transport/corkPerTick';
 import { leanReadFrames } from './rhea/leanReadFrames';
@@ -171,6 +172,8 @@ export class EmulatorServer {
     });
     on('session_open', ({ connection, session }) => {
       if (!session) return;
+      // Before the warden's backpressure wraps outgoing.send.
+      leanOutgoingDeliveries(session);
       const warden = this.wardens.get(connection);
       if (warden !== undefined) {
         limitSession(session, this.limits, warden.links, warden.violate);

@@ -83,7 +83,7 @@ export interface SessionInternals {
   on_end(frame: unknown): void;
   on_flow(frame: FrameOf<unknown>): void;
   incoming: IncomingInternals;
-  outgoing: OutgoingInternals & { deliveries: DeliveryBuffer };
+  outgoing: OutgoingInternals & OutgoingSending & { deliveries: DeliveryBuffer };
   remote: { handles: Record<number, link | undefined> };
   local: { begin: { handle_max?: number } };
 }
@@ -252,6 +252,15 @@ export interface OutgoingDelivery {
   state: unknown;
   remote_settled: boolean;
   remote_state: unknown;
+}
+
+/** What rhea's `Outgoing.send` (`session.js`) uses: the payload limit per frame, the id counter, the buffer, and the `update` a delivery's own calls. */
+export interface OutgoingSending {
+  next_delivery_id: number;
+  deliveries: { push(delivery: object): void };
+  compute_max_payload(tag: Buffer): number | undefined;
+  update(delivery: object, settled: boolean, state: unknown): void;
+  send(sender: unknown, tag: Buffer, data: Buffer, format: number | undefined): object;
 }
 
 /** A session's outgoing half (`session.js` Outgoing): what its `process()` reads and writes. */
