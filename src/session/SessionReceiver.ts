@@ -1,6 +1,7 @@
-import { map, Observable, switchMap, tap, throwError, timeout as timeoutWith, type SchedulerLike, type Subscription } from 'rxjs';
+import { map, Observable, switchMap, tap, throwError, timeout as timeoutWith, type SchedulerLike } from 'rxjs';
 import type { Receiver } from 'rhea';
 import type { AmqpConnection } from '../amqp/AmqpConnection';
+import type { ReceiverLink } from '../amqp/openReceiverLink';
 import type { RetryOptions } from '../retry/RetryOptions';
 import { InvalidArgumentError, ServiceTimeoutError, SessionLockLostError, type LockLostReason, type ServiceBusRxError } from '../errors';
 import type { ReceiveMode } from './AcceptSessionOptions';
@@ -31,10 +32,11 @@ export interface SessionReceiverInit {
   readonly lockedUntil: Date;
   readonly receiveMode: ReceiveMode;
   readonly link: Receiver;
-  /** Detaches the link and gives its AMQP session back; idempotent (owned by the session from now on). */
-  readonly detachLink: () => Promise<void>;
-  /** Stops watching the link for failures when unsubscribed (owned by the session from now on). */
-  readonly linkSubscription: Subscription;
+  /**
+   * The link's watch (owned by the session from now on): `close()` detaches the link and gives its AMQP
+   * session back (idempotent); `unsubscribe()` stops watching the link for failures.
+   */
+  readonly receiverLink: ReceiverLink;
   readonly maxCredit: number;
   /** How session state is stored and read. */
   readonly stateCodec: ResolvedStateCodec;
@@ -351,8 +353,8 @@ export class SessionReceiver implements Session, MessageSettler {
     this.flow.fail(error);
     this.abort?.abort(error);
     this.stateStream?.close();
-    this.init.linkSubscription.unsubscribe();
-    const detached = this.init.detachLink();
+    this.init.receiverLink.unsubscribe();
+    const detached = this.init.receiverLink.close();
     // A lost lock (not a close) also closes the connection once nothing else uses it (the seed's
     // "once the lock is lost the connection will be closed"); the client's next use opens a new one.
     this.closedPromise = error.reason === 'closed' ? detached : detached.then(() => void this.init.amqp.closeIfUnused());

@@ -2,7 +2,7 @@ import { Observable, timer, type SchedulerLike, type Subscriber, type Subscripti
 import { generate_uuid, types, type ReceiverOptions } from 'rhea';
 import { ServiceBusRxError, ServiceTimeoutError, SessionCannotBeLockedError } from '../errors';
 import type { AmqpConnection } from '../amqp/AmqpConnection';
-import type { OpenedReceiver } from '../amqp/openReceiverLink';
+import type { OpenedReceiver, ReceiverLink } from '../amqp/openReceiverLink';
 import { ticksToDate } from '../amqp/dotnetTicks';
 import { sessionLogger as log } from '../observability/logger';
 import { SessionReceiver, type SessionReceiverInit } from './SessionReceiver';
@@ -21,7 +21,7 @@ export interface AcceptAttempt {
   readonly brokerTimeout: number;
   readonly scheduler: SchedulerLike;
   /** The session's settings, minus what the attach yields. */
-  readonly session: Omit<SessionReceiverInit, 'amqp' | 'entityPath' | 'sessionId' | 'lockedUntil' | 'link' | 'detachLink' | 'linkSubscription'>;
+  readonly session: Omit<SessionReceiverInit, 'amqp' | 'entityPath' | 'sessionId' | 'lockedUntil' | 'link' | 'receiverLink'>;
 }
 
 /**
@@ -47,7 +47,7 @@ class AcceptWatch {
   private waiting: Subscriber<SessionReceiver> | undefined;
   private session: SessionReceiver | undefined;
   private grace: Subscription | undefined;
-  private linkSubscription: Subscription | undefined;
+  private receiverLink: ReceiverLink | undefined;
   private readonly sessionId: string | undefined;
   private readonly entityPath: string;
 
@@ -76,12 +76,12 @@ class AcceptWatch {
       properties,
     };
     // A next-available attach is held by the broker until a session is free: not a silence to act on.
-    this.linkSubscription = amqp.openReceiver(entityPath, options, { entityPath, sessionId }, sessionId !== undefined).subscribe(this);
+    this.receiverLink = amqp.openReceiver(entityPath, options, { entityPath, sessionId }, sessionId !== undefined, this);
     return this;
   }
 
   /** The broker answered the attach: a locked session, or a refusal (an attach without the filter). */
-  next({ link, close: detachLink, filter, properties: attachProperties }: OpenedReceiver): void {
+  next({ link, filter, properties: attachProperties }: OpenedReceiver): void {
     const attempt = this.attempt;
     if (attempt === undefined) return;
     const { sessionId } = this;
@@ -93,12 +93,12 @@ class AcceptWatch {
     }
     const lockedUntil = ticksToDate(attachProperties?.['com.microsoft:locked-until-utc']);
     if (!lockedUntil || Number.isNaN(lockedUntil.getTime())) {
-      this.linkSubscription?.unsubscribe();
+      this.receiverLink?.unsubscribe();
       this.waiting?.error(new ServiceBusRxError(`The broker locked session '${locked}' without com.microsoft:locked-until-utc.`, { condition: 'amqp:decode-error' }));
       return;
     }
     const { amqp, entityPath, session: settings } = attempt;
-    const watch = this.linkSubscription as Subscription;
+    const receiverLink = this.receiverLink as ReceiverLink;
     // Field by field, not a spread of the settings: a spread's copy got a hidden class of its own per
     // session (~0.4 KB each, measured in a heap snapshot); a literal shares one.
     const session = new SessionReceiver({
@@ -108,8 +108,7 @@ class AcceptWatch {
       lockedUntil,
       receiveMode: settings.receiveMode,
       link,
-      detachLink,
-      linkSubscription: watch,
+      receiverLink,
       maxCredit: settings.maxCredit,
       stateCodec: settings.stateCodec,
       idleTimeout: settings.idleTimeout,
@@ -127,7 +126,7 @@ class AcceptWatch {
     // From here on the watch keeps the session only.
     this.waiting = undefined;
     this.attempt = undefined;
-    this.linkSubscription = undefined;
+    this.receiverLink = undefined;
     emitTo?.next(session);
     emitTo?.complete();
   }
@@ -141,12 +140,12 @@ class AcceptWatch {
   /** The accept's teardown: unsubscribing before the session is emitted detaches the link. */
   unsubscribe(): void {
     this.grace?.unsubscribe();
-    if (!this.session) this.linkSubscription?.unsubscribe();
+    if (!this.session) this.receiverLink?.unsubscribe();
   }
 
   private refused(error: ServiceBusRxError | undefined): void {
     this.grace?.unsubscribe();
-    this.linkSubscription?.unsubscribe();
+    this.receiverLink?.unsubscribe();
     const { sessionId, entityPath, waiting } = this;
     if (sessionId === undefined) {
       if (log.enabled('verbose')) log.verbose(`no session of '${entityPath}' available${error === undefined ? '' : `: ${error.message}`}`);
