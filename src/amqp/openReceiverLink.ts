@@ -71,7 +71,7 @@ export class ReceiverLinkRun implements ReceiverLink {
   private link: Receiver | undefined;
   private detached: Promise<void> | undefined;
   private resolveDetached: (() => void) | undefined;
-  private authorization: (() => void) | undefined;
+  private authorization: Unsubscribable | undefined;
   private options: ReceiverOptions | undefined;
   private onEnd: (() => void) | undefined;
   // Called by rhea and the host as plain functions: one closure each.
@@ -94,12 +94,12 @@ export class ReceiverLinkRun implements ReceiverLink {
   }
 
   /**
-   * The release of the authorization held for the link (called when it is unsubscribed; at once if it
+   * The authorization held for the link (unsubscribed when the link is; at once if it
    * already is).
    */
-  holdWith(release: () => void): void {
-    if (this.torn) release();
-    else this.authorization = release;
+  holdWith(authorization: Unsubscribable): void {
+    if (this.torn) authorization.unsubscribe();
+    else this.authorization = authorization;
   }
 
   /** Takes a place on a shared session and attaches (once authorized). */
@@ -151,9 +151,9 @@ export class ReceiverLinkRun implements ReceiverLink {
     // but an answer that never comes is bounded like any other wait on the peer.
     if (this.state === 'attaching') this.watchAttachAnswer();
     if (this.state === 'open') void this.close();
-    const release = this.authorization;
+    const authorization = this.authorization;
     this.authorization = undefined;
-    release?.();
+    authorization?.unsubscribe();
     const onEnd = this.onEnd;
     this.onEnd = undefined;
     onEnd?.();
