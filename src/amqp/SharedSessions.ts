@@ -1,5 +1,5 @@
 import type { Connection, EventContext, Session } from 'rhea';
-import { compactDeliveries, deliverUndecoded, exactDispositions, leanReceivers, processMarkedLinks, type LinkMarker } from './rhea';
+import { compactDeliveries, deliverUndecoded, exactDispositions, leanReceivers, processMarkedLinks, skipIdleOutgoing, type LinkMarker } from './rhea';
 import { toAmqpOpenError } from './toAmqpOpenError';
 
 /**
@@ -101,6 +101,8 @@ export class SharedSessions {
     exactDispositions(session);
     // A pass visits only the links that asked for one (not all of them, on every reply).
     const marker = processMarkedLinks(session);
+    // Receivers only: the outgoing side is idle, and its pass then allocates nothing.
+    skipIdleOutgoing(session);
     const shared: Shared = { session, marker, opened: this.awaitPeer(this.whenBegun(session)), holders: 0, retired: false };
     const retire = (): void => this.retire(shared);
     // Ended by the peer (or with an error) after the begin: hand it out no more. These listeners also
