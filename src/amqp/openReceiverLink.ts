@@ -1,4 +1,4 @@
-import type { Unsubscribable } from 'rxjs';
+import { throwError, type Unsubscribable } from 'rxjs';
 import type { EventContext, Receiver, ReceiverOptions } from 'rhea';
 import type { ServiceBusRxError, TranslateContext } from '../errors';
 import type { LinkHost } from './openLinks';
@@ -169,9 +169,10 @@ export class ReceiverLinkRun implements ReceiverLink {
     this.stopped = true;
     try {
       this.observer.error(error);
-    } finally {
-      this.unsubscribe();
+    } catch (err) {
+      reportUnhandled(err);
     }
+    this.unsubscribe();
   }
 
   private watchAttachAnswer(): void {
@@ -218,7 +219,13 @@ export class ReceiverLinkRun implements ReceiverLink {
     // After rhea's attach handling, which stores the peer's frame again once this event returns.
     queueMicrotask(() => forgetAttachFrames(receiver));
     if (this.torn) void this.close();
-    else if (!this.stopped) this.observer.next({ link: receiver, filter, properties });
+    else if (!this.stopped) {
+      try {
+        this.observer.next({ link: receiver, filter, properties });
+      } catch (err) {
+        reportUnhandled(err);
+      }
+    }
   }
 
   // rhea raises receiver_error then receiver_close for a detach with an error: close handles both.
@@ -244,6 +251,11 @@ export class ReceiverLinkRun implements ReceiverLink {
     // The detach is owed by the peer: bounded by the connection's silence timeout.
     return Promise.race([this.host.awaitPeer(done), this.host.whenLost]);
   }
+}
+
+/** An observer that throws is a bug: reported as rxjs reports an error thrown by a subscriber (never into rhea's event dispatch). */
+function reportUnhandled(error: unknown): void {
+  throwError(() => error).subscribe();
 }
 
 /** A listener that marks an event handled (rhea raises unhandled link/session errors on the container). */
