@@ -17,10 +17,12 @@ import { receiveRawTransfers } from './rhea/receiveRawTransfers';
 import { exactDispositions } from './rhea/exactDispositions';
 import { leanIncomingDeliveries } from './rhea/leanIncomingDeliveries';
 import { leanOutgoingTransfers } from './rhea/leanOutgoingTransfers';
+import { leanOutgoingDeliveries } from './rhea/leanOutgoingDeliveries';
 import { acceptConnection } from './transport/acceptConnection';
 import { corkPerTick } from './transport/corkPerTick';
 import { leanReadFrames } from './rhea/leanReadFrames';
 import { writeFramesInPlace } from './rhea/writeFramesInPlace';
+import { quietDispatch } from './rhea/quietDispatch';
 import type { ConnectionWarden } from './transport/ConnectionWarden';
 import type { BrokerLimits } from './transport/BrokerLimits';
 import { limitSession } from './rhea/limitSession';
@@ -64,6 +66,8 @@ export class EmulatorServer {
       // Transfers are settled by the broker once stored (or rejected with the reason).
       receiver_options: { autoaccept: false },
     });
+    // Events (one or more per message) reach their listeners without rhea's per-event garbage.
+    quietDispatch(this.container, 'container');
     this.wire();
   }
 
@@ -118,6 +122,7 @@ export class EmulatorServer {
       writeFramesInPlace(connection);
       // Incoming flow / transfer / disposition frames are decoded without rhea's generic per-value path.
       leanReadFrames(connection);
+      quietDispatch(connection, 'connection');
       this.wardens.set(connection, acceptConnection(connection, socket, this.limits, this.broker));
     } catch (error: unknown) {
       this.broker.warn(`Could not accept a client connection: ${String(error)}`);
@@ -167,6 +172,8 @@ export class EmulatorServer {
     });
     on('session_open', ({ connection, session }) => {
       if (!session) return;
+      // Before the warden's backpressure wraps outgoing.send.
+      leanOutgoingDeliveries(session);
       const warden = this.wardens.get(connection);
       if (warden !== undefined) {
         limitSession(session, this.limits, warden.links, warden.violate);
@@ -178,6 +185,7 @@ export class EmulatorServer {
       exactDispositions(session);
       leanOutgoingTransfers(session);
       processMarkedLinks(session);
+      quietDispatch(session, 'session');
     });
     on('session_close', ({ connection, session }) => session && this.connections.get(connection)?.releaseSession(session));
     for (const event of ['connection_close', 'connection_error', 'disconnected']) {
@@ -187,8 +195,8 @@ export class EmulatorServer {
       });
     }
     // First: a link is tracked before anything routes it (and may change its state).
-    on('sender_open', ({ sender }) => sender && trackLink(sender));
-    on('receiver_open', ({ receiver }) => receiver && trackLink(receiver));
+    on('sender_open', ({ sender }) => sender && (trackLink(sender), quietDispatch(sender, 'link')));
+    on('receiver_open', ({ receiver }) => receiver && (trackLink(receiver), quietDispatch(receiver, 'link')));
     // Diagnostics (verbose): links attached and detached.
     on('sender_open', ({ connection, sender }) => sender && log.verbose.enabled && log.verbose(`link '${sender.name}' attached on '${connection.container_id}': broker sends from '${sender.source?.address ?? ''}'`));
     on('receiver_open', ({ connection, receiver }) => receiver && log.verbose.enabled && log.verbose(`link '${receiver.name}' attached on '${connection.container_id}': broker receives for '${receiver.target?.address ?? ''}'`));
