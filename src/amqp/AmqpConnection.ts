@@ -11,7 +11,7 @@ import { CbsAuthorizations } from './CbsAuthorizations';
 import { createConnection } from './createConnection';
 import { MessageSender } from './MessageSender';
 import { openLinks, type LinkHost } from './openLinks';
-import { openReceiverLink, type OpenedReceiver } from './openReceiverLink';
+import { openReceiverLink, type ReceiverLink, type ReceiverLinkObserver } from './openReceiverLink';
 import { openRequestResponse } from './openRequestResponse';
 import { PeerWatchdog } from './PeerWatchdog';
 import type { RequestResponseLink } from './RequestResponseLink';
@@ -239,24 +239,24 @@ export class AmqpConnection implements LinkHost {
   }
 
   /**
-   * Cold: authorizes `entityPath`, then attaches a receiver with `options` on a shared AMQP session
-   * (see {@link SharedSessions}, {@link openReceiverLink}); emits it once attached and stays open;
-   * errors when the link fails; unsubscribing detaches it. `watchAttach: false` for an attach the peer
-   * may hold on purpose (a next-available session): it is watched only once given up on.
+   * Authorizes `entityPath`, then attaches a receiver with `options` on a shared AMQP session (see
+   * {@link SharedSessions}, {@link openReceiverLink}); tells `observer.next` once attached and stays
+   * open; tells `observer.error` when the link fails; unsubscribing detaches it. `watchAttach: false`
+   * for an attach the peer may hold on purpose (a next-available session): it is watched only once
+   * given up on. The authorization is held for as long as the link is open (that keeps the token
+   * fresh), and the connection counts as used from this call until the unsubscription.
    */
-  openReceiver(entityPath: string, options: ReceiverOptions, context: TranslateContext, watchAttach = true): Observable<OpenedReceiver> {
-    const link$ = openReceiverLink(this, this.receiverSessions, options, context, watchAttach);
-    // The authorization is held for as long as the link is open: that keeps the token fresh. The
-    // connection counts as used from the subscription (the attach) until the unsubscription.
-    return new Observable<OpenedReceiver>((subscriber) => {
-      this.users++;
-      const release = this.cbs.hold(entityPath, subscriber, () => link$.subscribe(subscriber));
-      return () => {
-        this.users--;
-        release();
-      };
-    });
+  openReceiver(entityPath: string, options: ReceiverOptions, context: TranslateContext, watchAttach: boolean, observer: ReceiverLinkObserver): ReceiverLink {
+    this.users++;
+    const link = openReceiverLink(this, this.receiverSessions, options, context, watchAttach, observer, this.receiverEnded);
+    link.holdWith(this.cbs.hold(entityPath, link, () => link.start()));
+    return link;
   }
+
+  /** A receiver link opened by {@link openReceiver} was unsubscribed: one user less (one function for all of them). */
+  private readonly receiverEnded = (): void => {
+    this.users--;
+  };
 
   /** Shared, lazily opened `<entityPath>/$management` pair (kept until the connection closes). */
   management(entityPath: string): Observable<RequestResponseLink> {

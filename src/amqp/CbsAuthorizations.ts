@@ -1,4 +1,4 @@
-import { map, Observable, switchMap, take, type SchedulerLike, type Subscription } from 'rxjs';
+import { map, Observable, switchMap, take, type SchedulerLike, type Subscription, type Unsubscribable } from 'rxjs';
 import type { CbsToken, TokenProvider } from '../auth/TokenProvider';
 import type { RequestResponseLink } from './RequestResponseLink';
 
@@ -14,6 +14,7 @@ export interface AuthorizationHolder {
 }
 
 interface AudienceHold {
+  readonly audience: string;
   holders: Set<AuthorizationHolder>;
   timer: Subscription | undefined;
   expiresOn: number;
@@ -68,45 +69,37 @@ export class CbsAuthorizations {
   /**
    * What {@link holdAuthorization} does, without an Observable of its own (thousands of receivers each
    * hold one): sends a put-token, calls `authorized` once it is accepted, keeps it fresh while held, and
-   * reports a failure (now or of a later refresh) to `holder.error`. Returns the release. When the
+   * reports a failure (now or of a later refresh) to `holder.error`. Returns the hold (unsubscribe releases it). When the
    * connection already holds the audience's token, kept fresh and valid for at least another minute, the
    * holder joins it: `authorized` is called at once, without a put-token of its own.
    */
-  hold(entityPath: string, holder: AuthorizationHolder, authorized: () => void): () => void {
+  hold(entityPath: string, holder: AuthorizationHolder, authorized: () => void): Unsubscribable {
     const audience = this.endpoint + entityPath;
-    let hold = this.audiences.get(audience);
-    if (!hold) {
-      hold = { holders: new Set(), timer: undefined, expiresOn: 0 };
-      this.audiences.set(audience, hold);
+    let h = this.audiences.get(audience);
+    if (!h) {
+      h = { audience, holders: new Set(), timer: undefined, expiresOn: 0 };
+      this.audiences.set(audience, h);
     }
-    const h = hold;
-    let putting: Subscription | undefined;
-    const release = (): void => {
-      putting?.unsubscribe();
-      h.holders.delete(holder);
-      if (h.holders.size === 0) {
-        h.timer?.unsubscribe();
-        h.timer = undefined;
-        if (this.audiences.get(audience) === h) this.audiences.delete(audience);
-      }
-    };
+    const held = new AuthorizationHold(this.audiences, h, holder);
     // The connection already holds a fresh token for this audience (a put-token authorizes the
     // connection, not one link) and keeps it fresh while anyone holds it: join it, no round trip.
     if (h.holders.size > 0 && h.timer !== undefined && h.expiresOn - this.scheduler.now() > JOIN_MIN_VALIDITY_MS) {
       h.holders.add(holder);
       authorized();
-      return release;
+      return held;
     }
-    putting = this.putToken(entityPath).subscribe({
+    const audienceHold = h;
+    const putting = this.putToken(entityPath).subscribe({
       next: (token) => {
-        h.holders.add(holder);
-        this.scheduleRefresh(entityPath, h, token);
+        audienceHold.holders.add(holder);
+        this.scheduleRefresh(entityPath, audienceHold, token);
         authorized();
       },
       error: (err: unknown) => holder.error(err),
-      complete: () => (putting = undefined),
+      complete: () => (held.putting = undefined),
     });
-    return release;
+    if (!putting.closed) held.putting = putting;
+    return held;
   }
 
   /** The connection is lost: stops every refresh and forgets every audience. */
@@ -138,5 +131,29 @@ export class CbsAuthorizations {
         }
       },
     });
+  }
+}
+
+/** One holder's hold of an audience's authorization (one object: thousands of links hold one); unsubscribing releases it. */
+class AuthorizationHold implements Unsubscribable {
+  /** The holder's own put-token while in flight. */
+  putting: Subscription | undefined;
+
+  constructor(
+    private readonly audiences: Map<string, AudienceHold>,
+    private readonly hold: AudienceHold,
+    private readonly holder: AuthorizationHolder,
+  ) {}
+
+  unsubscribe(): void {
+    const { hold, audiences } = this;
+    this.putting?.unsubscribe();
+    this.putting = undefined;
+    hold.holders.delete(this.holder);
+    if (hold.holders.size === 0) {
+      hold.timer?.unsubscribe();
+      hold.timer = undefined;
+      if (audiences.get(hold.audience) === hold) audiences.delete(hold.audience);
+    }
   }
 }

@@ -1,5 +1,5 @@
 import type { Connection, EventContext, Session } from 'rhea';
-import { compactDeliveries, deliverUndecoded, exactDispositions, leanReceivers, processMarkedLinks, type LinkMarker } from './rhea';
+import { compactDeliveries, deliverUndecoded, exactDispositions, leanReceivers, processMarkedLinks, skipIdleOutgoing, type LinkMarker } from './rhea';
 import { toAmqpOpenError } from './toAmqpOpenError';
 
 /**
@@ -23,7 +23,8 @@ export interface SharedSessionLease {
   release(): Promise<void>;
 }
 
-interface Shared {
+/** One shared session and its holders (internal). */
+export interface Shared {
   readonly session: Session;
   readonly marker: LinkMarker;
   /** Resolves once the peer answered the begin; rejects if it refused or the connection went. */
@@ -100,6 +101,8 @@ export class SharedSessions {
     exactDispositions(session);
     // A pass visits only the links that asked for one (not all of them, on every reply).
     const marker = processMarkedLinks(session);
+    // Receivers only: the outgoing side is idle, and its pass then allocates nothing.
+    skipIdleOutgoing(session);
     const shared: Shared = { session, marker, opened: this.awaitPeer(this.whenBegun(session)), holders: 0, retired: false };
     const retire = (): void => this.retire(shared);
     // Ended by the peer (or with an error) after the begin: hand it out no more. These listeners also
@@ -138,15 +141,11 @@ export class SharedSessions {
   }
 
   private lease(shared: Shared, session: Session): SharedSessionLease {
-    let released: Promise<void> | undefined;
-    return {
-      session,
-      track: shared.marker.track,
-      release: () => (released ??= this.release(shared, session)),
-    };
+    return new Lease(this, shared, session);
   }
 
-  private release(shared: Shared, session: Session): Promise<void> {
+  /** What a lease's `release()` does (once per lease). */
+  giveBack(shared: Shared, session: Session): Promise<void> {
     shared.holders--;
     if (shared.holders > 0) return Promise.resolve();
     this.retire(shared);
@@ -159,5 +158,24 @@ export class SharedSessions {
   private retire(shared: Shared): void {
     shared.retired = true;
     if (this.current === shared) this.current = undefined;
+  }
+}
+
+/** One link's place on a shared session: one object (thousands are held), no closures. */
+class Lease implements SharedSessionLease {
+  private released: Promise<void> | undefined;
+
+  constructor(
+    private readonly owner: SharedSessions,
+    private readonly shared: Shared,
+    readonly session: Session,
+  ) {}
+
+  get track(): LinkMarker['track'] {
+    return this.shared.marker.track;
+  }
+
+  release(): Promise<void> {
+    return (this.released ??= this.owner.giveBack(this.shared, this.session));
   }
 }

@@ -78,6 +78,8 @@ export class ServiceBusClient {
   private readonly lockSafetyMargin: number | undefined;
   private readonly context: ConnectionContext;
   private readonly openSessions = new Set<SessionReceiver>();
+  /** Every session's `onClosed`: one function for the client, not a closure (and a settings copy) per accept. */
+  private readonly forgetSession = (session: SessionReceiver): boolean => this.openSessions.delete(session);
   private closed = false;
 
   /**
@@ -270,10 +272,7 @@ export class ServiceBusClient {
             sessionId,
             brokerTimeout,
             scheduler: this.scheduler,
-            session: {
-              ...settings,
-              onClosed: (s) => this.openSessions.delete(s),
-            },
+            session: settings,
           }),
         ),
       );
@@ -320,11 +319,12 @@ export class ServiceBusClient {
       lockSafetyMargin,
       // Built here so bad options fail at the call.
       autoRenew: renew ? resolveAutoRenew({ scheduler: this.scheduler, ...renew }) : undefined,
+      onClosed: this.forgetSession,
     };
   }
 }
 
-type SessionSettings = Omit<Parameters<typeof acceptSessionLink>[0]['session'], 'onClosed'>;
+type SessionSettings = Parameters<typeof acceptSessionLink>[0]['session'];
 
 function resolveRetry(retry: RetryOptions | undefined): ResolvedRetry {
   if (retry !== undefined && (typeof retry !== 'object' || retry === null)) throw new InvalidArgumentError('options.retry', 'must be an object', retry);

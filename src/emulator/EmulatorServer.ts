@@ -17,11 +17,13 @@ import { receiveRawTransfers } from './rhea/receiveRawTransfers';
 import { exactDispositions } from './rhea/exactDispositions';
 import { leanIncomingDeliveries } from './rhea/leanIncomingDeliveries';
 import { leanOutgoingTransfers } from './rhea/leanOutgoingTransfers';
+import { leanOutgoingDeliveries } from './rhea/leanOutgoingDeliveries';
 import { acceptConnection } from './transport/acceptConnection';
 import { corkPerTick } from './transport/corkPerTick';
 import { leanReadFrames } from './rhea/leanReadFrames';
 import { writeFramesInPlace } from './rhea/writeFramesInPlace';
 import { leanEndpoints } from './rhea/leanEndpoints';
+import { quietDispatch } from './rhea/quietDispatch';
 import type { ConnectionWarden } from './transport/ConnectionWarden';
 import type { BrokerLimits } from './transport/BrokerLimits';
 import { limitSession } from './rhea/limitSession';
@@ -65,6 +67,8 @@ export class EmulatorServer {
       // Transfers are settled by the broker once stored (or rejected with the reason).
       receiver_options: { autoaccept: false },
     });
+    // Events (one or more per message) reach their listeners without rhea's per-event garbage.
+    quietDispatch(this.container, 'container');
     this.wire();
   }
 
@@ -121,6 +125,7 @@ export class EmulatorServer {
       leanReadFrames(connection);
       // Sessions and links without per-instance accessors (~3 KB less each: a client may open thousands).
       leanEndpoints(connection);
+      quietDispatch(connection, 'connection');
       this.wardens.set(connection, acceptConnection(connection, socket, this.limits, this.broker));
     } catch (error: unknown) {
       this.broker.warn(`Could not accept a client connection: ${String(error)}`);
@@ -170,6 +175,8 @@ export class EmulatorServer {
     });
     on('session_open', ({ connection, session }) => {
       if (!session) return;
+      // Before the warden's backpressure wraps outgoing.send.
+      leanOutgoingDeliveries(session);
       const warden = this.wardens.get(connection);
       if (warden !== undefined) {
         limitSession(session, this.limits, warden.links, warden.violate);
@@ -181,6 +188,7 @@ export class EmulatorServer {
       exactDispositions(session);
       leanOutgoingTransfers(session);
       processMarkedLinks(session);
+      quietDispatch(session, 'session');
     });
     on('session_close', ({ connection, session }) => session && this.connections.get(connection)?.releaseSession(session));
     for (const event of ['connection_close', 'connection_error', 'disconnected']) {
@@ -190,8 +198,8 @@ export class EmulatorServer {
       });
     }
     // First: a link is tracked before anything routes it (and may change its state).
-    on('sender_open', ({ sender }) => sender && trackLink(sender));
-    on('receiver_open', ({ receiver }) => receiver && trackLink(receiver));
+    on('sender_open', ({ sender }) => sender && (trackLink(sender), quietDispatch(sender, 'link')));
+    on('receiver_open', ({ receiver }) => receiver && (trackLink(receiver), quietDispatch(receiver, 'link')));
     // Diagnostics (verbose): links attached and detached.
     on('sender_open', ({ connection, sender }) => sender && log.verbose.enabled && log.verbose(`link '${sender.name}' attached on '${connection.container_id}': broker sends from '${sender.source?.address ?? ''}'`));
     on('receiver_open', ({ connection, receiver }) => receiver && log.verbose.enabled && log.verbose(`link '${receiver.name}' attached on '${connection.container_id}': broker receives for '${receiver.target?.address ?? ''}'`));

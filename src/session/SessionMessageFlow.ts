@@ -23,10 +23,19 @@ export interface IdleTimeout {
  * broker's settled disposition. The session stops it when closing and fails it when torn down.
  */
 export class SessionMessageFlow {
-  readonly messages$: Observable<ReceivedMessage>;
-  /** Messages are multicast to current subscribers; kept here while there are none. */
-  private readonly messageSubject = new Subject<ReceivedMessage>();
-  private readonly undelivered: SessionMessage[] = [];
+  /**
+   * Created on first read, and the link listened to from the first subscription (no credit is given
+   * before it, so nothing arrives): thousands of held sessions nobody reads pay nothing for it.
+   */
+  private messagesValue: Observable<ReceivedMessage> | undefined;
+  /** Messages are multicast to current subscribers (created with the first subscription). */
+  private messageSubject: Subject<ReceivedMessage> | undefined;
+  /** Messages that arrived while nobody listened (created when first needed). */
+  private undelivered: SessionMessage[] | undefined;
+  private readonly maxCredit: number;
+  /** The link's `message` and `settled` listeners (from the first subscription). */
+  private onMessage: ((context: EventContext) => void) | undefined;
+  private onSettled: ((context: EventContext) => void) | undefined;
   private creditStarted = false;
   /** Link messages delivered and not yet settled (peekLock). */
   private unsettled = 0;
@@ -53,24 +62,42 @@ export class SessionMessageFlow {
     private readonly waits: WaitCounter,
     private readonly idle?: IdleTimeout,
   ) {
+    this.maxCredit = maxCredit;
     this.creditBatch = Math.max(1, Math.ceil(maxCredit / 4));
-    link.on('message', this.onMessage);
-    link.on('settled', this.onSettled);
+  }
+
+  /** The session's messages (multicast; kept while nobody listens); the first subscription opens the credit. */
+  get messages$(): Observable<ReceivedMessage> {
+    if (this.messagesValue !== undefined) return this.messagesValue;
     const messages$ = new Observable<ReceivedMessage>((subscriber) => {
       if (this.failedWith) {
         if (this.failedWith.reason === 'closed') subscriber.complete();
         else subscriber.error(this.failedWith);
         return undefined;
       }
-      const sub = this.messageSubject.subscribe(subscriber);
-      while (this.undelivered.length > 0 && !subscriber.closed) this.deliver(this.undelivered.shift() as SessionMessage);
+      const subject = this.listen();
+      const sub = subject.subscribe(subscriber);
+      const undelivered = this.undelivered;
+      while (undelivered !== undefined && undelivered.length > 0 && !subscriber.closed) this.deliver(subject, undelivered.shift() as SessionMessage);
       if (!this.creditStarted) {
         this.creditStarted = true;
-        link.add_credit(maxCredit);
+        this.link.add_credit(this.maxCredit);
       }
       return sub;
     });
-    this.messages$ = idle === undefined ? messages$ : this.untilIdle(messages$, idle);
+    this.messagesValue = this.idle === undefined ? messages$ : this.untilIdle(messages$, this.idle);
+    return this.messagesValue;
+  }
+
+  /** Listens to the link (once): before any credit is given, so no message can have been missed. */
+  private listen(): Subject<ReceivedMessage> {
+    if (this.messageSubject !== undefined) return this.messageSubject;
+    this.onMessage = (context) => this.receive(context);
+    this.onSettled = (context) => this.settled(context);
+    this.link.on('message', this.onMessage);
+    this.link.on('settled', this.onSettled);
+    this.messageSubject = new Subject<ReceivedMessage>();
+    return this.messageSubject;
   }
 
   /**
@@ -135,9 +162,10 @@ export class SessionMessageFlow {
   fail(error: SessionLockLostError): void {
     if (this.failedWith) return;
     this.failedWith = error;
-    this.link.removeListener('message', this.onMessage);
-    this.link.removeListener('settled', this.onSettled);
-    this.undelivered.length = 0;
+    const subject = this.messageSubject;
+    if (this.onMessage !== undefined) this.link.removeListener('message', this.onMessage);
+    if (this.onSettled !== undefined) this.link.removeListener('settled', this.onSettled);
+    this.undelivered = undefined;
     const waiting = this.pendingSettles === undefined ? [] : [...this.pendingSettles.values()];
     this.pendingSettles = undefined;
     for (let i = 0; i < waiting.length; i++) this.waits.end();
@@ -147,11 +175,11 @@ export class SessionMessageFlow {
       m.pending = undefined;
       subscriber?.error(new SettlementOutcomeUnknownError(this.sessionId, m.settledAs ?? 'complete', { cause: error }));
     }
-    if (error.reason === 'closed') this.messageSubject.complete();
-    else this.messageSubject.error(error);
+    if (error.reason === 'closed') subject?.complete();
+    else subject?.error(error);
   }
 
-  private readonly onMessage = (context: EventContext): void => {
+  private receive(context: EventContext): void {
     const delivery = context.delivery;
     // The message's encoded bytes (shared sessions deliver undecoded): decoded on first read.
     const raw = context.message as Message | Buffer | undefined;
@@ -163,13 +191,14 @@ export class SessionMessageFlow {
     if (this.peekLock) this.unsettled++;
     // Pre-settled (receiveAndDelete): mark settled so rhea frees its incoming window slot.
     else delivery.update(true);
-    if (this.messageSubject.observed) this.deliver(message);
-    else this.undelivered.push(message);
-  };
+    const subject = this.messageSubject as Subject<ReceivedMessage>;
+    if (subject.observed) this.deliver(subject, message);
+    else (this.undelivered ??= []).push(message);
+  }
 
-  private deliver(message: SessionMessage): void {
+  private deliver(subject: Subject<ReceivedMessage>, message: SessionMessage): void {
     if (this.idle !== undefined) this.activityAt = this.idle.scheduler.now();
-    this.messageSubject.next(message);
+    subject.next(message);
     if (!this.peekLock) this.returnCredit(1);
   }
 
@@ -183,7 +212,7 @@ export class SessionMessageFlow {
     }
   }
 
-  private readonly onSettled = (context: EventContext): void => {
+  private settled(context: EventContext): void {
     const delivery = context.delivery;
     if (!delivery) return;
     const message = this.pendingSettles?.get(delivery.id);
@@ -201,7 +230,7 @@ export class SessionMessageFlow {
       subscriber.next();
       subscriber.complete();
     }
-  };
+  }
 
   /** Resolves `stop()`'s wait once no settlement is in flight (or the flow fails). */
   private releaseCloseWait(): void {

@@ -1,6 +1,7 @@
-import { map, Observable, switchMap, tap, throwError, timeout as timeoutWith, type SchedulerLike, type Subscription } from 'rxjs';
+import { map, Observable, switchMap, tap, throwError, timeout as timeoutWith, type SchedulerLike } from 'rxjs';
 import type { Receiver } from 'rhea';
 import type { AmqpConnection } from '../amqp/AmqpConnection';
+import type { ReceiverLink } from '../amqp/openReceiverLink';
 import type { RetryOptions } from '../retry/RetryOptions';
 import { InvalidArgumentError, ServiceTimeoutError, SessionLockLostError, type LockLostReason, type ServiceBusRxError } from '../errors';
 import type { ReceiveMode } from './AcceptSessionOptions';
@@ -31,10 +32,11 @@ export interface SessionReceiverInit {
   readonly lockedUntil: Date;
   readonly receiveMode: ReceiveMode;
   readonly link: Receiver;
-  /** Detaches the link and gives its AMQP session back; idempotent (owned by the session from now on). */
-  readonly detachLink: () => Promise<void>;
-  /** Stops watching the link for failures when unsubscribed (owned by the session from now on). */
-  readonly linkSubscription: Subscription;
+  /**
+   * The link's watch (owned by the session from now on): `close()` detaches the link and gives its AMQP
+   * session back (idempotent); `unsubscribe()` stops watching the link for failures.
+   */
+  readonly receiverLink: ReceiverLink;
   readonly maxCredit: number;
   /** How session state is stored and read. */
   readonly stateCodec: ResolvedStateCodec;
@@ -62,7 +64,6 @@ export class SessionReceiver implements Session, MessageSettler {
   readonly sessionId: string;
   readonly receiveMode: ReceiveMode;
   readonly lock$: Observable<LockState>;
-  readonly messages$: Observable<ReceivedMessage>;
   private lockedUntilValue: Date;
   private autoRenewErrorValue: AutoLockRenewError | undefined;
   private lostError: SessionLockLostError | undefined;
@@ -76,7 +77,8 @@ export class SessionReceiver implements Session, MessageSettler {
   /** What `lock$.pipe(autoRenew(options))` would do, run directly on the lock's states. */
   private readonly renewer: AutoRenewRun | undefined;
   private readonly flow: SessionMessageFlow;
-  private readonly management: SessionManagement;
+  /** Created on first use: sessions that never run a management operation pay nothing for it. */
+  private managementValue: SessionManagement | undefined;
   /** Created on first use: thousands of sessions that never read their state pay nothing for it. */
   private stateStream: SessionStateStream | undefined;
   /** Set by `end()` (and so `close()`): from then on nothing more is delivered or credited. */
@@ -92,11 +94,6 @@ export class SessionReceiver implements Session, MessageSettler {
     this.lockedUntilValue = init.lockedUntil;
     const peekLock = init.receiveMode === 'peekLock';
     this.scope = { sessionId: init.sessionId, associatedLinkName: init.link.name };
-    // Operations fail fast once the lock is lost, or past its safety point (see checkDeadline).
-    this.management = new SessionManagement(init, this.scope, this, peekLock, () => {
-      this.checkDeadline();
-      return this.lostError;
-    });
 
     const granted = init.lockedUntil.getTime() - init.scheduler.now();
     const safetyMargin = init.lockSafetyMargin ?? Math.max(0, Math.min(DEFAULT_LOCK_SAFETY_MARGIN_MS, granted / 4));
@@ -123,7 +120,18 @@ export class SessionReceiver implements Session, MessageSettler {
 
     const idle = init.idleTimeout === undefined ? undefined : { ms: init.idleTimeout, scheduler: init.scheduler };
     this.flow = new SessionMessageFlow(init.link, init.maxCredit, this, init.sessionId, init.entityPath, peekLock, init.amqp.waits, idle);
-    this.messages$ = this.flow.messages$;
+  }
+
+  get messages$(): Observable<ReceivedMessage> {
+    return this.flow.messages$;
+  }
+
+  private get management(): SessionManagement {
+    // Operations fail fast once the lock is lost, or past its safety point (see checkDeadline).
+    return (this.managementValue ??= new SessionManagement(this.init, this.scope, this, this.init.receiveMode === 'peekLock', () => {
+      this.checkDeadline();
+      return this.lostError;
+    }));
   }
 
   get state$(): Observable<SessionState | undefined> {
@@ -144,13 +152,13 @@ export class SessionReceiver implements Session, MessageSettler {
    * checks the clock (see {@link sessionSignal}).
    */
   get signal(): AbortSignal {
-    return (this.abort ??= sessionSignal(this.lostError, this.checkDeadline)).signal;
+    return (this.abort ??= sessionSignal(this.lostError, () => this.checkDeadline())).signal;
   }
 
   /** Acts on a deadline the timers have not got to yet (event-loop lag): past the safety point the lock is lost now. */
-  private readonly checkDeadline = (): void => {
+  private checkDeadline(): void {
     if (!this.lostError && this.init.scheduler.now() >= this.lock.lostAt) this.closeLink('expired');
-  };
+  }
 
   /** `LockHandle`: records auto-renewal's terminal error. */
   reportAutoRenewError(error: Error): void {
@@ -208,7 +216,7 @@ export class SessionReceiver implements Session, MessageSettler {
     const renewal$ = new Observable<Date>((subscriber) =>
       runWithRetries<Date>(
         (this.renewPolicy ??= resolveRetryWithin({ ...this.init.retry, scheduler: this.init.scheduler, operation: `renewLock (session '${this.sessionId}')` })),
-        this.renewAttempt,
+        (done) => this.renewAttempt(done),
         (error) => {
           countRenewal(this.init.entityPath, error);
           subscriber.error(error);
@@ -226,7 +234,7 @@ export class SessionReceiver implements Session, MessageSettler {
   }
 
   /** One `renewLock()` attempt: fails fast once the lock is lost (or past its safety point); opens the management link if needed. */
-  private readonly renewAttempt = (done: (error: unknown, lockedUntil: Date | undefined) => void): (() => void) => {
+  private renewAttempt(done: (error: unknown, lockedUntil: Date | undefined) => void): () => void {
     this.checkDeadline();
     if (this.lostError) {
       done(this.lostError, undefined);
@@ -240,7 +248,8 @@ export class SessionReceiver implements Session, MessageSettler {
       .pipe(switchMap((opened) => renewSessionLock(opened, this.scope)))
       .subscribe({ next: (until) => (lockedUntil = until), error: (err: unknown) => done(err, undefined), complete: () => done(undefined, lockedUntil) });
     return () => sub.unsubscribe();
-  };
+  }
+
 
   /**
    * The session's own auto-renewal: `renewLock()` without Observables or a timeout of its own (a reply
@@ -275,12 +284,13 @@ export class SessionReceiver implements Session, MessageSettler {
   };
 
   /** A renewal (manual or automatic) succeeded: the new expiry, unless the lock was lost meanwhile. */
-  private readonly renewedUntil = (lockedUntil: Date): void => {
+  private renewedUntil(lockedUntil: Date): void {
     if (this.lostError) return;
     countRenewal(this.init.entityPath);
     this.lockedUntilValue = lockedUntil;
     this.lock.renewed(lockedUntil);
-  };
+  }
+
 
   getState(options?: OperationOptions): Observable<SessionState | undefined> {
     const codec = this.init.stateCodec;
@@ -343,8 +353,8 @@ export class SessionReceiver implements Session, MessageSettler {
     this.flow.fail(error);
     this.abort?.abort(error);
     this.stateStream?.close();
-    this.init.linkSubscription.unsubscribe();
-    const detached = this.init.detachLink();
+    this.init.receiverLink.unsubscribe();
+    const detached = this.init.receiverLink.close();
     // A lost lock (not a close) also closes the connection once nothing else uses it (the seed's
     // "once the lock is lost the connection will be closed"); the client's next use opens a new one.
     this.closedPromise = error.reason === 'closed' ? detached : detached.then(() => void this.init.amqp.closeIfUnused());

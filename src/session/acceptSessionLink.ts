@@ -1,7 +1,8 @@
-import { Observable, timer, type SchedulerLike, type Subscriber, type Subscription } from 'rxjs';
+import { Observable, timer, type SchedulerLike, type Subscriber, type Subscription, type Unsubscribable } from 'rxjs';
 import { generate_uuid, types, type ReceiverOptions } from 'rhea';
 import { ServiceBusRxError, ServiceTimeoutError, SessionCannotBeLockedError } from '../errors';
 import type { AmqpConnection } from '../amqp/AmqpConnection';
+import type { OpenedReceiver, ReceiverLink } from '../amqp/openReceiverLink';
 import { ticksToDate } from '../amqp/dotnetTicks';
 import { sessionLogger as log } from '../observability/logger';
 import { SessionReceiver, type SessionReceiverInit } from './SessionReceiver';
@@ -20,7 +21,7 @@ export interface AcceptAttempt {
   readonly brokerTimeout: number;
   readonly scheduler: SchedulerLike;
   /** The session's settings, minus what the attach yields. */
-  readonly session: Omit<SessionReceiverInit, 'amqp' | 'entityPath' | 'sessionId' | 'lockedUntil' | 'link' | 'detachLink' | 'linkSubscription'>;
+  readonly session: Omit<SessionReceiverInit, 'amqp' | 'entityPath' | 'sessionId' | 'lockedUntil' | 'link' | 'receiverLink'>;
 }
 
 /**
@@ -33,12 +34,37 @@ export interface AcceptAttempt {
  * detaches the link.
  */
 export function acceptSessionLink(attempt: AcceptAttempt): Observable<SessionReceiver> {
-  return new Observable<SessionReceiver>((subscriber) => {
-    const { amqp, entityPath, sessionId, session: settings } = attempt;
+  return new Observable<SessionReceiver>((subscriber) => new AcceptWatch(attempt, subscriber).start());
+}
+
+/**
+ * One accept's watch of its link (the observer of `openReceiver`, and the accept's teardown). Once the
+ * session is emitted it keeps only the session: the watch lives as long as the session (it reports
+ * link failures to it) and must not keep the accept's settings, subscriber or the caller's operators.
+ */
+class AcceptWatch {
+  private attempt: AcceptAttempt | undefined;
+  private waiting: Subscriber<SessionReceiver> | undefined;
+  private session: SessionReceiver | undefined;
+  private grace: Subscription | undefined;
+  private receiverLink: ReceiverLink | undefined;
+  private readonly sessionId: string | undefined;
+  private readonly entityPath: string;
+
+  constructor(attempt: AcceptAttempt, subscriber: Subscriber<SessionReceiver>) {
+    this.attempt = attempt;
+    this.waiting = subscriber;
+    this.sessionId = attempt.sessionId;
+    this.entityPath = attempt.entityPath;
+  }
+
+  /** Attaches the link; returns the accept's teardown (this). */
+  start(): Unsubscribable {
+    const { amqp, entityPath, sessionId, session: settings } = this.attempt as AcceptAttempt;
     const name = `${entityPath}-${generate_uuid()}`;
     const peekLock = settings.receiveMode === 'peekLock';
     const properties: Record<string, unknown> = { 'com.microsoft:receiver-name': name };
-    if (sessionId === undefined) properties['com.microsoft:timeout'] = types.wrap_uint(Math.min(Math.floor(attempt.brokerTimeout), 0xffffffff));
+    if (sessionId === undefined) properties['com.microsoft:timeout'] = types.wrap_uint(Math.min(Math.floor((this.attempt as AcceptAttempt).brokerTimeout), 0xffffffff));
     const options: ReceiverOptions = {
       name,
       source: { address: entityPath, filter: { [SESSION_FILTER]: sessionId ?? null } },
@@ -49,59 +75,85 @@ export function acceptSessionLink(attempt: AcceptAttempt): Observable<SessionRec
       rcv_settle_mode: peekLock ? 1 : 0,
       properties,
     };
-
-    let session: SessionReceiver | undefined;
-    let grace: Subscription | undefined;
-    let linkSubscription: Subscription | undefined;
-    // Dropped once the session is emitted: the link watch below lives as long as the session, and
-    // must not keep the finished accept chain (the caller's operators) alive with it.
-    let waiting: Subscriber<SessionReceiver> | undefined = subscriber;
-
-    const refused = (error: ServiceBusRxError | undefined): void => {
-      grace?.unsubscribe();
-      linkSubscription?.unsubscribe();
-      if (sessionId === undefined) {
-        if (log.enabled('verbose')) log.verbose(`no session of '${entityPath}' available${error === undefined ? '' : `: ${error.message}`}`);
-        // Nothing to lock within the broker's wait: an empty result, not a failure.
-        if (error === undefined || error instanceof ServiceTimeoutError || error instanceof SessionCannotBeLockedError) waiting?.complete();
-        else waiting?.error(error);
-        return;
-      }
-      waiting?.error(error ?? new SessionCannotBeLockedError(sessionId));
-    };
-
     // A next-available attach is held by the broker until a session is free: not a silence to act on.
-    linkSubscription = amqp.openReceiver(entityPath, options, { entityPath, sessionId }, sessionId !== undefined).subscribe({
-      next: ({ link, close: detachLink, filter, properties: attachProperties }) => {
-        const locked: unknown = filter?.[SESSION_FILTER];
-        if (typeof locked !== 'string' || (sessionId !== undefined && locked !== sessionId)) {
-          // A refusal is an attach without the filter, followed at once by a detach carrying the reason.
-          grace = timer(REFUSAL_GRACE_MS, attempt.scheduler).subscribe(() => refused(undefined));
-          return;
-        }
-        const lockedUntil = ticksToDate(attachProperties?.['com.microsoft:locked-until-utc']);
-        if (!lockedUntil || Number.isNaN(lockedUntil.getTime())) {
-          linkSubscription?.unsubscribe();
-          waiting?.error(new ServiceBusRxError(`The broker locked session '${locked}' without com.microsoft:locked-until-utc.`, { condition: 'amqp:decode-error' }));
-          return;
-        }
-        const watch = linkSubscription as Subscription;
-        session = new SessionReceiver({ ...settings, amqp, entityPath, sessionId: locked, lockedUntil, link, detachLink, linkSubscription: watch });
-        if (log.enabled('info')) log.info(`accepted session '${locked}' on '${entityPath}' (${settings.receiveMode}, locked until ${lockedUntil.toISOString()})`);
-        const emitTo = waiting;
-        waiting = undefined;
-        emitTo?.next(session);
-        emitTo?.complete();
-      },
-      error: (error: ServiceBusRxError) => {
-        if (session) session.onLinkFailure(error);
-        else refused(error);
-      },
-    });
+    this.receiverLink = amqp.openReceiver(entityPath, options, { entityPath, sessionId }, sessionId !== undefined, this);
+    return this;
+  }
 
-    return () => {
-      grace?.unsubscribe();
-      if (!session) linkSubscription?.unsubscribe();
-    };
-  });
+  /** The broker answered the attach: a locked session, or a refusal (an attach without the filter). */
+  next({ link, filter, properties: attachProperties }: OpenedReceiver): void {
+    const attempt = this.attempt;
+    if (attempt === undefined) return;
+    const { sessionId } = this;
+    const locked: unknown = filter?.[SESSION_FILTER];
+    if (typeof locked !== 'string' || (sessionId !== undefined && locked !== sessionId)) {
+      // A refusal is an attach without the filter, followed at once by a detach carrying the reason.
+      this.grace = timer(REFUSAL_GRACE_MS, attempt.scheduler).subscribe(() => this.refused(undefined));
+      return;
+    }
+    const lockedUntil = ticksToDate(attachProperties?.['com.microsoft:locked-until-utc']);
+    if (!lockedUntil || Number.isNaN(lockedUntil.getTime())) {
+      this.receiverLink?.unsubscribe();
+      this.waiting?.error(new ServiceBusRxError(`The broker locked session '${locked}' without com.microsoft:locked-until-utc.`, { condition: 'amqp:decode-error' }));
+      return;
+    }
+    const { amqp, entityPath, session: settings } = attempt;
+    const receiverLink = this.receiverLink as ReceiverLink;
+    // Field by field, not a spread of the settings: a spread's copy got a hidden class of its own per
+    // session (~0.4 KB each, measured in a heap snapshot); a literal shares one.
+    const session = new SessionReceiver({
+      amqp,
+      entityPath,
+      sessionId: locked,
+      lockedUntil,
+      receiveMode: settings.receiveMode,
+      link,
+      receiverLink,
+      maxCredit: settings.maxCredit,
+      stateCodec: settings.stateCodec,
+      idleTimeout: settings.idleTimeout,
+      scheduler: settings.scheduler,
+      retry: settings.retry,
+      tickPeriod: settings.tickPeriod,
+      expiringSoonThreshold: settings.expiringSoonThreshold,
+      lockSafetyMargin: settings.lockSafetyMargin,
+      autoRenew: settings.autoRenew,
+      onClosed: settings.onClosed,
+    });
+    this.session = session;
+    if (log.enabled('info')) log.info(`accepted session '${locked}' on '${entityPath}' (${settings.receiveMode}, locked until ${lockedUntil.toISOString()})`);
+    const emitTo = this.waiting;
+    // From here on the watch keeps the session only.
+    this.waiting = undefined;
+    this.attempt = undefined;
+    this.receiverLink = undefined;
+    emitTo?.next(session);
+    emitTo?.complete();
+  }
+
+  /** The link failed: before the session was emitted a refusal or failure of the accept, after it the session's. */
+  error(error: ServiceBusRxError): void {
+    if (this.session) this.session.onLinkFailure(error);
+    else this.refused(error);
+  }
+
+  /** The accept's teardown: unsubscribing before the session is emitted detaches the link. */
+  unsubscribe(): void {
+    this.grace?.unsubscribe();
+    if (!this.session) this.receiverLink?.unsubscribe();
+  }
+
+  private refused(error: ServiceBusRxError | undefined): void {
+    this.grace?.unsubscribe();
+    this.receiverLink?.unsubscribe();
+    const { sessionId, entityPath, waiting } = this;
+    if (sessionId === undefined) {
+      if (log.enabled('verbose')) log.verbose(`no session of '${entityPath}' available${error === undefined ? '' : `: ${error.message}`}`);
+      // Nothing to lock within the broker's wait: an empty result, not a failure.
+      if (error === undefined || error instanceof ServiceTimeoutError || error instanceof SessionCannotBeLockedError) waiting?.complete();
+      else waiting?.error(error);
+      return;
+    }
+    waiting?.error(error ?? new SessionCannotBeLockedError(sessionId));
+  }
 }

@@ -70,3 +70,30 @@ it('after forgetting the frames, rhea reads only role, settle modes and max_mess
   receiver.close();
   await within(Promise.all([peerClosed, next(receiver, 'receiver_close')]), HELPER, 'a receiver detaches after its attach frames were forgotten');
 });
+
+interface LinkLocal {
+  local?: { handle?: unknown; detach?: { handle?: unknown; closed?: unknown; error?: unknown } };
+  options?: unknown;
+}
+
+it('rhea prepares the detach frame at attach as link.local.detach ({ handle, closed: true }, no error) and keeps the handle at link.local.handle', async () => {
+  const receiver = pair.client.open_receiver({ source: { address: 'q' } });
+  await next(receiver, 'receiver_open');
+  const local = (receiver as unknown as LinkLocal).local;
+  assume(typeof local?.handle === 'number', HELPER, "a link's handle is link.local.handle");
+  assume(local?.detach?.closed === true && local.detach.error === undefined, HELPER, 'the prepared detach frame is closed, without an error, until close()/detach() fill it in');
+  assume(local?.detach?.handle === local?.handle, HELPER, "the prepared detach frame carries the link's handle");
+  assume(typeof (receiver as unknown as LinkLocal).options === 'object', HELPER, 'a link keeps its options at link.options');
+});
+
+it("after forgetting, close(error) still sends a detach with the link's handle, closed and carrying the error (the frame is built on first use)", async () => {
+  const receiver = await attachAndForget();
+  const sender = await pair.nextSender();
+  const local = (receiver as unknown as LinkLocal).local;
+  const closed = next<EventContext>(sender, 'sender_close');
+  receiver.close({ condition: 'test:bye', description: 'closing with an error' });
+  const context = await within(closed, HELPER, 'a link whose detach frame is built on first use detaches');
+  const error = (context.sender as unknown as { error?: { condition?: unknown } }).error;
+  assume(error?.condition === 'test:bye', HELPER, 'close(error) fills in the detach frame built on first use, and the peer gets the error');
+  assume(local?.detach?.handle === local?.handle, HELPER, "the detach frame built on first use carries the link's handle");
+});

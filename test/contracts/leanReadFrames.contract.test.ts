@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import type { Connection, EventContext } from 'rhea';
 import { amqpTransport, type IncomingFrame } from '../../src/emulator/rhea/internals';
-import { leanReadFrames, readFrame } from '../../src/emulator/rhea/leanReadFrames';
+import { IncomingTransferPerformative, leanReadFrames, readFrame } from '../../src/emulator/rhea/leanReadFrames';
 import { next, rheaPair, until, within, type RheaPair } from './rheaPair';
 
 const rheaTransport = require('rhea/lib/transport.js') as { prototype: { read: unknown } };
@@ -35,10 +35,31 @@ function assume(holds: boolean, what: string): void {
   if (!holds) throw new Error(`rhea changed: ${what} no longer holds (the broker's rhea/leanReadFrames.ts relies on it)`);
 }
 
-/** readFrame and rhea's read_frame agree: same frame, same performative class and fields. */
+/** The fields rhea's transfer composite defines (its accessors). */
+const TRANSFER_FIELDS = Object.entries(Object.getOwnPropertyDescriptors(Object.getPrototypeOf(rheaFrames.transfer({})) as object))
+  .filter(([, d]) => d.get !== undefined)
+  .map(([name]) => name);
+
+/**
+ * readFrame and rhea's read_frame agree: same frame, same performative class and fields; or, for a lean
+ * transfer, every field rhea's accessors return (the same value: null stays null, absent undefined).
+ */
 function expectSameAsRhea(bytes: Buffer): void {
   const lean = readFrame(bytes);
   const rhea = rheaFrames.read_frame(bytes);
+  if (lean.performative instanceof IncomingTransferPerformative) {
+    const [ours, theirs] = [lean.performative as unknown as Record<string, unknown>, rhea.performative as unknown as Record<string, unknown>];
+    expect(String(rhea.performative?.constructor)).toBe('transfer#14');
+    expect(String(lean.performative.constructor)).toBe(String(rhea.performative?.constructor));
+    for (const field of TRANSFER_FIELDS) expect([field, ours[field]]).toStrictEqual([field, theirs[field]]);
+    expect(Object.keys(ours).sort()).toEqual([...TRANSFER_FIELDS].sort());
+    expect({ ...lean, performative: undefined }).toEqual({ ...rhea, performative: undefined });
+    expect(Object.keys(lean)).toEqual(Object.keys(rhea));
+    const handled: unknown[] = [];
+    lean.performative.dispatch({ on_transfer: (frame) => handled.push(frame) }, lean);
+    expect(handled).toEqual([lean]);
+    return;
+  }
   expect(lean).toEqual(rhea);
   expect(lean.performative?.constructor).toBe(rhea.performative?.constructor);
   expect(JSON.stringify(lean.performative)).toBe(JSON.stringify(rhea.performative));
@@ -77,6 +98,38 @@ it("readFrame returns rhea's frame for flow, transfer and disposition frames of 
   withExtension.writeUInt32BE(withExtension.length, 0);
   withExtension[4] = 3;
   expectSameAsRhea(withExtension);
+});
+
+it('transfers of the usual encodings are read as lean transfers with the values of rhea\'s accessors; others as rhea\'s composite', () => {
+  /** A transfer frame with a hand-made field list (list8) and a payload. */
+  const transfer = (fields: number[], count: number): Buffer => {
+    const bytes = Buffer.from([0, 0, 0, 0, 2, 0, 0, 3, 0x00, 0x53, 0x14, 0xc0, fields.length + 1, count, ...fields, 0x61, 0x62]);
+    bytes.writeUInt32BE(bytes.length, 0);
+    return bytes;
+  };
+  const lean = [
+    // handle uint0, delivery-id smalluint, tag vbin8, format uint0, settled false, more false (what rhea senders write)
+    transfer([0x43, 0x52, 9, 0xa0, 2, 1, 2, 0x43, 0x42, 0x42], 6),
+    // uint (4 bytes), vbin32, nulls, rcv-settle-mode ubyte, state null, resume/aborted/batchable booleans
+    transfer([0x70, 0, 1, 0, 0, 0x70, 0xff, 0xff, 0xff, 0xff, 0xb0, 0, 0, 0, 1, 7, 0x40, 0x41, 0x41, 0x50, 1, 0x40, 0x42, 0x41, 0x42], 11),
+    // only the handle; every other field absent
+    transfer([0x52, 4], 1),
+  ];
+  for (const bytes of lean) {
+    expect(readFrame(bytes).performative).toBeInstanceOf(IncomingTransferPerformative);
+    expectSameAsRhea(bytes);
+  }
+  const composite = [
+    transfer([0x43, 0x52, 9, 0xa0, 1, 1, 0x43, 0x40, 0x40, 0x40, 0x00, 0x53, 0x24, 0x45], 8), // a delivery state
+    transfer([0x53, 1], 1), // handle as smallulong
+    transfer([0x43, 0x52, 9, 0xa0, 1, 1, 0x43, 0x56, 1], 5), // settled as boolean with a byte
+    transfer([0x43, 0x52, 9, 0xa1, 1, 0x61], 3), // tag as a string
+    transfer([0x43, 0x43, 0x43, 0x43, 0x42, 0x42, 0x40, 0x40, 0x42, 0x42, 0x42, 0x40], 12), // more fields than a transfer has
+  ];
+  for (const bytes of composite) {
+    expect(readFrame(bytes).performative).not.toBeInstanceOf(IncomingTransferPerformative);
+    expectSameAsRhea(bytes);
+  }
 });
 
 it('readFrame reads a list32 performative as rhea does, and throws where rhea throws', () => {

@@ -53,3 +53,22 @@ describe('parseMessage: message-id and group-id, as rhea decodes them', () => {
     expect(() => parseMessage(withProperties(overrun))).toThrow(MessageDecodeError);
   });
 });
+
+describe('parseMessage: the header section', () => {
+  it('reads an empty header (what rhea writes for a message without header fields) as every field null', () => {
+    const bytes = rhea.encode({ message_id: 1, body: 'x' } as never) as unknown as Buffer;
+    expect([...bytes.subarray(0, 4)]).toEqual([0x00, 0x53, 0x70, 0x45]);
+    const content = parseMessage(bytes);
+    expect(content.header).toEqual({ durable: null, priority: null, ttl: null, firstAcquirer: null });
+    // The same fields as a header list of nulls decoded the long way.
+    const nulls = Buffer.concat([Buffer.from([0x00, 0x53, 0x70, 0xc0, 5, 4, 0x40, 0x40, 0x40, 0x40]), bytes.subarray(4)]);
+    expect(parseMessage(nulls).header).toEqual(content.header);
+    expect(parseMessage(nulls).bare.equals(content.bare)).toBe(true);
+  });
+
+  it('decodes a header with fields as before', () => {
+    const bytes = rhea.encode({ durable: true, priority: 7, ttl: 5000, first_acquirer: false, body: 'x' } as never) as unknown as Buffer;
+    const header = parseMessage(bytes).header;
+    expect([header.durable, header.priority, header.ttl, header.firstAcquirer].map((v) => (v === null ? null : types.unwrap(v)))).toEqual([true, 7, 5000, false]);
+  });
+});

@@ -51,13 +51,18 @@ function writeDispositions(updated: readonly UpdatedDelivery[]): void {
   write(first, last);
 }
 
+/** `pop_if`'s predicate: one function, not a closure per pass (every pass visits every session). */
+function isSettled(delivery: { settled: boolean }): boolean {
+  return delivery.settled;
+}
+
 function processIncoming(this: IncomingSide, session: { _write_flow(): void }): void {
   if (this.updated.length > 0) {
     const updated = this.updated;
     this.updated = [];
     writeDispositions(updated);
   }
-  this.deliveries.pop_if((delivery) => delivery.settled);
+  this.deliveries.pop_if(isSettled);
   if (this.max_transfer_id - this.next_transfer_id < this.window / 2) session._write_flow();
 }
 

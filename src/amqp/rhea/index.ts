@@ -13,3 +13,4 @@ export { forgetDeliveries } from './forgetDeliveries';
 export { leanReceivers } from './leanReceivers';
 export { processMarkedLinks, type LinkMarker } from './processMarkedLinks';
 export { settleReceived } from './settleReceived';
+export { skipIdleOutgoing } from './skipIdleOutgoing';

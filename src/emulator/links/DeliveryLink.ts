@@ -108,13 +108,15 @@ export class DeliveryLink implements Consumer {
     }
     this.unsettled.delete(delivery.id);
     if (log.verbose.enabled) log.verbose(`message ${message.sequenceNumber} of '${this.queue.name}'${this.session === undefined ? '' : ` (session '${this.session.id}')`} settled: ${event}`);
+    if (event === 'accepted') {
+      // The common case first: nothing below (the clock, the client's state) is needed for it.
+      this.queue.complete(message);
+      settle(delivery, ACCEPTED);
+      return;
+    }
     const now = this.services.now();
     const state = asRecord(delivery.remote_state) ?? {};
     switch (event) {
-      case 'accepted':
-        this.queue.complete(message);
-        settle(delivery, ACCEPTED);
-        break;
       case 'released':
         this.queue.abandon(message, undefined, now);
         settle(delivery, RELEASED);

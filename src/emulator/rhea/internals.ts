@@ -5,6 +5,7 @@
  * member if rhea changes. Other broker modules use these accessors instead of their own casts.
  */
 import { types as rheaTypes, type Connection, type Delivery, type EventContext, type Receiver, type Sender, type Session, type link } from 'rhea';
+import type { EventEmitter } from 'node:events';
 import type { Typed } from 'rhea/typings/types';
 
 /** Fields of the attach frame the broker sends back (rhea keeps them in `link.local.attach`). */
@@ -82,7 +83,7 @@ export interface SessionInternals {
   on_end(frame: unknown): void;
   on_flow(frame: FrameOf<unknown>): void;
   incoming: IncomingInternals;
-  outgoing: OutgoingInternals & { deliveries: DeliveryBuffer };
+  outgoing: OutgoingInternals & OutgoingSending & { deliveries: DeliveryBuffer };
   remote: { handles: Record<number, link | undefined> };
   local: { begin: { handle_max?: number } };
 }
@@ -222,7 +223,7 @@ export interface RheaLogger {
 }
 
 /** rhea's loggers (`lib/log.js`, the `debug` package). */
-export const rheaLog = require('rhea/lib/log.js') as { frames: RheaLogger; raw: RheaLogger; flow: RheaLogger; io: RheaLogger };
+export const rheaLog = require('rhea/lib/log.js') as { frames: RheaLogger; raw: RheaLogger; flow: RheaLogger; io: RheaLogger; events: RheaLogger };
 
 /** rhea's frame codec (`lib/frames.js`): performative constructors (composites of the given fields) and `read_frame`. */
 export const rheaFrames = require('rhea/lib/frames.js') as {
@@ -253,6 +254,15 @@ export interface OutgoingDelivery {
   state: unknown;
   remote_settled: boolean;
   remote_state: unknown;
+}
+
+/** What rhea's `Outgoing.send` (`session.js`) uses: the payload limit per frame, the id counter, the buffer, and the `update` a delivery's own calls. */
+export interface OutgoingSending {
+  next_delivery_id: number;
+  deliveries: { push(delivery: object): void };
+  compute_max_payload(tag: Buffer): number | undefined;
+  update(delivery: object, settled: boolean, state: unknown): void;
+  send(sender: unknown, tag: Buffer, data: Buffer, format: number | undefined): object;
 }
 
 /** A session's outgoing half (`session.js` Outgoing): what its `process()` reads and writes. */
@@ -309,6 +319,18 @@ export interface BackpressureSession {
 export interface DispatchingLink {
   dispatch(event: string, context: EventContext): boolean;
   _context(extra?: object): EventContext;
+}
+
+/**
+ * A rhea link, session, connection or container as its `dispatch` sees it: `link.js` and `session.js`
+ * emit on `observers` first, and pass an unhandled event up to `session` / `connection` / `container`.
+ */
+export interface DispatchingEmitter extends EventEmitter {
+  dispatch(name: string, ...args: unknown[]): boolean;
+  observers?: EventEmitter;
+  session?: DispatchingEmitter;
+  connection?: DispatchingEmitter;
+  container?: DispatchingEmitter;
 }
 
 export const passInternals = (s: Session): PassInternals => s as unknown as PassInternals;

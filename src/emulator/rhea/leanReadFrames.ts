@@ -20,6 +20,112 @@ for (const name of ['flow', 'transfer', 'disposition'] as const) {
   leanPerformatives[c.descriptor.numeric] = c;
 }
 
+/** The transfer performative's descriptor code. */
+const TRANSFER = 0x14;
+const NULL = 0x40;
+
+/**
+ * An incoming transfer performative whose fields are the values rhea's accessors would return (rhea's
+ * composite keeps typed values and unwraps one on every read; each field is read several times per
+ * transfer). Made by {@link readFrame} only for a transfer whose every field has an encoding rhea's
+ * accessors turn into exactly that value (null, a uint / smalluint / uint0, a vbin8 / vbin32, true / false,
+ * a ubyte; no delivery state): any other transfer is rhea's composite as before.
+ */
+export class IncomingTransferPerformative {
+  handle: number | null | undefined = undefined;
+  delivery_id: number | null | undefined = undefined;
+  delivery_tag: Buffer | null | undefined = undefined;
+  message_format: number | null | undefined = undefined;
+  settled: boolean | null | undefined = undefined;
+  more: boolean | null | undefined = undefined;
+  rcv_settle_mode: number | null | undefined = undefined;
+  state: null | undefined = undefined;
+  resume: boolean | null | undefined = undefined;
+  aborted: boolean | null | undefined = undefined;
+  batchable: boolean | null | undefined = undefined;
+
+  /** As rhea's composite: hands the frame to the session's `on_transfer`. */
+  dispatch(target: { on_transfer(frame: IncomingFrame): void }, frame: IncomingFrame): void {
+    target.on_transfer(frame);
+  }
+
+  /** How rhea names the performative's type (`transfer#14`, as for rhea's composite). */
+  static toString(): string {
+    return 'transfer#14';
+  }
+}
+
+/** The transfer's fields, in order, by kind: u(int), b(inary), o (boolean), y (ubyte), s(tate). */
+const TRANSFER_FIELDS = 'uubuooysooo';
+const TRANSFER_KEYS = ['handle', 'delivery_id', 'delivery_tag', 'message_format', 'settled', 'more', 'rcv_settle_mode', 'state', 'resume', 'aborted', 'batchable'] as const;
+
+/**
+ * The transfer whose `count` fields start at `position` in `buffer` (a whole frame), with its payload,
+ * when every field is of an encoding {@link IncomingTransferPerformative} holds; else `undefined`.
+ */
+function readTransfer(buffer: Buffer, position: number, count: number): IncomingFrame | undefined {
+  if (count === 0 || count > TRANSFER_KEYS.length) return undefined;
+  const size = buffer.length;
+  const transfer = new IncomingTransferPerformative() as unknown as Record<string, unknown>;
+  let at = position;
+  for (let i = 0; i < count; i++) {
+    if (at >= size) return undefined;
+    const code = buffer[at]!;
+    let value: unknown;
+    if (code === NULL) {
+      value = null;
+      at += 1;
+    } else {
+      switch (TRANSFER_FIELDS.charCodeAt(i)) {
+        case 0x75: // u: uint
+          if (code === 0x43) {
+            value = 0;
+            at += 1;
+          } else if (code === 0x52 && at + 2 <= size) {
+            value = buffer[at + 1];
+            at += 2;
+          } else if (code === 0x70 && at + 5 <= size) {
+            value = buffer.readUInt32BE(at + 1);
+            at += 5;
+          } else return undefined;
+          break;
+        case 0x62: {
+          // b: binary (rhea's Reader.read_bytes: a view)
+          let length: number;
+          if (code === 0xa0 && at + 2 <= size) {
+            length = buffer[at + 1]!;
+            at += 2;
+          } else if (code === 0xb0 && at + 5 <= size) {
+            length = buffer.readUInt32BE(at + 1);
+            at += 5;
+          } else return undefined;
+          if (at + length > size) return undefined;
+          value = buffer.slice(at, at + length);
+          at += length;
+          break;
+        }
+        case 0x6f: // o: boolean
+          if (code === 0x41) value = true;
+          else if (code === 0x42) value = false;
+          else return undefined;
+          at += 1;
+          break;
+        case 0x79: // y: ubyte
+          if (code !== 0x50 || at + 2 > size) return undefined;
+          value = buffer[at + 1];
+          at += 2;
+          break;
+        default: // s: a delivery state (rhea's composite)
+          return undefined;
+      }
+    }
+    transfer[TRANSFER_KEYS[i]!] = value;
+  }
+  const frame: IncomingFrame = { size, type: TYPE_AMQP, channel: buffer.readUInt16BE(6), performative: transfer as unknown as IncomingTransferPerformative };
+  if (at < size) frame.payload = buffer.slice(at, size);
+  return frame;
+}
+
 interface PerformativeConstructor {
   new (fields: unknown[]): { dispatch(handler: unknown, frame: IncomingFrame): void };
   descriptor: { numeric: number };
@@ -56,6 +162,10 @@ export function readFrame(buffer: Buffer): IncomingFrame {
     if (size < position + 8) return rheaFrames.read_frame(buffer);
     count = buffer.readUInt32BE(position + 4);
     position += 8;
+  }
+  if (buffer[HEADER_BYTES + 2] === TRANSFER) {
+    const transfer = readTransfer(buffer, position, count);
+    if (transfer !== undefined) return transfer;
   }
   const reader = new RheaReaderBase(buffer);
   reader.position = position;

@@ -10,6 +10,9 @@ const DATA_OFFSET = 2;
 /** Payloads from this size on are written beside their frame head, not copied into it. */
 export const UNCOPIED_PAYLOAD_BYTES = 16_384;
 
+/** Up to this many frames, the pending list is emptied in place (kept: a larger one is not held on to). */
+const REUSED_PENDING = 64;
+
 /** Shared by every patched connection: a frame is encoded and copied out before the next one. */
 const writer = new types.Writer(Buffer.alloc(65_536));
 
@@ -29,16 +32,23 @@ export function writeFramesInPlace(connection: Connection): void {
   const write = transport.write;
   transport.write = function (this: typeof transport, socket): void {
     if (!this.header_sent || rheaLog.frames.enabled || rheaLog.raw.enabled) return write.call(this, socket);
+    // The same array is emptied and reused: rhea writes after each frame it queues, and a fresh array
+    // (or `length = 0`, which drops the backing store) would grow a new 17-slot store for every frame.
     const pending = this.pending;
-    this.pending = [];
-    for (const frame of pending) {
-      const payload = frame.payload;
-      if (payload === undefined || payload.length < UNCOPIED_PAYLOAD_BYTES || frame.performative === undefined) {
-        socket.write(encodeFrame(frame));
-        continue;
+    try {
+      for (let i = 0; i < pending.length; i++) {
+        const frame = pending[i]!;
+        const payload = frame.payload;
+        if (payload === undefined || payload.length < UNCOPIED_PAYLOAD_BYTES || frame.performative === undefined) {
+          socket.write(encodeFrame(frame));
+          continue;
+        }
+        socket.write(encodeHead(frame, payload.length));
+        socket.write(payload.buffer.byteLength >= 2 * payload.length ? Buffer.from(payload) : payload);
       }
-      socket.write(encodeHead(frame, payload.length));
-      socket.write(payload.buffer.byteLength >= 2 * payload.length ? Buffer.from(payload) : payload);
+    } finally {
+      if (pending.length > REUSED_PENDING) this.pending = [];
+      else while (pending.length > 0) pending.pop();
     }
   };
 }

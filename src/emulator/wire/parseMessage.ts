@@ -15,6 +15,13 @@ const BROKER_OWNED_ANNOTATIONS = new Set([
 
 const NO_HEADER: HeaderFields = { durable: null, priority: null, ttl: null, firstAcquirer: null };
 
+/** A header section with no fields (`00 53 70 45`: described smallulong 0x70, list0). */
+const EMPTY_HEADER = [0x00, 0x53, 0x70, 0x45] as const;
+
+function isEmptyHeader(bytes: Buffer, at: number): boolean {
+  return bytes[at] === EMPTY_HEADER[0] && bytes[at + 1] === EMPTY_HEADER[1] && bytes[at + 2] === EMPTY_HEADER[2] && bytes[at + 3] === EMPTY_HEADER[3];
+}
+
 /** Thrown for bytes that are not an AMQP message. */
 export class MessageDecodeError extends Error {
   override readonly name = 'MessageDecodeError';
@@ -49,6 +56,11 @@ export function parseMessage(bytes: Buffer): MessageContent {
           sessionId = typeof groupId === 'string' ? groupId : undefined;
         }
         break;
+      }
+      if (code === Section.header && isEmptyHeader(bytes, reader.position)) {
+        // What rhea writes for a message without header fields: every field null, as decoding it gives.
+        reader.position += EMPTY_HEADER.length;
+        continue;
       }
       const section = reader.read();
       if (reader.position > bytes.length) throw new MessageDecodeError(`A message section is truncated.`);
