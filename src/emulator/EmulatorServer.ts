@@ -22,6 +22,7 @@ import { acceptConnection } from './transport/acceptConnection';
 import { corkPerTick } from './transport/corkPerTick';
 import { leanReadFrames } from './rhea/leanReadFrames';
 import { writeFramesInPlace } from './rhea/writeFramesInPlace';
+import { leanEndpoints } from './rhea/leanEndpoints';
 import { quietDispatch } from './rhea/quietDispatch';
 import type { ConnectionWarden } from './transport/ConnectionWarden';
 import type { BrokerLimits } from './transport/BrokerLimits';
@@ -122,6 +123,8 @@ export class EmulatorServer {
       writeFramesInPlace(connection);
       // Incoming flow / transfer / disposition frames are decoded without rhea's generic per-value path.
       leanReadFrames(connection);
+      // Sessions and links without per-instance accessors (~3 KB less each: a client may open thousands).
+      leanEndpoints(connection);
       quietDispatch(connection, 'connection');
       this.wardens.set(connection, acceptConnection(connection, socket, this.limits, this.broker));
     } catch (error: unknown) {

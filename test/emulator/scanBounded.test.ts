@@ -52,4 +52,13 @@ describe('scanBounded', () => {
     expect(scanBounded(deep, LIMITS)).toBe(false);
     expect(decodes(deep, LIMITS)).toBe(false);
   });
+
+  it('counts each descriptor of a chain as a level, in the scan and in the bounded decoder', () => {
+    const chain = (n: number): Buffer => Buffer.from([...Array(n)].flatMap(() => [0x00, 0x40]).concat([0x40]));
+    expect(decodes(chain(3), LIMITS)).toBe(true);
+    expect(scanBounded(chain(12), LIMITS)).toBe(false);
+    expect(decodes(chain(12), LIMITS)).toBe(false);
+    // A 5 000-link chain (a fuzz bomb) fails at the depth limit, not after decoding 5 000 descriptors.
+    expect(decodes(chain(5_000), { maxDepth: 32, maxElements: 16_384 })).toBe(false);
+  });
 });

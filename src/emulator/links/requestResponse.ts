@@ -1,6 +1,7 @@
 import type { Message, Receiver, Sender } from 'rhea';
 import type { BrokerConnection } from '../connection/BrokerConnection';
 import { ACCEPTED, message as codec } from '../rhea/codec';
+import { encodePresized } from '../rhea/encodePresized';
 import { linkInternals } from '../rhea/internals';
 import { Conditions } from '../wire/conditions';
 import type { Guard } from './guard';
@@ -39,7 +40,8 @@ export function openRequestReceiver(
       const reply = handle(request);
       reply.correlation_id = request.message_id;
       const link = connection.replyLink(typeof request.reply_to === 'string' ? request.reply_to : undefined, receiver.session, node);
-      if (link !== undefined) link.send(reply);
+      // Encoded into a buffer of its size: a peek reply can be megabytes (rhea's writer doubles from 1 KB).
+      if (link !== undefined) link.send(encodePresized(reply), undefined, 0);
       else if (isPowerOfTen(++dropped)) {
         const soFar = dropped === 1 ? '' : ` (${dropped} replies dropped on this link so far)`;
         warn(`No reply link '${String(request.reply_to)}' for a ${node} request; the reply is dropped${soFar}.`);

@@ -43,6 +43,14 @@ export class BoundedReader extends RheaReaderBase {
     }
   }
 
+  /** Each descriptor of a chain (`0x00 d1 0x00 d2 … code`) is one more level, as the allocation-free scan counts it. */
+  override read_constructor(descriptors?: Typed[]): { typecode: number; descriptor?: Typed; descriptors?: Typed[] } {
+    if (descriptors !== undefined && this.depth + descriptors.length > this.limits.maxDepth) {
+      throw new AmqpDecodeError(`AMQP value nested deeper than ${this.limits.maxDepth}.`);
+    }
+    return super.read_constructor(descriptors);
+  }
+
   override read_value(type: TypeDesc): Typed {
     if (++this.elements > this.limits.maxElements) throw new AmqpDecodeError(`More than ${this.limits.maxElements} AMQP values in one buffer.`);
     return super.read_value(type);

@@ -153,6 +153,8 @@ export interface ConnectionInternals {
   accept(socket: import('node:net').Socket): unknown;
   on_begin(frame: FrameOf<unknown>): void;
   on_end(frame: FrameOf<unknown>): void;
+  /** Creates the broker's side of a session the client begins (`Connection.on_begin` calls it). */
+  create_session(sessionBufferSize?: unknown): unknown;
   _write_open(): void;
   _write_frame(channel: number, frame: unknown): void;
   local: { open: OpenFrame };
@@ -351,6 +353,8 @@ export interface TypeDesc {
 export interface RheaReader {
   position: number;
   read(): Typed;
+  /** Reads a constructor: a typecode, after any number of descriptors (`descriptors` collects them; rhea recurses once per descriptor). */
+  read_constructor(descriptors?: Typed[]): { typecode: number; descriptor?: Typed; descriptors?: Typed[] };
   read_uint(width: number): number;
   read_value(type: TypeDesc): Typed;
   read_array_items(n: number, type: TypeDesc): Typed[];
@@ -365,3 +369,21 @@ export interface RheaReader {
 
 export const RheaReaderBase = (rheaTypes as unknown as { Reader: new (buffer: Buffer) => RheaReader }).Reader;
 
+
+/** A rhea endpoint constructor (`session.js` Session, `link.js` Sender / Receiver, `endpoint.js` EndpointState). */
+export interface RheaConstructor {
+  new (...args: never[]): object;
+  readonly prototype: object;
+  call(self: object, ...args: unknown[]): void;
+}
+
+/**
+ * The members of rhea's endpoint modules that `leanEndpoints` builds on: the Session, Sender, Receiver and
+ * EndpointState constructors, and the performative constructors of `frames.js` a session and a link start with.
+ */
+export const rheaEndpoints = {
+  Session: require('rhea/lib/session.js') as RheaConstructor,
+  ...(require('rhea/lib/link.js') as { Sender: RheaConstructor; Receiver: RheaConstructor }),
+  EndpointState: require('rhea/lib/endpoint.js') as RheaConstructor,
+  frames: require('rhea/lib/frames.js') as Record<'begin' | 'end' | 'attach' | 'detach', (fields?: object) => Record<string, unknown>>,
+};

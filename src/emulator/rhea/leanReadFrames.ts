@@ -3,6 +3,8 @@ import { amqpTransport, RheaReaderBase, rheaErrors, rheaFrames, rheaLog, rheaTyp
 
 /** Frame header: size (4), data offset (1), frame type (1), channel (2). */
 const HEADER_BYTES = 8;
+/** The AMQP protocol header: 'AMQP', protocol id, major, minor, revision. */
+const PROTOCOL_HEADER_BYTES = 8;
 /** The AMQP frame type (`frames.TYPE_AMQP`). */
 const TYPE_AMQP = 0;
 /** A described value's constructor, then `smallulong` (the performative's numeric descriptor). */
@@ -186,16 +188,23 @@ export function readFrame(buffer: Buffer): IncomingFrame {
 
 /**
  * Makes rhea read the AMQP frames of this (server-side) connection with `readFrame` (a copy of rhea's
- * `Transport.read`, `transport.js`, with its disabled `debug` calls left out). While rhea's `io`, `raw`
- * or `frames` logging is on, or before the protocol header arrived, rhea's own read runs.
+ * `Transport.read`, `transport.js`, with its disabled `debug` calls left out). rhea's own read takes the
+ * protocol header, and every chunk while rhea's `io`, `raw` or `frames` logging is on.
  * Instance-level: other connections are unaffected.
  */
 export function leanReadFrames(connection: Connection): void {
   const transport = amqpTransport(connection);
   const read = transport.read;
   transport.read = function (this: typeof transport, buffer: Buffer): number {
-    if (!this.header_received || rheaLog.io.enabled || rheaLog.raw.enabled || rheaLog.frames.enabled) return read.call(this, buffer);
+    if (rheaLog.io.enabled || rheaLog.raw.enabled || rheaLog.frames.enabled) return read.call(this, buffer);
     let offset = 0;
+    if (!this.header_received) {
+      // rhea reads (and checks) the protocol header; the frames that came with it are read here (a
+      // client may send its header and all its frames at once: they would all take rhea's generic path).
+      if (buffer.length <= PROTOCOL_HEADER_BYTES) return read.call(this, buffer);
+      offset = read.call(this, buffer.subarray(0, PROTOCOL_HEADER_BYTES));
+      if (!this.header_received) return offset;
+    }
     while (offset < buffer.length - 4 && !this.read_complete) {
       const frameSize = buffer.readUInt32BE(offset);
       if (buffer.length < offset + frameSize) break;

@@ -1,0 +1,171 @@
+import { EventEmitter } from 'node:events';
+import type { Connection } from 'rhea';
+import { connectionInternals, rheaEndpoints, type RheaConstructor } from './internals';
+
+const { Session, Sender, Receiver, EndpointState, frames } = rheaEndpoints;
+
+/**
+ * Makes `connection` (a client's connection on the broker) create its sessions, and their links, without
+ * rhea's per-instance getters: rhea's Session, Incoming and link constructors each define accessors
+ * (`error`, `window`, and `source`, `target`, … on a link) with fresh closures on the instance, which gives
+ * every session and link its own hidden class. A client may hold thousands of sessions and links on one
+ * connection (10 000 session receivers is a real workload, and ~1 000 per connection is within the
+ * limits for anyone): the broker side of each cost ~4.3 KB per session and ~6.3 KB per link with rhea's
+ * constructors, ~3.1 KB and ~3.6 KB with these. The same accessors are on the prototypes of the objects
+ * created here; the fields are rhea's, set the way rhea's constructors set them (copies of rhea 3.0.5's
+ * `Connection.create_session`, `Session`, `Incoming`, `Session.create_link` and `link.init`, pinned by
+ * test/contracts/leanEndpoints.contract.test.ts). Instance-level: other connections are unaffected.
+ */
+export function leanEndpoints(connection: Connection): void {
+  connectionInternals(connection).create_session = leanCreateSession;
+}
+
+type Fields = Record<string, unknown>;
+type Self = Record<string, unknown> & { [key: string]: any }; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+/** The prototypes of rhea's session halves and buffer (not exported by `session.js`), from one probe session. */
+const probe = new (Session as unknown as new (connection: unknown, channel: number, size: unknown) => Self)({}, 0, undefined);
+const IncomingProto = Object.getPrototypeOf(probe['incoming']) as object;
+const Outgoing = (probe['outgoing'] as { constructor: new (connection: unknown, size: unknown) => object }).constructor;
+const CircularBuffer = ((probe['incoming'] as Self)['deliveries'] as { constructor: new (capacity: number) => Self }).constructor;
+const DEFAULT_BUFFER_SIZE = ((probe['incoming'] as Self)['deliveries'] as { capacity: number }).capacity;
+
+/** rhea's `validate_buffer_size` and `get_buffer_size` (session.js). */
+function bufferSize(size: unknown, type: 'incoming' | 'outgoing'): number {
+  if (!size) return DEFAULT_BUFFER_SIZE;
+  const value = typeof size === 'number' ? size : (size as Fields)[type];
+  return value && Number.isInteger(Number(value)) ? Number(value) : DEFAULT_BUFFER_SIZE;
+}
+
+/** rhea's Incoming, its `window` accessor on the prototype. */
+const LeanIncoming = Object.create(IncomingProto, {
+  window: {
+    get(this: Self): number {
+      return (this['deliveries'] as { available(): number }).available();
+    },
+  },
+}) as object;
+
+function leanIncoming(size: unknown): Self {
+  const incoming = Object.create(LeanIncoming) as Self;
+  incoming['deliveries'] = new CircularBuffer(bufferSize(size, 'incoming'));
+  incoming['updated'] = [];
+  incoming['next_transfer_id'] = 0;
+  incoming['next_delivery_id'] = undefined;
+  incoming['remote_next_transfer_id'] = undefined;
+  incoming['remote_window'] = undefined;
+  incoming['max_transfer_id'] = incoming['next_transfer_id'] + incoming['window'];
+  return incoming;
+}
+
+/** rhea's Session, its `error` accessor and link creation on the prototype. */
+const LeanSession = Object.create(Session.prototype, {
+  error: {
+    get(this: Self): unknown {
+      return this['remote'].end ? this['remote'].end.error : undefined;
+    },
+  },
+  create_link: { value: leanCreateLink, writable: true, configurable: true },
+}) as object;
+
+function leanSession(connection: object, channel: number, size: unknown): Self {
+  const session = Object.create(LeanSession) as Self;
+  session['connection'] = connection;
+  session['session_buffer_size'] = size;
+  session['outgoing'] = new Outgoing(connection, size);
+  session['incoming'] = leanIncoming(size);
+  session['state'] = new EndpointState();
+  session['local'] = { channel, handles: {} };
+  session['local'].begin = frames.begin({ next_outgoing_id: session['outgoing'].next_transfer_id, incoming_window: session['incoming'].window, outgoing_window: session['outgoing'].window });
+  session['local'].end = frames.end();
+  session['remote'] = { handles: {} };
+  session['links'] = {};
+  session['options'] = {};
+  session['observers'] = new EventEmitter();
+  return session;
+}
+
+/** rhea's `Connection.create_session`, creating a lean session. */
+function leanCreateSession(this: Self, size: unknown): Self {
+  let i = 0;
+  while (this['local_channel_map'][i]) i++;
+  const session = leanSession(this, i, size);
+  this['local_channel_map'][i] = session;
+  return session;
+}
+
+/** rhea's `Session.create_link`, creating a lean sender or receiver. */
+function leanCreateLink(this: Self, name: string, constructor: RheaConstructor, options: unknown): Self {
+  let i = 0;
+  while (this['local'].handles[i]) i++;
+  const link = Object.create(constructor === Receiver ? LeanReceiver : constructor === Sender ? LeanSender : constructor.prototype) as Self;
+  constructor.call(link, this, name, i, options);
+  this['links'][name] = link;
+  this['local'].handles[i] = link;
+  return link;
+}
+
+/** The attach fields a link reads from its peer's attach (rhea's `aliases` in link.js). */
+const ALIASES = ['snd_settle_mode', 'rcv_settle_mode', 'source', 'target', 'max_message_size', 'offered_capabilities', 'desired_capabilities', 'properties'];
+/** Fields of `link.local.attach` rhea's `init` never takes from the options (`is_internal`). */
+const INTERNAL = new Set(['name', 'handle', 'role', 'initial_delivery_count']);
+
+function leanLinkPrototype(base: object): object {
+  const properties: PropertyDescriptorMap = {
+    init: { value: leanInit, writable: true, configurable: true },
+    error: {
+      get(this: Self): unknown {
+        return this['remote'].detach ? this['remote'].detach.error : undefined;
+      },
+    },
+  };
+  for (const alias of ALIASES) {
+    properties[alias] = {
+      get(this: Self): unknown {
+        return this['remote'].attach ? this['remote'].attach[alias] : undefined;
+      },
+    };
+  }
+  return Object.create(base, properties) as object;
+}
+
+const LeanSender = leanLinkPrototype(Sender.prototype);
+const LeanReceiver = leanLinkPrototype(Receiver.prototype);
+
+/**
+ * A link's `local` (rhea's `{ handle, attach, detach }`), its detach frame made when first used (rhea reads
+ * and writes it only to close the link): ~330 bytes less per link that is never detached by the broker.
+ */
+class LinkLocal {
+  attach: Record<string, unknown> | undefined;
+  private frame: Record<string, unknown> | undefined;
+
+  constructor(public handle: number) {}
+
+  get detach(): Record<string, unknown> {
+    return (this.frame ??= frames.detach({ handle: this.handle, closed: true }));
+  }
+
+  set detach(frame: Record<string, unknown>) {
+    this.frame = frame;
+  }
+}
+
+/** rhea's `link.init`, without defining the accessors on the instance (they are on its prototype), its detach frame made when needed. */
+function leanInit(this: Self, session: Self, name: string, handle: number, options: Fields | undefined, isReceiver: boolean): void {
+  this['session'] = session;
+  this['connection'] = session['connection'];
+  this['name'] = name;
+  this['options'] = options === undefined ? {} : options;
+  this['state'] = new EndpointState();
+  this['issue_flow'] = false;
+  this['local'] = new LinkLocal(handle);
+  this['local'].attach = frames.attach({ handle, name, role: isReceiver });
+  for (const field in this['local'].attach) {
+    if (!INTERNAL.has(field) && this['options'][field] !== undefined) this['local'].attach[field] = this['options'][field];
+  }
+  this['remote'] = { handle: undefined };
+  this['delivery_count'] = 0;
+  this['credit'] = 0;
+  this['observers'] = new EventEmitter();
+}
