@@ -1,5 +1,6 @@
 import type { Message } from 'rhea';
 import { message as codec, types } from './codec';
+import { markWholeOutgoing } from './wholeOutgoing';
 
 /** Below this estimated body size, rhea's own `message.encode` is used as it is. */
 export const PRESIZED_BODY_BYTES = 65_536;
@@ -26,7 +27,7 @@ export function encodePresized(msg: Message): Buffer {
   writer.write_bytes(head.subarray(0, head.length - NULL_BODY.length));
   writer.write_variable_width = writeUncopied;
   writer.write(types.described(types.wrap_ulong(0x77), types.wrap(body)));
-  return writer.toBuffer();
+  return markWholeOutgoing(writer.toBuffer());
 }
 
 /** The members of rhea's `types.Writer` used here (rhea 3.x `types.js`). */

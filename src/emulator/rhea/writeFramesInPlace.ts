@@ -2,6 +2,7 @@ import type { Connection } from 'rhea';
 import { types } from './codec';
 import { encodeTransfer, TransferPerformative } from './leanOutgoingTransfers';
 import { amqpTransport, rheaLog, type OutgoingFrame } from './internals';
+import { isWholeOutgoing } from './wholeOutgoing';
 
 /** Frame header: size (4), data offset 2 (in 4-byte words), frame type, channel (2). */
 const HEADER_BYTES = 8;
@@ -21,7 +22,8 @@ const writer = new types.Writer(Buffer.alloc(65_536));
  * copy of exactly the frame's bytes, instead of a fresh zero-filled 1 KB buffer per frame (rhea's
  * `frames.write_frame`: a transfer, a disposition and a flow each cost one). A frame whose payload is at
  * least {@link UNCOPIED_PAYLOAD_BYTES} is written as two chunks, its head and its payload as it is (an
- * exact copy when the payload is a view of a buffer at least twice its size): rhea would copy a 2 MB
+ * exact copy when the payload is a view of a buffer at least twice its size, unless that buffer holds
+ * one whole outgoing message, see `wholeOutgoing.ts`): rhea would copy a 2 MB
  * reply into a buffer it grows by doubling, and a socket holding it for a slow reader would hold ~4 MB
  * against the 2 MB counted towards `maxOutgoingBytes`. The bytes on the wire are rhea's. While rhea's
  * frame logging (`DEBUG=rhea:frames` / `rhea:raw`) is on, or before the protocol header went out,
@@ -44,7 +46,7 @@ export function writeFramesInPlace(connection: Connection): void {
           continue;
         }
         socket.write(encodeHead(frame, payload.length));
-        socket.write(payload.buffer.byteLength >= 2 * payload.length ? Buffer.from(payload) : payload);
+        socket.write(payload.buffer.byteLength >= 2 * payload.length && !isWholeOutgoing(payload.buffer) ? Buffer.from(payload) : payload);
       }
     } finally {
       if (pending.length > REUSED_PENDING) this.pending = [];

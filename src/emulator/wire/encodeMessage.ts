@@ -1,4 +1,5 @@
 import { types, type Typed } from '../rhea/codec';
+import { markWholeOutgoing } from '../rhea/wholeOutgoing';
 import type { MessageContent } from './MessageContent';
 
 /** Broker-owned annotations of one delivery (section 3.4 of the protocol doc). */
@@ -93,7 +94,7 @@ export function encodeMessage(content: MessageContent, broker: BrokerAnnotations
   const out = Buffer.allocUnsafe(headLength + content.bare.length);
   writer.buffer.copy(out, 0, 0, headLength);
   content.bare.copy(out, headLength);
-  return out;
+  return markWholeOutgoing(out);
 }
 
 /** Reserves `n` bytes and returns their offset. */
