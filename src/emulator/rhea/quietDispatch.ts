@@ -23,29 +23,26 @@ export function quietDispatch(target: Sender | Receiver | Session | Connection |
   quiet.dispatch = QUIET[level];
 }
 
+/** A link's or session's observers, then its own listeners (if any); true when it had listeners of its own. */
+function emitWithObservers(target: Quiet, name: string, context: unknown): boolean {
+  const observers = target.observers!;
+  if (observers.listenerCount(name) !== 0) emit.call(observers, name, context);
+  if (target.listenerCount(name) === 0) return false;
+  emit.call(target, name, context);
+  return true;
+}
+
 /** The quiet `dispatch` of each level (shared: no closure per object). Plain `arguments.length` keeps `arguments` unmaterialised. */
 const QUIET = {
   /** `link.dispatch`: the observers, then the link's listeners, else up to its session. */
   link(this: Quiet, name: string, context: unknown): boolean {
     if (arguments.length !== 2 || name === 'error' || rheaLog.events.enabled === true) return this[LOUD].apply(this, arguments as unknown as [string, ...unknown[]]);
-    const observers = this.observers!;
-    if (observers.listenerCount(name) !== 0) emit.call(observers, name, context);
-    if (this.listenerCount(name) !== 0) {
-      emit.call(this, name, context);
-      return true;
-    }
-    return this.session!.dispatch(name, context);
+    return emitWithObservers(this, name, context) || this.session!.dispatch(name, context);
   },
   /** `Session.prototype.dispatch`: the observers, then the session's listeners, else up to its connection. */
   session(this: Quiet, name: string, context: unknown): boolean {
     if (arguments.length !== 2 || name === 'error' || rheaLog.events.enabled === true) return this[LOUD].apply(this, arguments as unknown as [string, ...unknown[]]);
-    const observers = this.observers!;
-    if (observers.listenerCount(name) !== 0) emit.call(observers, name, context);
-    if (this.listenerCount(name) !== 0) {
-      emit.call(this, name, context);
-      return true;
-    }
-    return this.connection!.dispatch(name, context);
+    return emitWithObservers(this, name, context) || this.connection!.dispatch(name, context);
   },
   /** `Connection.prototype.dispatch`: the connection's listeners, else up to its container (if any). */
   connection(this: Quiet, name: string, context: unknown): boolean {
