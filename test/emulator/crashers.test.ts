@@ -118,4 +118,21 @@ describe('hostile bytes (issue 10 crashers)', () => {
     client.destroy();
     await expectRoundTrip(broker.connectionString, 'alive');
   });
+
+  it('closes the connection of a delivery that goes on past 16 MiB (amqp:resource-limit-exceeded); others are unaffected', async () => {
+    const client = await WireClient.opened(broker.port);
+    client.write(attachFrame('endless', 0, false, 'x', '$cbs'));
+    await client.frame('flow');
+    const chunk = Buffer.alloc(60_000, 0x61);
+    client.write(amqpFrame('transfer', { handle: 0, delivery_id: 0, delivery_tag: Buffer.from([1]), message_format: 0, more: true }, 0, chunk));
+    const continuation = amqpFrame('transfer', { handle: 0, more: true }, 0, chunk);
+    // ~18 MB; the broker closes the connection part-way, so later writes may fail.
+    for (let i = 0; i < 300 && !client.socket.destroyed; i++) {
+      if (!client.socket.write(continuation)) await new Promise((resolve) => (client.socket.once('drain', resolve), client.socket.once('close', resolve)));
+    }
+    const close = await within(client.frame('close'), 10_000, 'the close of the endless delivery');
+    expect(JSON.stringify(close.fields['error'])).toContain('amqp:resource-limit-exceeded');
+    client.destroy();
+    await expectRoundTrip(broker.connectionString, 'alive');
+  });
 });

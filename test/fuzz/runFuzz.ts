@@ -180,11 +180,21 @@ async function main(): Promise<number> {
   endless.write(amqpFrame('transfer', { handle: 0, delivery_id: 0, delivery_tag: Buffer.from([1]), message_format: 0, more: true }, 0, chunk));
   const continuation = amqpFrame('transfer', { handle: 0, more: true }, 0, chunk);
   for (let i = 0; i < 3_400 && !endless.socket.destroyed; i++) {
-    if (!endless.socket.write(continuation)) await new Promise((resolve) => endless.socket.once('drain', resolve));
+    // (The broker closes the connection part-way: a write waiting for 'drain' then ends with 'close'.)
+    if (!endless.socket.write(continuation)) await new Promise((resolve) => (endless.socket.once('drain', resolve), endless.socket.once('close', resolve)));
   }
   endless.write(amqpFrame('transfer', { handle: 0, more: false }, 0, chunk));
-  const outcome = await endless.frame('disposition').then((d) => JSON.stringify(d.fields['state'])).catch(() => 'none');
-  log(`endless delivery (200 MB to $cbs): ${outcome.includes('message-size-exceeded') ? 'dropped as it came, rejected with amqp:link:message-size-exceeded' : `outcome ${outcome}`}`);
+  const closed = endless.closeError();
+  const outcome = closed ? JSON.stringify(closed) : await endless.frame('disposition').then((d) => JSON.stringify(d.fields['state'])).catch(() => 'none');
+  log(
+    `endless delivery (200 MB to $cbs): ${
+      closed && outcome.includes('resource-limit-exceeded')
+        ? 'dropped as it came, the connection closed with amqp:resource-limit-exceeded past 16 MiB'
+        : outcome.includes('message-size-exceeded')
+          ? 'dropped as it came, rejected with amqp:link:message-size-exceeded'
+          : `outcome ${outcome}`
+    }`,
+  );
   endless.destroy();
 
   log(`RSS peak after the endless delivery: ${peak.toFixed(1)} MB`);

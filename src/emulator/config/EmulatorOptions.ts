@@ -107,7 +107,9 @@ export interface EmulatorLimits {
   /**
    * Largest message on any link (`$cbs` and `$management` included), enforced as its frames arrive: the
    * bytes of a larger delivery are dropped as they come and the delivery is rejected with
-   * `amqp:link:message-size-exceeded` when it ends. Default 256 KiB (Service Bus standard tier).
+   * `amqp:link:message-size-exceeded` when it ends; a delivery still coming past 4× this (at least
+   * 16 MiB) closes its connection with `amqp:resource-limit-exceeded`. Default 256 KiB (Service Bus
+   * standard tier).
    */
   readonly maxMessageBytes?: number;
   /** Highest channel number (`channel-max` in open): AMQP sessions per connection. Default 16383. */

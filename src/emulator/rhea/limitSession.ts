@@ -29,7 +29,8 @@ const MESSAGE_SIZE_EXCEEDED = 'amqp:link:message-size-exceeded';
  *   ids rhea actually holds;
  * - a transfer's bytes count against `maxMessageBytes` as they arrive (on every link, `$cbs` and
  *   `$management` included): past it the delivery's bytes are dropped as they come and, once it ends,
- *   it is rejected with `amqp:link:message-size-exceeded` without reaching the link's handlers;
+ *   it is rejected with `amqp:link:message-size-exceeded` without reaching the link's handlers; a
+ *   delivery still coming past 4× the limit (at least 16 MiB) is a violation (`amqp:resource-limit-exceeded`);
  * - a link's remote handle is recorded (rhea leaves it undefined, so detached links were never freed);
  * - a transfer beyond the session's incoming window, a handle above `handleMax` or already in use, more
  *   than `maxLinksPerConnection` links and a credit above `maxLinkCredit` are violations (`violate`).
@@ -162,6 +163,9 @@ function limitedTransfer(this: LimitedSession, frame: FrameOf<{ handle?: unknown
   else state.inProgress?.delete(link);
   const limit = limitOf(link, state.limits.maxMessageBytes);
   if (bytes > limit) {
+    if (bytes > droppedAtMost(limit)) {
+      return state.violate(RESOURCE_LIMIT, `A delivery went on past ${droppedAtMost(limit)} bytes, far beyond the maximum message size of ${limit} bytes.`);
+    }
     // Too large: keep nothing of it; the link's 'message' for it becomes a rejection (see dropping).
     frame.payload = undefined;
     if (incomplete !== undefined) incomplete.frames = [];
@@ -170,6 +174,16 @@ function limitedTransfer(this: LimitedSession, frame: FrameOf<{ handle?: unknown
   }
   state.onTransfer.call(this, frame);
 }
+
+/**
+ * How many bytes of one too-large delivery are read and dropped before the connection is closed
+ * instead: 4× the limit, at least 16 MiB. A client that sent a message somewhat too large gets the
+ * rejection; one that streams a delivery without end stops costing the broker reads and buffers.
+ */
+function droppedAtMost(limit: number): number {
+  return Math.max(4 * limit, ENDLESS_DELIVERY_BYTES);
+}
+const ENDLESS_DELIVERY_BYTES = 16 * 1024 * 1024;
 
 /** Links whose current delivery is being dropped as too large → the limit it broke. */
 const dropping = new WeakMap<RheaLink, number>();
