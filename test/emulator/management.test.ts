@@ -61,9 +61,11 @@ describe('emulator: $management operations', () => {
   it('schedules a message that becomes active later, and cancels another', async () => {
     const client = harness.client();
     const sender = client.createSender('plain');
-    const soon = new Date(Date.now() + 500);
-    const [kept] = await sender.scheduleMessages({ body: 'scheduled' }, soon);
     const [cancelled] = await sender.scheduleMessages({ body: 'cancelled' }, new Date(Date.now() + 60_000));
+    // Scheduled last and checked at once: the check does not race the first one's time (it used to
+    // follow a second round trip, which on a loaded machine could outlast a 500 ms schedule).
+    const soon = new Date(Date.now() + 1_500);
+    const [kept] = await sender.scheduleMessages({ body: 'scheduled' }, soon);
     expect(harness.emulator.stats().queues[2]).toMatchObject({ scheduled: 2, active: 0 });
     await sender.cancelScheduledMessages(cancelled!);
     await expect(sender.cancelScheduledMessages(cancelled!)).rejects.toMatchObject({ code: 'MessageNotFound' });
