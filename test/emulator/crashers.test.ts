@@ -7,7 +7,7 @@ import { message as rheaMessage } from 'rhea';
 import { type EmulatorHandle, startEmulator } from '../../src/emulator';
 import { queueDefaults } from '../../src/emulator/config';
 import { RawClient, expectRoundTrip, within } from './badInputRaw';
-import { AMQP_HEADER, ARRAY_BOMB, WireClient, amqpFrame, attachFrame, rawFrame } from './hostileWire';
+import { AMQP_HEADER, ARRAY_BOMB, WireClient, amqpFrame, rawFrame } from './hostileWire';
 
 let broker: EmulatorHandle;
 const warnings: string[] = [];
@@ -106,12 +106,7 @@ describe('hostile bytes (issue 10 crashers)', () => {
 
   it('drops an endless delivery to $cbs as it arrives and rejects it when it ends (amqp:link:message-size-exceeded)', async () => {
     const client = await WireClient.opened(broker.port);
-    client.write(attachFrame('endless', 0, false, 'x', '$cbs'));
-    await client.frame('flow');
-    const chunk = Buffer.alloc(60_000, 0x61);
-    client.write(amqpFrame('transfer', { handle: 0, delivery_id: 0, delivery_tag: Buffer.from([1]), message_format: 0, more: true }, 0, chunk));
-    for (let i = 0; i < 200; i++) client.write(amqpFrame('transfer', { handle: 0, more: true }, 0, chunk));
-    client.write(amqpFrame('transfer', { handle: 0, more: false }, 0, chunk));
+    await client.sendLongDelivery(200); // ~12 MB
     const disposition = await client.frame('disposition');
     // The rejected outcome, as rhea decodes it (a described list holding the error).
     expect(JSON.stringify(disposition.fields['state'])).toContain('amqp:link:message-size-exceeded');
@@ -121,15 +116,7 @@ describe('hostile bytes (issue 10 crashers)', () => {
 
   it('closes the connection of a delivery that goes on past 16 MiB (amqp:resource-limit-exceeded); others are unaffected', async () => {
     const client = await WireClient.opened(broker.port);
-    client.write(attachFrame('endless', 0, false, 'x', '$cbs'));
-    await client.frame('flow');
-    const chunk = Buffer.alloc(60_000, 0x61);
-    client.write(amqpFrame('transfer', { handle: 0, delivery_id: 0, delivery_tag: Buffer.from([1]), message_format: 0, more: true }, 0, chunk));
-    const continuation = amqpFrame('transfer', { handle: 0, more: true }, 0, chunk);
-    // ~18 MB; the broker closes the connection part-way, so later writes may fail.
-    for (let i = 0; i < 300 && !client.socket.destroyed; i++) {
-      if (!client.socket.write(continuation)) await new Promise((resolve) => (client.socket.once('drain', resolve), client.socket.once('close', resolve)));
-    }
+    await client.sendLongDelivery(300); // ~18 MB: the broker closes the connection part-way
     const close = await within(client.frame('close'), 10_000, 'the close of the endless delivery');
     expect(JSON.stringify(close.fields['error'])).toContain('amqp:resource-limit-exceeded');
     client.destroy();

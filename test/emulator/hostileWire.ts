@@ -93,6 +93,24 @@ export class WireClient {
     if (!this.socket.destroyed) this.socket.write(Buffer.concat(chunks));
   }
 
+  /**
+   * Attaches a sender to `$cbs` (no token) and sends one delivery: a first frame and `continuations`
+   * more frames of 60 000 bytes each, paced by the socket, then the last frame. Stops early once the
+   * broker closes the socket.
+   */
+  async sendLongDelivery(continuations: number): Promise<void> {
+    this.write(attachFrame('endless', 0, false, 'x', '$cbs'));
+    await this.frame('flow');
+    const chunk = Buffer.alloc(60_000, 0x61);
+    this.write(amqpFrame('transfer', { handle: 0, delivery_id: 0, delivery_tag: Buffer.from([1]), message_format: 0, more: true }, 0, chunk));
+    const continuation = amqpFrame('transfer', { handle: 0, more: true }, 0, chunk);
+    for (let i = 0; i < continuations && !this.socket.destroyed; i++) {
+      // A write waiting for 'drain' ends with 'close' when the broker closes the connection part-way.
+      if (!this.socket.write(continuation)) await new Promise((resolve) => (this.socket.once('drain', resolve), this.socket.once('close', resolve)));
+    }
+    this.write(amqpFrame('transfer', { handle: 0, more: false }, 0, chunk));
+  }
+
   /** Resolves with the first frame named `name` (from now or already seen); rejects if the socket closes first. */
   async frame(name: string, where: (frame: SeenFrame) => boolean = () => true, timeoutMs = 10_000): Promise<SeenFrame> {
     const deadline = Date.now() + timeoutMs;

@@ -174,16 +174,7 @@ async function main(): Promise<number> {
 
   // 3b. An endless delivery to $cbs: 200 MB of continuation frames, no token.
   const endless = await WireClient.opened(port);
-  endless.write(attachFrame('endless', 0, false, 'x', '$cbs'));
-  await endless.frame('flow');
-  const chunk = Buffer.alloc(60_000, 0x61);
-  endless.write(amqpFrame('transfer', { handle: 0, delivery_id: 0, delivery_tag: Buffer.from([1]), message_format: 0, more: true }, 0, chunk));
-  const continuation = amqpFrame('transfer', { handle: 0, more: true }, 0, chunk);
-  for (let i = 0; i < 3_400 && !endless.socket.destroyed; i++) {
-    // (The broker closes the connection part-way: a write waiting for 'drain' then ends with 'close'.)
-    if (!endless.socket.write(continuation)) await new Promise((resolve) => (endless.socket.once('drain', resolve), endless.socket.once('close', resolve)));
-  }
-  endless.write(amqpFrame('transfer', { handle: 0, more: false }, 0, chunk));
+  await endless.sendLongDelivery(3_400);
   const closed = endless.closeError();
   const outcome = closed ? JSON.stringify(closed) : await endless.frame('disposition').then((d) => JSON.stringify(d.fields['state'])).catch(() => 'none');
   log(
