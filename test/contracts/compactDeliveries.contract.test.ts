@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { message as rheaMessage, type Delivery, type EventContext, type Receiver, type Sender, type Session } from 'rhea';
 import { Connection } from 'rhea-promise';
 import { compactDeliveries } from '../../src/amqp/rhea';
-import { assume, next, rheaPair, until, within, type RheaPair } from './rheaPair';
+import { assume, next, openSession, rheaPair, until, within, type RheaPair } from './rheaPair';
 
 const HELPER = 'compactDeliveries';
 
@@ -23,12 +23,8 @@ function incomingOf(session: Session): IncomingInternals {
   return (session as unknown as { incoming: IncomingInternals }).incoming;
 }
 
-async function session(compact: boolean): Promise<Session> {
-  const s = pair.client.create_session();
-  if (compact) compactDeliveries(s);
-  s.begin();
-  await next(s, 'session_open');
-  return s;
+function session(compact: boolean): Promise<Session> {
+  return openSession(pair.client, compact ? compactDeliveries : undefined);
 }
 
 async function receiverAndSender(s: Session, presettled = false): Promise<{ receiver: Receiver; sender: Sender }> {

@@ -1,6 +1,6 @@
 import { message as rheaMessage, type EventContext, type Session } from 'rhea';
 import { deliverUndecoded, UNDECODED_FORMAT } from '../../src/amqp/rhea';
-import { assume, next, rheaPair, until, within, type RheaPair } from './rheaPair';
+import { assume, next, openSession, rheaPair, until, within, type RheaPair } from './rheaPair';
 
 const HELPER = 'deliverUndecoded';
 
@@ -10,11 +10,8 @@ beforeEach(async () => {
 });
 afterEach(() => pair.close());
 
-async function beginSession(): Promise<Session> {
-  const session = pair.client.create_session();
-  session.begin();
-  await next(session, 'session_open');
-  return session;
+function beginSession(): Promise<Session> {
+  return openSession(pair.client);
 }
 
 it('a session handles each incoming transfer in session.on_transfer(frame), frame.performative.message_format set', async () => {

@@ -1,6 +1,6 @@
 import type { Delivery, EventContext, Receiver, Sender, Session } from 'rhea';
 import { exactDispositions } from '../../src/amqp/rhea';
-import { assume, next, rheaPair, until, within, type RheaPair } from './rheaPair';
+import { assume, next, openSession, rheaPair, until, within, type RheaPair } from './rheaPair';
 
 const HELPER = 'exactDispositions';
 
@@ -10,12 +10,8 @@ beforeEach(async () => {
 });
 afterEach(() => pair.close());
 
-async function session(exact: boolean): Promise<Session> {
-  const s = pair.client.create_session();
-  if (exact) exactDispositions(s);
-  s.begin();
-  await next(s, 'session_open');
-  return s;
+function session(exact: boolean): Promise<Session> {
+  return openSession(pair.client, exact ? exactDispositions : undefined);
 }
 
 /** Sends `n` messages to a fresh receiver on `s`; resolves with their deliveries and the peer's sender. */

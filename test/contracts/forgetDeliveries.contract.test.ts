@@ -1,6 +1,6 @@
 import type { EventContext, Receiver, Session } from 'rhea';
 import { forgetDeliveries } from '../../src/amqp/rhea';
-import { assume, next, rheaPair, until, within, type RheaPair } from './rheaPair';
+import { assume, next, openSession, rheaPair, until, within, type RheaPair } from './rheaPair';
 
 const HELPER = 'forgetDeliveries';
 
@@ -20,9 +20,7 @@ function buffer(session: Session): NonNullable<NonNullable<IncomingDeliveries['i
 
 /** A session with two receivers (manual settlement), each given one message by the peer: `a`'s first. */
 async function twoLinksOneMessageEach(): Promise<{ session: Session; a: Receiver; b: Receiver; messageA: EventContext; messageB: EventContext }> {
-  const session = pair.client.create_session();
-  session.begin();
-  await next(session, 'session_open');
+  const session = await openSession(pair.client);
   const a = session.attach_receiver({ source: { address: 'a' }, autoaccept: false, credit_window: 0 });
   await next(a, 'receiver_open');
   const senderA = await pair.nextSender();

@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import type { Delivery, EventContext, Receiver, Session } from 'rhea';
 import { leanIncomingDeliveries } from '../../src/emulator/rhea/leanIncomingDeliveries';
 import { sessionInternals } from '../../src/emulator/rhea/internals';
-import { next, rheaPair, until, within, type RheaPair } from './rheaPair';
+import { next, openSession, rheaPair, until, within, type RheaPair } from './rheaPair';
 
 /** sha256 of rhea 3.0.5's `Incoming.prototype.on_transfer` source, the code the broker's copy follows. */
 const ON_TRANSFER_SHA256 = '27be78791479c5bb314c29183449e90ad70179a2dc25368c0679169783f2002a';
@@ -24,9 +24,7 @@ beforeEach(async () => {
 afterEach(() => pair.close());
 
 async function receiverOn(lean: boolean, address: string): Promise<{ receiver: Receiver; session: Session }> {
-  const session = pair.client.create_session();
-  session.begin();
-  await next(session, 'session_open');
+  const session = await openSession(pair.client);
   if (lean) leanIncomingDeliveries(session);
   const receiver = session.attach_receiver({ source: { address }, autoaccept: false, credit_window: 10 });
   await next(receiver, 'receiver_open');

@@ -1,6 +1,6 @@
 import type { EventContext, Receiver, Session } from 'rhea';
 import { leanReceivers } from '../../src/amqp/rhea';
-import { assume, next, PEER_MAX_MESSAGE_SIZE, rheaPair, until, within, type RheaPair } from './rheaPair';
+import { assume, next, openSession, PEER_MAX_MESSAGE_SIZE, rheaPair, until, within, type RheaPair } from './rheaPair';
 
 const HELPER = 'leanReceivers';
 
@@ -10,12 +10,8 @@ beforeEach(async () => {
 });
 afterEach(() => pair.close());
 
-async function beginSession(lean: boolean): Promise<Session> {
-  const session = pair.client.create_session();
-  if (lean) leanReceivers(session);
-  session.begin();
-  await next(session, 'session_open');
-  return session;
+function beginSession(lean: boolean): Promise<Session> {
+  return openSession(pair.client, lean ? leanReceivers : undefined);
 }
 
 const OPTIONS = { source: { address: 'q', filter: { f: 'x' } }, target: { address: 't' }, autoaccept: false, credit_window: 0, properties: { p: 1 } };

@@ -1,6 +1,6 @@
 import type { EventContext, Receiver, Session } from 'rhea';
 import { processMarkedLinks, type LinkMarker } from '../../src/amqp/rhea';
-import { assume, next, rheaPair, until, within, type RheaPair } from './rheaPair';
+import { assume, next, openSession, rheaPair, until, within, type RheaPair } from './rheaPair';
 
 const HELPER = 'processMarkedLinks';
 
@@ -19,11 +19,8 @@ beforeEach(async () => {
 });
 afterEach(() => pair.close());
 
-async function beginSession(): Promise<Session> {
-  const session = pair.client.create_session();
-  session.begin();
-  await next(session, 'session_open');
-  return session;
+function beginSession(): Promise<Session> {
+  return openSession(pair.client);
 }
 
 async function attachTracked(session: Session, marker: LinkMarker, address: string): Promise<Receiver> {

@@ -1,4 +1,4 @@
-import { create_container, type Connection, type Container, type EventContext, type Sender } from 'rhea';
+import { create_container, type Connection, type Container, type EventContext, type Sender, type Session } from 'rhea';
 import type { AddressInfo, Server } from 'node:net';
 
 /** rhea's version the helpers in src/amqp/rhea/ were written against. */
@@ -71,6 +71,15 @@ export async function rheaPair(options: { readonly clientOptions?: (port: number
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
+}
+
+/** A new session on `connection`, given to `prepare` (a helper under test) before it begins; resolves once the peer answered the begin. */
+export async function openSession(connection: Connection, prepare?: (session: Session) => void): Promise<Session> {
+  const session = connection.create_session();
+  prepare?.(session);
+  session.begin();
+  await next(session, 'session_open');
+  return session;
 }
 
 /** Resolves with the next `event` of `emitter` (rhea links, sessions and connections are emitters). */

@@ -1,6 +1,6 @@
 import type { EventContext, Session } from 'rhea';
 import { skipIdleOutgoing } from '../../src/amqp/rhea';
-import { assume, next, rheaPair, until, within, type RheaPair } from './rheaPair';
+import { assume, next, openSession, rheaPair, until, within, type RheaPair } from './rheaPair';
 
 const HELPER = 'skipIdleOutgoing';
 
@@ -19,12 +19,8 @@ beforeEach(async () => {
 });
 afterEach(() => pair.close());
 
-async function begin(skip: boolean): Promise<Session> {
-  const s = pair.client.create_session();
-  if (skip) skipIdleOutgoing(s);
-  s.begin();
-  await next(s, 'session_open');
-  return s;
+function begin(skip: boolean): Promise<Session> {
+  return openSession(pair.client, skip ? skipIdleOutgoing : undefined);
 }
 
 const outgoingOf = (s: Session): OutgoingSide => (s as unknown as { outgoing: OutgoingSide }).outgoing;
