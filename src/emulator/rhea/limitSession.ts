@@ -163,9 +163,8 @@ function limitedTransfer(this: LimitedSession, frame: FrameOf<{ handle?: unknown
   else state.inProgress?.delete(link);
   const limit = limitOf(link, state.limits.maxMessageBytes);
   if (bytes > limit) {
-    if (bytes > droppedAtMost(limit)) {
-      return state.violate(RESOURCE_LIMIT, `A delivery went on past ${droppedAtMost(limit)} bytes, far beyond the maximum message size of ${limit} bytes.`);
-    }
+    const most = droppedAtMost(limit);
+    if (bytes > most) return state.violate(RESOURCE_LIMIT, `A delivery went on past ${most} bytes, far beyond the maximum message size of ${limit} bytes.`);
     // Too large: keep nothing of it; the link's 'message' for it becomes a rejection (see dropping).
     frame.payload = undefined;
     if (incomplete !== undefined) incomplete.frames = [];
@@ -175,6 +174,9 @@ function limitedTransfer(this: LimitedSession, frame: FrameOf<{ handle?: unknown
   state.onTransfer.call(this, frame);
 }
 
+/** The least {@link droppedAtMost} allows, whatever the limit. */
+const ENDLESS_DELIVERY_BYTES = 16 * 1024 * 1024;
+
 /**
  * How many bytes of one too-large delivery are read and dropped before the connection is closed
  * instead: 4× the limit, at least 16 MiB. A client that sent a message somewhat too large gets the
@@ -183,7 +185,6 @@ function limitedTransfer(this: LimitedSession, frame: FrameOf<{ handle?: unknown
 function droppedAtMost(limit: number): number {
   return Math.max(4 * limit, ENDLESS_DELIVERY_BYTES);
 }
-const ENDLESS_DELIVERY_BYTES = 16 * 1024 * 1024;
 
 /** Links whose current delivery is being dropped as too large → the limit it broke. */
 const dropping = new WeakMap<RheaLink, number>();
