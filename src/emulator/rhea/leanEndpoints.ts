@@ -68,28 +68,35 @@ const LeanSession = Object.create(Session.prototype, {
   create_link: { value: leanCreateLink, writable: true, configurable: true },
 }) as object;
 
-function leanSession(connection: object, channel: number, size: unknown): Self {
-  const session = Object.create(LeanSession) as Self;
-  session['connection'] = connection;
-  session['session_buffer_size'] = size;
-  session['outgoing'] = new Outgoing(connection, size);
-  session['incoming'] = leanIncoming(size);
-  session['state'] = new EndpointState();
-  session['local'] = { channel, handles: {} };
-  session['local'].begin = frames.begin({ next_outgoing_id: session['outgoing'].next_transfer_id, incoming_window: session['incoming'].window, outgoing_window: session['outgoing'].window });
-  session['local'].end = frames.end();
-  session['remote'] = { handles: {} };
-  session['links'] = {};
-  session['options'] = {};
-  session['observers'] = new EventEmitter();
-  return session;
+/**
+ * A lean session's fields, set by a constructor (not on an `Object.create`d object): V8 gives a constructor's
+ * objects room for their fields and the ones the broker's per-session patches add right after (a dozen
+ * handlers and state slots); on an `Object.create`d object those additions outgrew V8's fast-property
+ * limit and turned each session into a dictionary (an 832-byte property table per session, regrown
+ * as each was added).
+ */
+function LeanSessionFields(this: Self, connection: object, channel: number, size: unknown): void {
+  this['connection'] = connection;
+  this['session_buffer_size'] = size;
+  this['outgoing'] = new Outgoing(connection, size);
+  this['incoming'] = leanIncoming(size);
+  this['state'] = new EndpointState();
+  this['local'] = { channel, handles: {} };
+  this['local'].begin = frames.begin({ next_outgoing_id: this['outgoing'].next_transfer_id, incoming_window: this['incoming'].window, outgoing_window: this['outgoing'].window });
+  this['local'].end = frames.end();
+  this['remote'] = { handles: {} };
+  this['links'] = {};
+  this['options'] = {};
+  this['observers'] = new EventEmitter();
 }
+LeanSessionFields.prototype = LeanSession;
+const NewLeanSession = LeanSessionFields as unknown as new (connection: object, channel: number, size: unknown) => Self;
 
 /** rhea's `Connection.create_session`, creating a lean session. */
 function leanCreateSession(this: Self, size: unknown): Self {
   let i = 0;
   while (this['local_channel_map'][i]) i++;
-  const session = leanSession(this, i, size);
+  const session = new NewLeanSession(this, i, size);
   this['local_channel_map'][i] = session;
   return session;
 }
