@@ -4,8 +4,11 @@
  * must still be of the code rhea runs, and a lean session or link must hold what rhea's hold.
  */
 import { createHash } from 'node:crypto';
+import { EventEmitter } from 'node:events';
 import { create_container, type Connection } from 'rhea';
 import { leanEndpoints } from '../../src/emulator/rhea/leanEndpoints';
+import { observersIfAny } from '../../src/emulator/rhea/lazyObservers';
+import { quietDispatch } from '../../src/emulator/rhea/quietDispatch';
 import { connectionInternals, rheaEndpoints } from '../../src/emulator/rhea/internals';
 
 /** sha256 of the rhea 3.0.5 code leanEndpoints copies. */
@@ -54,7 +57,8 @@ it("rhea's session and link constructors are the code the broker's copies were m
 it('a lean session holds the fields of a rhea session, with its accessors on the prototype', () => {
   for (const size of [undefined, 100, { incoming: 7, outgoing: 9 }]) {
     const [plain, lean] = [connection(false).create_session(size), connection(true).create_session(size)];
-    expect(shape(lean).keys).toEqual(shape(plain).keys);
+    // All of rhea's fields but `observers`, which a lean session makes when first asked for.
+    expect(shape(lean).keys).toEqual(shape(plain).keys.filter((k) => k !== 'observers'));
     expect(shape(lean.incoming).keys).toEqual(shape(plain.incoming).keys);
     expect(shape(lean).accessors).toEqual([]);
     expect(shape(lean.incoming).accessors).toEqual([]);
@@ -70,6 +74,26 @@ it('a lean session holds the fields of a rhea session, with its accessors on the
     expect(lean.error).toEqual({ condition: 'x' });
     lean.incoming.deliveries.push({});
     expect(lean.incoming.window).toBe(lean.incoming.deliveries.capacity - 1);
+    // Observers: none until asked for, then one emitter that stays (and rhea's dispatch emits on it).
+    expect(observersIfAny(lean)).toBeUndefined();
+    expect(observersIfAny(plain)).toBe(plain.observers);
+    const observers = lean.observers;
+    expect(observers).toBeInstanceOf(EventEmitter);
+    expect(lean.observers).toBe(observers);
+    expect(observersIfAny(lean)).toBe(observers);
+    const seen: unknown[] = [];
+    observers.on('contract_event', (context: unknown) => seen.push(context));
+    lean.dispatch('contract_event', 'x');
+    expect(seen).toEqual(['x']);
+    expect(connection(true).create_session(size).observers).not.toBe(observers);
+    // The broker's quiet dispatch does not make them, and emits on them once they exist.
+    const quiet = connection(true).create_session(size);
+    quietDispatch(quiet, 'session');
+    quiet.dispatch('contract_event', 'y');
+    expect(observersIfAny(quiet)).toBeUndefined();
+    quiet.observers.on('contract_event', (context: unknown) => seen.push(context));
+    quiet.dispatch('contract_event', 'z');
+    expect(seen).toEqual(['x', 'z']);
   }
   // Channels are taken as rhea takes them: the lowest free one.
   const c = connection(true);

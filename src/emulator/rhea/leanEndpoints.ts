@@ -1,6 +1,8 @@
 import { EventEmitter } from 'node:events';
-import type { Connection } from 'rhea';
+import type { Connection, Session as RheaSession } from 'rhea';
 import { connectionInternals, rheaEndpoints, type RheaConstructor } from './internals';
+import { lazyObservers } from './lazyObservers';
+import { quietDispatch } from './quietDispatch';
 
 const { Session, Sender, Receiver, EndpointState, frames } = rheaEndpoints;
 
@@ -58,7 +60,11 @@ function leanIncoming(size: unknown): Self {
   return incoming;
 }
 
-/** rhea's Session, its `error` accessor and link creation on the prototype. */
+/**
+ * rhea's Session, its `error` accessor and link creation on the prototype, its `observers` made when
+ * first asked for ({@link lazyObservers}), and the broker's quiet dispatch from the start (rhea's own
+ * would make them for the first event, `session_open`).
+ */
 const LeanSession = Object.create(Session.prototype, {
   error: {
     get(this: Self): unknown {
@@ -67,6 +73,8 @@ const LeanSession = Object.create(Session.prototype, {
   },
   create_link: { value: leanCreateLink, writable: true, configurable: true },
 }) as object;
+lazyObservers(LeanSession);
+quietDispatch(LeanSession as RheaSession, 'session');
 
 /**
  * A lean session's fields, set by a constructor (not on an `Object.create`d object): V8 gives a constructor's
@@ -87,7 +95,6 @@ function LeanSessionFields(this: Self, connection: object, channel: number, size
   this['remote'] = { handles: {} };
   this['links'] = {};
   this['options'] = {};
-  this['observers'] = new EventEmitter();
 }
 LeanSessionFields.prototype = LeanSession;
 const NewLeanSession = LeanSessionFields as unknown as new (connection: object, channel: number, size: unknown) => Self;
