@@ -5,6 +5,8 @@
  */
 import { createHash } from 'node:crypto';
 import { EventEmitter } from 'node:events';
+import { readdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { create_container, type Connection } from 'rhea';
 import { leanEndpoints } from '../../src/emulator/rhea/leanEndpoints';
 import { observersIfAny } from '../../src/emulator/rhea/lazyObservers';
@@ -52,6 +54,10 @@ it("rhea's session and link constructors are the code the broker's copies were m
     'link.init': rheaEndpoints.Sender.prototype && (rheaEndpoints.Sender.prototype as Any)['init'],
   };
   for (const [name, sha] of Object.entries(COPIED)) assume(sha256(sources[name]) === sha, `${name} is rhea 3.0.5's (sha256 ${sha256(sources[name])})`);
+  // A lean session does not keep its peer's begin frame: rhea only stores it (Session.on_begin).
+  const lib = dirname(require.resolve('rhea'));
+  const rheaLib = readdirSync(lib).filter((f) => f.endsWith('.js')).map((f) => readFileSync(join(lib, f), 'utf8')).join('\n');
+  assume((rheaLib.match(/remote\.begin/g) ?? []).length === 1 && rheaLib.includes('this.remote.begin = frame.performative;'), 'rhea stores remote.begin in Session.on_begin and reads it nowhere');
 });
 
 it('a lean session holds the fields of a rhea session, with its accessors on the prototype', () => {
@@ -68,6 +74,15 @@ it('a lean session holds the fields of a rhea session, with its accessors on the
     expect(lean.local.begin.value).toEqual(plain.local.begin.value);
     expect(lean.local.end.value).toEqual(plain.local.end.value);
     expect(lean.local.channel).toBe(plain.local.channel);
+    expect(Object.keys(lean.local.handles)).toEqual([]);
+    expect(lean.remote.handles).toEqual(plain.remote.handles);
+    expect([lean.remote.channel, lean.remote.end]).toEqual([plain.remote.channel, plain.remote.end]);
+    // The end frame is made when first used, and takes an error as rhea's does.
+    for (const s of [plain, lean]) s.local.end.error = { condition: 'amqp:internal-error' };
+    expect(lean.local.end.value).toEqual(plain.local.end.value);
+    // The peer's begin frame is not kept (rhea stores it and never reads it).
+    for (const s of [plain, lean]) s.remote.begin = { incoming_window: 1 };
+    expect(lean.remote.begin).toBeUndefined();
     expect(lean).toBeInstanceOf(rheaEndpoints.Session);
     expect(lean.error).toBeUndefined();
     lean.remote.end = { error: { condition: 'x' } };

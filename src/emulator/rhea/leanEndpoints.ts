@@ -76,6 +76,44 @@ const LeanSession = Object.create(Session.prototype, {
 lazyObservers(LeanSession);
 quietDispatch(LeanSession as RheaSession, 'session');
 
+/** A session's `local` (rhea's `{ channel, handles, begin, end }`), its end frame made when first used (rhea reads and writes it only to end the session). */
+class SessionLocal {
+  readonly handles: Record<number, unknown> = {};
+  private frame: Record<string, unknown> | undefined;
+
+  constructor(
+    public channel: number,
+    public begin: Record<string, unknown>,
+  ) {}
+
+  get end(): Record<string, unknown> {
+    return (this.frame ??= frames.end());
+  }
+
+  set end(frame: Record<string, unknown>) {
+    this.frame = frame;
+  }
+}
+
+/**
+ * A session's `remote` (rhea's `{ handles }`, then `channel`, `begin` and `end`), without the peer's begin
+ * frame: rhea 3.0.5 stores it in `Session.on_begin` and never reads it (its fields are taken there), and
+ * neither does the broker; kept, its typed fields were ~400 bytes a session.
+ */
+class SessionRemote {
+  readonly handles: Record<number, unknown> = {};
+  channel: number | undefined = undefined;
+  end: Record<string, unknown> | undefined = undefined;
+
+  get begin(): undefined {
+    return undefined;
+  }
+
+  set begin(_frame: unknown) {
+    // Not kept (see above).
+  }
+}
+
 /**
  * A lean session's fields, set by a constructor (not on an `Object.create`d object): V8 gives a constructor's
  * objects room for their fields and the ones the broker's per-session patches add right after (a dozen
@@ -89,10 +127,8 @@ function LeanSessionFields(this: Self, connection: object, channel: number, size
   this['outgoing'] = new Outgoing(connection, size);
   this['incoming'] = leanIncoming(size);
   this['state'] = new EndpointState();
-  this['local'] = { channel, handles: {} };
-  this['local'].begin = frames.begin({ next_outgoing_id: this['outgoing'].next_transfer_id, incoming_window: this['incoming'].window, outgoing_window: this['outgoing'].window });
-  this['local'].end = frames.end();
-  this['remote'] = { handles: {} };
+  this['local'] = new SessionLocal(channel, frames.begin({ next_outgoing_id: this['outgoing'].next_transfer_id, incoming_window: this['incoming'].window, outgoing_window: this['outgoing'].window }));
+  this['remote'] = new SessionRemote();
   this['links'] = {};
   this['options'] = {};
 }
