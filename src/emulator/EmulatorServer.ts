@@ -22,6 +22,7 @@ import { acceptConnection } from './transport/acceptConnection';
 import { corkPerTick } from './transport/corkPerTick';
 import { leanReadFrames } from './rhea/leanReadFrames';
 import { writeFramesInPlace } from './rhea/writeFramesInPlace';
+import { createLeanConnection } from './rhea/leanConnection';
 import { leanEndpoints } from './rhea/leanEndpoints';
 import { quietDispatch } from './rhea/quietDispatch';
 import type { ConnectionWarden } from './transport/ConnectionWarden';
@@ -118,7 +119,8 @@ export class EmulatorServer {
     // The frames of one processing pass leave in one write (fewer segments and wake-ups at the client).
     corkPerTick(socket);
     try {
-      const connection = this.container.create_connection({ max_frame_size: this.limits.maxFrameBytes, channel_max: this.limits.channelMax } as never);
+      // Without rhea's per-connection accessors and closures (a fuzzer or a busy client opens thousands).
+      const connection = createLeanConnection(this.container, { max_frame_size: this.limits.maxFrameBytes, channel_max: this.limits.channelMax } as never);
       // Frames are encoded in one reused buffer, not a fresh 1 KB one each.
       writeFramesInPlace(connection);
       // Incoming flow / transfer / disposition frames are decoded without rhea's generic per-value path.
