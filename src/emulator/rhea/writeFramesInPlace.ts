@@ -1,7 +1,7 @@
 import type { Connection } from 'rhea';
 import { types, type Writer } from './codec';
 import { encodeTransfer, TransferPerformative } from './leanOutgoingTransfers';
-import { amqpTransport, rheaLog, type OutgoingFrame } from './internals';
+import { amqpTransport, rheaLog, type OutgoingFrame, type OutputInternals } from './internals';
 import { isWholeOutgoing } from './wholeOutgoing';
 
 /** Frame header: size (4), data offset 2 (in 4-byte words), frame type, channel (2). */
@@ -45,15 +45,24 @@ interface FrameSocket {
  * that buffer holds one whole outgoing message, see `wholeOutgoing.ts`): rhea would copy a 2 MB reply
  * into a buffer it grows by doubling, and a socket holding it for a slow reader would hold ~4 MB against
  * the 2 MB counted towards `maxOutgoingBytes`. While rhea's frame logging (`DEBUG=rhea:frames` /
- * `rhea:raw`) is on, or before the protocol header went out, rhea's own write runs. Instance-level:
- * other connections are unaffected.
+ * `rhea:raw`) is on, or before the protocol header went out, rhea's own write runs.
+ *
+ * rhea's `output()`, which runs after every frame queued, encodes the frame at once and leaves the rest
+ * of its work (ending the socket of a closed connection, re-arming the heartbeat timer: a `setTimeout`
+ * per frame when the client asked for heartbeats) to one run of rhea's own `output()` after the batch is
+ * written; while the connection is closed or failing, rhea's `output()` runs whole each time.
+ * Instance-level: other connections are unaffected.
  */
 export function writeFramesInPlace(connection: Connection): void {
   const transport = amqpTransport(connection);
   const write = transport.write;
+  const c = connection as unknown as OutputInternals;
+  const output = c.output;
   let batch: Writer | undefined;
   let out: FrameSocket | undefined;
   let scheduled = false;
+  /** rhea's `output()` ran in the fast way since the last flush: its checks are still to run. */
+  let outputDue = false;
   const flush = (): void => {
     const frames = batch;
     if (frames === undefined) return;
@@ -63,9 +72,18 @@ export function writeFramesInPlace(connection: Connection): void {
     frames.position = 0;
     if (frames.buffer.length <= KEPT_BATCH_BYTES && spareBatches.length < SPARE_BATCHES) spareBatches.push(frames);
   };
+  const schedule = (): void => {
+    if (scheduled) return;
+    scheduled = true;
+    process.nextTick(flushAtTickEnd);
+  };
   const flushAtTickEnd = (): void => {
     scheduled = false;
     flush();
+    if (outputDue) {
+      outputDue = false;
+      output.call(c);
+    }
   };
   const batchFor = (socket: FrameSocket): Writer => {
     if (batch !== undefined) return batch;
@@ -74,10 +92,7 @@ export function writeFramesInPlace(connection: Connection): void {
       flushBeforeEnd(socket, flush);
     }
     batch = spareBatches.pop() ?? new types.Writer(Buffer.allocUnsafeSlow(BATCH_BYTES));
-    if (!scheduled) {
-      scheduled = true;
-      process.nextTick(flushAtTickEnd);
-    }
+    schedule();
     return batch;
   };
   transport.write = function (this: typeof transport, socket: FrameSocket): void {
@@ -105,6 +120,33 @@ export function writeFramesInPlace(connection: Connection): void {
       else while (pending.length > 0) pending.pop();
     }
   };
+  c.output = function (this: OutputInternals): void {
+    if (!this.socket || !this.socket_ready || !transport.header_sent || this.abort_idle || this.transport_error || this.is_closed()) return output.call(this);
+    try {
+      this.transport.write(this.socket);
+    } catch (error: unknown) {
+      // rhea's output() reports the failure its own way (an error event, the socket ended).
+      failedOutput(this, output, error);
+      return;
+    }
+    outputDue = true;
+    schedule();
+  };
+}
+
+/** Runs rhea's `output()` on `connection` with a transport whose write throws `error`: rhea's handling of a failed write. */
+function failedOutput(connection: OutputInternals, output: () => void, error: unknown): void {
+  const transport = connection.transport;
+  connection.transport = {
+    write(): void {
+      throw error;
+    },
+  };
+  try {
+    output.call(connection);
+  } finally {
+    connection.transport = transport;
+  }
 }
 
 /** Makes `socket.end()` write the connection's batch first (instance-level). */
