@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import type { Connection, EventContext, Session } from 'rhea';
 import { amqpTransport, sessionInternals, type OutgoingFrame } from '../../src/emulator/rhea/internals';
-import { leanOutgoingTransfers, TransferPerformative } from '../../src/emulator/rhea/leanOutgoingTransfers';
+import { DIRECT_TRANSFER, leanOutgoingTransfers, TransferPerformative, type DirectTransfer } from '../../src/emulator/rhea/leanOutgoingTransfers';
 import { encodeFrame, writeFramesInPlace } from '../../src/emulator/rhea/writeFramesInPlace';
 import { next, rheaPair, until, within, type RheaPair } from './rheaPair';
 
@@ -45,13 +45,35 @@ it('lean transfers are written as rhea writes them, arrive whole, and their sett
   const transport = amqpTransport(connection);
   const patched = transport.write;
   let transfers = 0;
+  let directly = 0;
   const different: string[] = [];
+  // What rhea would have written for every frame, in order: the frames queued in `pending` and the transfers written directly.
+  const expected: Buffer[] = [];
   transport.write = function (this: typeof transport, socket): void {
     for (const frame of this.pending) {
       if (frame.performative instanceof TransferPerformative) transfers++;
+      expected.push(rheaFrames.write_frame(frame));
       if (!encodeFrame(frame).equals(rheaFrames.write_frame(frame))) different.push(String(frame.performative));
     }
     patched.call(this, socket);
+  };
+  const directs = connection as unknown as { [DIRECT_TRANSFER]?: DirectTransfer };
+  const direct = directs[DIRECT_TRANSFER]!;
+  directs[DIRECT_TRANSFER] = (channel, handle, format, id, tag, settled, more, payload) => {
+    const written = direct(channel, handle, format, id, tag, settled, more, payload);
+    if (written) {
+      transfers++;
+      directly++;
+      expected.push(rheaFrames.write_frame({ channel, type: 0, performative: new TransferPerformative(handle, format, id, tag, settled, more) as never, payload }));
+    }
+    return written;
+  };
+  const socket = (connection as unknown as { socket: { write(chunk: Buffer): boolean } }).socket;
+  const write = socket.write;
+  const written: Buffer[] = [];
+  socket.write = function (this: unknown, chunk: Buffer): boolean {
+    written.push(Buffer.from(chunk));
+    return write.call(this, chunk);
   };
   const outcomes: string[] = [];
   for (const event of ['accepted', 'rejected', 'released', 'settled']) sender.on(event, () => outcomes.push(event));
@@ -75,4 +97,6 @@ it('lean transfers are written as rhea writes them, arrive whole, and their sett
   expect(outcomes.filter((o) => o !== 'settled').sort()).toEqual(['accepted', 'rejected', 'released']);
   assume(transfers > bodies.length, 'Outgoing.process splits a large delivery into several transfers (more: true)');
   expect(different).toEqual([]);
+  expect(directly).toBeGreaterThan(0);
+  expect(Buffer.concat(written).equals(Buffer.concat(expected))).toBe(true);
 });

@@ -254,7 +254,7 @@ export interface OutgoingDelivery {
   tag: Buffer;
   link: {
     local: { handle: number };
-    session: { output(performative: unknown, payload?: Buffer): void };
+    session: { output(performative: unknown, payload?: Buffer): void; local: { channel: number } };
     credit: number;
     delivery_count: number;
     has_credit(): boolean;

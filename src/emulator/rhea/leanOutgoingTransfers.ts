@@ -34,9 +34,23 @@ export class TransferPerformative {
   }
 }
 
+/**
+ * Writes one transfer frame of a delivery straight into its connection's outgoing frames (see
+ * `writeFramesInPlace`), as rhea's `session.output(transfer, payload)` would have it written; false when
+ * that cannot be done now (the connection is not writing in batches at the moment: rhea's way then).
+ */
+export type DirectTransfer = (channel: number, handle: number, format: number, id: number, tag: Buffer, settled: boolean, more: boolean, payload: Buffer | undefined) => boolean;
+
+/** Where a connection keeps its {@link DirectTransfer} (set by `writeFramesInPlace`). */
+export const DIRECT_TRANSFER = Symbol('directTransfer');
+
 /** Writes `transfer` as rhea's Writer writes `frames.transfer({...})` (test/contracts/writeFramesInPlace). */
 export function encodeTransfer(writer: Writer, transfer: TransferPerformative): void {
-  const tag = transfer.delivery_tag;
+  encodeTransferFields(writer, transfer.handle, transfer.message_format, transfer.delivery_id, transfer.delivery_tag, transfer.settled, transfer.more);
+}
+
+/** {@link encodeTransfer} of the six fields. */
+export function encodeTransferFields(writer: Writer, handle: number, format: number, id: number, tag: Buffer, settled: boolean, more: boolean): void {
   writer.ensure(writer.position + 4 + 8 + 4 * 5 + 5 + tag.length + 2);
   const b = writer.buffer;
   let at = writer.position;
@@ -45,8 +59,8 @@ export function encodeTransfer(writer: Writer, transfer: TransferPerformative): 
   at += 4;
   b.writeUInt32BE(6, at);
   at += 4;
-  at = putUint(b, at, transfer.handle);
-  at = putUint(b, at, transfer.delivery_id);
+  at = putUint(b, at, handle);
+  at = putUint(b, at, id);
   if (tag.length > 255) {
     b[at++] = 0xb0;
     b.writeUInt32BE(tag.length, at);
@@ -56,9 +70,9 @@ export function encodeTransfer(writer: Writer, transfer: TransferPerformative): 
     b[at++] = tag.length;
   }
   at += tag.copy(b, at);
-  at = putUint(b, at, transfer.message_format);
-  b[at++] = transfer.settled ? 0x41 : 0x42;
-  b[at++] = transfer.more ? 0x41 : 0x42;
+  at = putUint(b, at, format);
+  b[at++] = settled ? 0x41 : 0x42;
+  b[at++] = more ? 0x41 : 0x42;
   b.writeUInt32BE(at - size - 4, size);
   writer.position = at;
 }
@@ -85,7 +99,9 @@ function putUint(b: Buffer, at: number, value: number): number {
  * own; rhea's folds the second of a range into the first), and transfer performatives that are
  * {@link TransferPerformative}s instead of `frames.transfer` composites (built field by field through
  * rhea's wrappers: ~6 % of the broker's CPU under load). Pair with `writeFramesInPlace` on the
- * connection, which writes them directly. Instance-level: other sessions are unaffected.
+ * connection, which writes them directly: while it writes in batches, each transfer frame goes straight
+ * into the batch ({@link DirectTransfer}: no performative, frame object or `output()` pass per frame).
+ * Instance-level: other sessions are unaffected.
  */
 export function leanOutgoingTransfers(session: Session): void {
   sessionInternals(session).outgoing.process = process;
@@ -93,6 +109,7 @@ export function leanOutgoingTransfers(session: Session): void {
 
 function process(this: OutgoingInternals): void {
   let d: OutgoingDelivery | undefined;
+  const direct = (this.connection as { [DIRECT_TRANSFER]?: DirectTransfer })[DIRECT_TRANSFER];
   // send pending deliveries for which there is credit:
   while (this.next_pending_delivery < this.next_delivery_id) {
     d = this.deliveries.by_id(this.next_pending_delivery);
@@ -105,8 +122,11 @@ function process(this: OutgoingInternals): void {
           for (let i = d.next_to_send; i < endOfSend; i++) {
             this.next_transfer_id++;
             const more = i + 1 < d.data.length;
-            const transfer = new TransferPerformative(d.link.local.handle, d.format, d.id, d.tag, d.settled, more);
-            d.link.session.output(transfer, d.data[i]);
+            const session = d.link.session;
+            const payload = d.data[i];
+            if (direct === undefined || !direct(session.local.channel, d.link.local.handle, d.format, d.id, d.tag, d.settled, more, payload)) {
+              session.output(new TransferPerformative(d.link.local.handle, d.format, d.id, d.tag, d.settled, more), payload);
+            }
           }
           if (endOfSend < d.data.length) {
             d.next_to_send = endOfSend;

@@ -1,12 +1,14 @@
 import type { Connection } from 'rhea';
 import { types, type Writer } from './codec';
-import { encodeTransfer, TransferPerformative } from './leanOutgoingTransfers';
+import { DIRECT_TRANSFER, encodeTransfer, encodeTransferFields, TransferPerformative, type DirectTransfer } from './leanOutgoingTransfers';
 import { amqpTransport, rheaLog, type OutgoingFrame, type OutputInternals } from './internals';
 import { isWholeOutgoing } from './wholeOutgoing';
 
 /** Frame header: size (4), data offset 2 (in 4-byte words), frame type, channel (2). */
 const HEADER_BYTES = 8;
 const DATA_OFFSET = 2;
+/** `frames.TYPE_AMQP`. */
+const TYPE_AMQP = 0;
 
 /** Payloads from this size on are written beside their frame head, not copied into it. */
 export const UNCOPIED_PAYLOAD_BYTES = 16_384;
@@ -120,6 +122,32 @@ export function writeFramesInPlace(connection: Connection): void {
       else while (pending.length > 0) pending.pop();
     }
   };
+  const direct: DirectTransfer = (channel, handle, format, id, tag, settled, more, payload) => {
+    if (!c.socket || !c.socket_ready || !transport.header_sent || rheaLog.frames.enabled || rheaLog.raw.enabled) return false;
+    if (c.abort_idle || c.transport_error || c.is_closed() || transport.pending.length !== 0) return false;
+    if (payload !== undefined && payload.length >= UNCOPIED_PAYLOAD_BYTES) return false;
+    const out = batchFor(c.socket as FrameSocket);
+    const start = out.position;
+    try {
+      out.ensure(start + HEADER_BYTES);
+      const header = out.buffer;
+      header[start + 4] = DATA_OFFSET;
+      header[start + 5] = TYPE_AMQP;
+      header.writeUInt16BE(channel || 0, start + 6);
+      out.position = start + HEADER_BYTES;
+      encodeTransferFields(out, handle, format, id, tag, settled, more);
+      if (payload !== undefined) out.write_bytes(payload);
+      out.buffer.writeUInt32BE(out.position - start, start);
+    } catch {
+      // Nothing of it stays in the batch; rhea's way reports the failure its own way.
+      out.position = start;
+      return false;
+    }
+    // As after rhea's output() of the frame: its checks run once, after the batch is written.
+    outputDue = true;
+    return true;
+  };
+  (connection as unknown as { [DIRECT_TRANSFER]?: DirectTransfer })[DIRECT_TRANSFER] = direct;
   c.output = function (this: OutputInternals): void {
     if (!this.socket || !this.socket_ready || !transport.header_sent || this.abort_idle || this.transport_error || this.is_closed()) return output.call(this);
     try {
