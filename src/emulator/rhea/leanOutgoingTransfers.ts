@@ -1,7 +1,8 @@
 import type { Session } from 'rhea';
-import type { Writer } from './codec';
+import { message as codec, type Writer } from './codec';
 import { rheaFrames, rheaLog, sessionInternals, type OutgoingDelivery, type OutgoingInternals } from './internals';
 import { writeDispositions } from './exactDispositions';
+import { wouldDispatch } from './quietDispatch';
 
 /** `00 53 14 d0`: described(smallulong transfer) list32. */
 const TRANSFER_START = [0x00, 0x53, 0x14, 0xd0] as const;
@@ -104,7 +105,48 @@ function putUint(b: Buffer, at: number, value: number): number {
  * Instance-level: other sessions are unaffected.
  */
 export function leanOutgoingTransfers(session: Session): void {
-  sessionInternals(session).outgoing.process = process;
+  const outgoing = sessionInternals(session).outgoing as unknown as OutgoingInternals & { on_disposition(fields: DispositionFields): void };
+  outgoing.process = process;
+  outgoing.on_disposition = onDisposition;
+}
+
+/** The fields of an incoming disposition performative (rhea's composite: each read unwraps a typed value). */
+interface DispositionFields {
+  readonly first: number;
+  readonly last: number | null | undefined;
+  readonly settled: boolean | null | undefined;
+  readonly state: unknown;
+}
+
+const unwrapOutcome = (codec as unknown as { unwrap_outcome(state: unknown): unknown }).unwrap_outcome;
+
+/**
+ * rhea's `Outgoing.on_disposition` (`session.js`, a client settling the broker's deliveries) with the
+ * performative's fields read once per frame instead of once or twice per delivery of its range, and
+ * the outcome unwrapped once per frame and shared by the range's deliveries (rhea builds one per
+ * delivery; nothing changes a delivery's `remote_state` after it is set).
+ */
+function onDisposition(this: OutgoingInternals, fields: DispositionFields): void {
+  const first = fields.first;
+  const last = fields.last ? fields.last : first;
+  const settled = fields.settled;
+  const state = fields.state;
+  let outcome: unknown;
+  for (let i = first; i <= last; i++) {
+    const d = this.deliveries.by_id(i);
+    if (d && !d.remote_settled) {
+      let updated = false;
+      if (settled) {
+        d.remote_settled = settled;
+        updated = true;
+      }
+      if (state && state !== d.remote_state) {
+        d.remote_state = outcome ??= unwrapOutcome(state);
+        updated = true;
+      }
+      if (updated) this.updated.push(d);
+    }
+  }
 }
 
 function process(this: OutgoingInternals): void {
@@ -168,7 +210,8 @@ function process(this: OutgoingInternals): void {
     if (state && state.constructor.composite_type) {
       d.link.dispatch(state.constructor.composite_type, d.link._context({ delivery: d }));
     }
-    if (d.remote_settled) d.link.dispatch('settled', d.link._context({ delivery: d }));
+    // (Skipped where nobody would hear it: the broker does not listen to its deliveries' 'settled'.)
+    if (d.remote_settled && wouldDispatch(d.link, 'settled')) d.link.dispatch('settled', d.link._context({ delivery: d }));
   }
   this.updated = [];
 
