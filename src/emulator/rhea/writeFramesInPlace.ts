@@ -70,7 +70,13 @@ export function writeFramesInPlace(connection: Connection): void {
     if (frames === undefined) return;
     batch = undefined;
     const socket = out!;
-    if (!socket.destroyed && !socket.writableEnded) socket.write(Buffer.from(frames.buffer.subarray(0, frames.position)));
+    if (!socket.destroyed && !socket.writableEnded) {
+      // An exact-size copy (not zero-filled first, as Buffer.from's copy of a large buffer is).
+      const bytes = frames.buffer;
+      const chunk = Buffer.allocUnsafe(frames.position);
+      chunk.set(new Uint8Array(bytes.buffer, bytes.byteOffset, frames.position), 0);
+      socket.write(chunk);
+    }
     frames.position = 0;
     if (frames.buffer.length <= KEPT_BATCH_BYTES && spareBatches.length < SPARE_BATCHES) spareBatches.push(frames);
   };
