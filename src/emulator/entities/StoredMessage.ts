@@ -1,4 +1,4 @@
-import type { Deadline } from '../locks/Deadline';
+import { Deadline } from '../locks/Deadline';
 import { encodeMessage } from '../wire/encodeMessage';
 import type { MessageContent } from '../wire/MessageContent';
 
@@ -23,6 +23,29 @@ export interface MessageLock {
   /** The link and delivery id a link delivery went out on. */
   readonly holder: LockHolder | undefined;
   readonly deliveryId: number;
+}
+
+/**
+ * A plain-queue lock: the lock and its expiry deadline in one object (one per locked message; a closure
+ * and a separate lock record each time otherwise). `fire` tells `expired` with the message.
+ */
+export class ExpiringLock extends Deadline implements MessageLock {
+  readonly deadline: Deadline = this;
+
+  constructor(
+    readonly token: number,
+    public until: number,
+    readonly holder: LockHolder | undefined,
+    readonly deliveryId: number,
+    readonly message: StoredMessage,
+    readonly expired: (message: StoredMessage, now: number) => void,
+  ) {
+    super(until, fireExpiringLock);
+  }
+}
+
+function fireExpiringLock(this: ExpiringLock, now: number): void {
+  this.expired(this.message, now);
 }
 
 /** One message in a queue (or dead-letter queue), with its broker-side state. */
@@ -53,15 +76,8 @@ export class StoredMessage {
 
   /** The message as sent to clients, with the broker's annotations (and `lockedUntil` when locked). */
   encode(lockedUntil: number | undefined): Buffer {
-    return encodeMessage(this.content, {
-      sequenceNumber: this.sequenceNumber,
-      enqueuedAt: this.enqueuedAt,
-      deliveryCount: this.deliveryCount,
-      lockedUntil,
-      state: this.state,
-      deadLetterSource: this.deadLetterSource,
-      enqueueSequenceNumber: this.enqueueSequenceNumber,
-    });
+    // The message carries the annotations' fields itself (no object per delivery).
+    return encodeMessage(this.content, this, lockedUntil);
   }
 
   /** Active, not locked, not removed: can be handed to a receiver. */

@@ -45,7 +45,7 @@ const writer = new types.Writer(Buffer.alloc(4096));
  * header fields and annotations go through rhea's Writer; the body is copied, never re-encoded. The
  * bytes are those rhea's Writer produces for the same typed values (test/emulator/encodeMessage.test.ts).
  */
-export function encodeMessage(content: MessageContent, broker: BrokerAnnotations): Buffer {
+export function encodeMessage(content: MessageContent, broker: BrokerAnnotations, lockedUntil = broker.lockedUntil): Buffer {
   const { header, annotations } = content;
   writer.position = 0;
   // header: list32 of durable, priority, ttl, first-acquirer (as received) and the delivery count.
@@ -68,9 +68,9 @@ export function encodeMessage(content: MessageContent, broker: BrokerAnnotations
   putLong(broker.sequenceNumber);
   putBytes(KEY_ENQUEUED_TIME);
   putTimestamp(broker.enqueuedAt);
-  if (broker.lockedUntil !== undefined) {
+  if (lockedUntil !== undefined) {
     putBytes(KEY_LOCKED_UNTIL);
-    putTimestamp(broker.lockedUntil);
+    putTimestamp(lockedUntil);
     entries += 2;
   }
   if (broker.state) {
