@@ -1,5 +1,6 @@
 import { Deadline } from '../locks/Deadline';
-import { encodeMessage } from '../wire/encodeMessage';
+import { BinaryParts } from '../rhea/BinaryParts';
+import { encodeMessage, encodeMessageHead } from '../wire/encodeMessage';
 import type { MessageContent } from '../wire/MessageContent';
 
 /** `x-opt-message-state` values. */
@@ -78,6 +79,11 @@ export class StoredMessage {
   encode(lockedUntil: number | undefined): Buffer {
     // The message carries the annotations' fields itself (no object per delivery).
     return encodeMessage(this.content, this, lockedUntil);
+  }
+
+  /** The bytes of {@link encode} as its encoded head and the stored bare message (not copied), for a reply that carries it. */
+  encodeParts(lockedUntil: number | undefined): BinaryParts {
+    return new BinaryParts(encodeMessageHead(this.content, this, lockedUntil), this.content.bare);
   }
 
   /** Active, not locked, not removed: can be handed to a receiver. */

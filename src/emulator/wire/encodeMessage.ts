@@ -46,6 +46,23 @@ const writer = new types.Writer(Buffer.alloc(4096));
  * bytes are those rhea's Writer produces for the same typed values (test/emulator/encodeMessage.test.ts).
  */
 export function encodeMessage(content: MessageContent, broker: BrokerAnnotations, lockedUntil = broker.lockedUntil): Buffer {
+  const headLength = writeHead(content, broker, lockedUntil);
+  const head = writer.buffer;
+  const out = Buffer.allocUnsafe(headLength + content.bare.length);
+  // TypedArray#set: Buffer#copy's argument checks cost more than these copies.
+  out.set(new Uint8Array(head.buffer, head.byteOffset, headLength), 0);
+  out.set(content.bare, headLength);
+  return markWholeOutgoing(out);
+}
+
+/** The head {@link encodeMessage} puts before the bare message (header and message annotations), in a buffer of its own. */
+export function encodeMessageHead(content: MessageContent, broker: BrokerAnnotations, lockedUntil = broker.lockedUntil): Buffer {
+  const headLength = writeHead(content, broker, lockedUntil);
+  return Buffer.from(writer.buffer.subarray(0, headLength));
+}
+
+/** Writes the head of `content` for `broker` (locked until `lockedUntil`, if given) into `writer` from 0; returns its length. */
+function writeHead(content: MessageContent, broker: BrokerAnnotations, lockedUntil: number | undefined): number {
   const { header, annotations } = content;
   writer.position = 0;
   // header: list32 of durable, priority, ttl, first-acquirer (as received) and the delivery count.
@@ -90,13 +107,7 @@ export function encodeMessage(content: MessageContent, broker: BrokerAnnotations
   }
   writer.buffer.writeUInt32BE(entries, annotationsCount);
   backfill(annotationsSize);
-  const headLength = writer.position;
-  const head = writer.buffer;
-  const out = Buffer.allocUnsafe(headLength + content.bare.length);
-  // TypedArray#set: Buffer#copy's argument checks cost more than these copies.
-  out.set(new Uint8Array(head.buffer, head.byteOffset, headLength), 0);
-  out.set(content.bare, headLength);
-  return markWholeOutgoing(out);
+  return writer.position;
 }
 
 /** Reserves `n` bytes and returns their offset. */
