@@ -1,4 +1,5 @@
 import { message as rheaMessage } from 'rhea';
+import { UNDECODED_FORMAT } from './deliverUndecoded';
 
 /** rhea builds outcomes at runtime; its typings omit these constructors. */
 const outcomes = rheaMessage as unknown as Record<'accepted' | 'released' | 'modified' | 'rejected', (fields?: Record<string, unknown>) => { described(): unknown }>;
@@ -86,15 +87,26 @@ class CompactDelivery {
   }
 }
 
-/**
- * rhea 3.0.5's `Incoming.prototype.on_transfer`, statement for statement, building a
- * {@link CompactDelivery} instead of rhea's object literal.
- */
+/** rhea's `Incoming.prototype.on_transfer` with compact deliveries ({@link transfer}). */
 function onTransfer(this: Incoming, frame: TransferFrame, receiver: ReceiverInternals): void {
-  this.next_transfer_id++;
+  transfer(this, frame, receiver, true);
+}
+
+/** {@link onTransfer} that hands over a plain message's bytes undecoded (see {@link compactDeliveries}). */
+function onTransferUndecoded(this: Incoming, frame: TransferFrame, receiver: ReceiverInternals): void {
+  transfer(this, frame, receiver, false);
+}
+
+/**
+ * rhea 3.0.5's `Incoming.prototype.on_transfer` (its `this` is `self`), statement for statement,
+ * building a {@link CompactDelivery} instead of rhea's object literal; a plain message (format 0) is
+ * decoded only with `decode`, else delivered as {@link deliverUndecoded} delivers it.
+ */
+function transfer(self: Incoming, frame: TransferFrame, receiver: ReceiverInternals, decode: boolean): void {
+  self.next_transfer_id++;
   if (!receiver.is_remote_open()) throw Error('transfer after detach');
   const performative = frame.performative;
-  if (this.next_delivery_id === undefined) this.next_delivery_id = performative.delivery_id as number;
+  if (self.next_delivery_id === undefined) self.next_delivery_id = performative.delivery_id as number;
   let current: CompactDelivery;
   if (receiver._incomplete) {
     current = receiver._incomplete;
@@ -102,12 +114,12 @@ function onTransfer(this: Incoming, frame: TransferFrame, receiver: ReceiverInte
       throw Error('frame sequence error: delivery ' + current.id + ' not complete, got ' + performative.delivery_id);
     }
     if (frame.payload) current.frames?.push(frame.payload);
-  } else if (this.next_delivery_id === performative.delivery_id) {
-    current = new CompactDelivery(this, receiver, performative.delivery_id, performative.delivery_tag, performative.message_format, performative.settled, performative.state, frame.payload);
-    this.deliveries.push(current);
-    this.next_delivery_id++;
+  } else if (self.next_delivery_id === performative.delivery_id) {
+    current = new CompactDelivery(self, receiver, performative.delivery_id, performative.delivery_tag, performative.message_format, performative.settled, performative.state, frame.payload);
+    self.deliveries.push(current);
+    self.next_delivery_id++;
   } else {
-    throw Error('frame sequence error: expected ' + this.next_delivery_id + ', got ' + performative.delivery_id);
+    throw Error('frame sequence error: expected ' + self.next_delivery_id + ', got ' + performative.delivery_id);
   }
   current.incomplete = performative.more;
   if (current.incomplete) {
@@ -121,7 +133,8 @@ function onTransfer(this: Incoming, frame: TransferFrame, receiver: ReceiverInte
   if (receiver.credit > 0) receiver.credit--;
   else console.error('Received transfer when credit was %d', receiver.credit);
   receiver.delivery_count++;
-  const context = current.format === 0 ? { message: rheaMessage.decode(data as Buffer), delivery: current } : { message: data, delivery: current, format: current.format };
+  const context =
+    current.format !== 0 ? { message: data, delivery: current, format: current.format } : decode ? { message: rheaMessage.decode(data as Buffer), delivery: current } : { message: data, delivery: current, format: UNDECODED_FORMAT };
   receiver.dispatch('message', receiver._context(context));
 }
 
@@ -130,8 +143,11 @@ function onTransfer(this: Incoming, frame: TransferFrame, receiver: ReceiverInte
  * incoming delivery as one compact object: what rhea's `Incoming.on_transfer` does, with a class
  * instance in place of its object literal (five closures per delivery, and a `delete` that turns it
  * into a dictionary-mode object): ~1.5 KB less garbage per message and per management reply.
- * Deliveries have the same fields and methods. Instance-level: other sessions are unaffected.
+ * Deliveries have the same fields and methods. With `undecoded`, a plain message arrives as
+ * {@link deliverUndecoded} delivers it (`context.message` its bytes, `context.format`
+ * {@link UNDECODED_FORMAT}): for a rhea-promise session, whose rhea session `deliverUndecoded` cannot
+ * reach. Instance-level: other sessions are unaffected.
  */
-export function compactDeliveries(session: object): void {
-  (session as { readonly incoming: Incoming }).incoming.on_transfer = onTransfer;
+export function compactDeliveries(session: object, undecoded = false): void {
+  (session as { readonly incoming: Incoming }).incoming.on_transfer = undecoded ? onTransferUndecoded : onTransfer;
 }
