@@ -25,6 +25,17 @@ describe('encodeReply', () => {
     }
   });
 
+  it('encodes with rhea only to build a template per length of correlation id', () => {
+    encodeReply(reply('warm:1', new ExpiryBody(new Date(1))));
+    const spy = jest.spyOn(rheaMessage, 'encode');
+    try {
+      for (let i = 0; i < 50; i++) encodeReply(reply(`warm:${i % 10}`, new ExpiryBody(new Date(i * 1000))));
+      expect(spy).not.toHaveBeenCalled();
+    } finally {
+      spy.mockRestore();
+    }
+  });
+
   it('decodes into the reply: correlation id, status, expiration', () => {
     const decoded = rheaMessage.decode(encodeReply(reply('c:42', new ExpiryBody(new Date(1_764_000_000_123)))));
     expect(decoded.correlation_id).toBe('c:42');

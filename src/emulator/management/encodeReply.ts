@@ -54,12 +54,10 @@ export function encodeReply(reply: Message): Buffer {
   return out;
 }
 
-/** True for exactly the reply `handleManagementRequest` builds for status 200: `statusCode` 200, `statusDescription` 'OK', nothing else. */
+/** True for the reply `handleManagementRequest` builds for status 200: `statusCode` 200, `statusDescription` 'OK', no `errorCondition`. */
 function isPlainOk(reply: Message): boolean {
   const props = reply.application_properties as Record<string, unknown> | undefined;
-  if (props === undefined || props['statusDescription'] !== 'OK' || props['errorCondition'] !== undefined) return false;
-  const status = props['statusCode'] as { typecode?: unknown; value?: unknown } | undefined;
-  return status !== undefined && status.typecode === 0x71 && status.value === 200;
+  return props !== undefined && props['statusDescription'] === 'OK' && props['errorCondition'] === undefined && (props['statusCode'] as { value?: unknown } | undefined)?.value === 200;
 }
 
 /** The template for ids of `idBytes` UTF-8 bytes, built (and kept, up to 16) on first use; `null`: rhea encodes such replies. */
