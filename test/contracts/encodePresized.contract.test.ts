@@ -3,6 +3,7 @@
  * `message.encode` bytes, the body section written into a presized buffer. The bytes must be rhea's.
  */
 import { message as rheaMessage, types, type Message } from 'rhea';
+import { BinaryParts } from '../../src/emulator/rhea/BinaryParts';
 import { PRESIZED_BODY_BYTES, encodePresized } from '../../src/emulator/rhea/encodePresized';
 
 const peekReply = (count: number, size: number): Message =>
@@ -32,4 +33,25 @@ it('a large reply comes back in a buffer of about its size, not in a view of a d
   expect(bytes.buffer.byteLength).toBeLessThan(bytes.length * 1.01 + 8_192);
   const rhea = rheaMessage.encode(peekReply(10, 200_000));
   expect(rhea.buffer.byteLength).toBeGreaterThan(rhea.length * 1.5); // what encodePresized avoids: rhea's writer doubled past it
+});
+
+it('a binary given as parts (BinaryParts) is written as the joined bytes, by encodePresized and by rhea', () => {
+  const parts = (count: number, size: number, split: number): Message => {
+    const joined = peekReply(count, size) as unknown as { body: { messages: { message: unknown }[] } };
+    for (const entry of joined.body.messages) {
+      const bytes = entry.message as Buffer;
+      entry.message = new BinaryParts(bytes.subarray(0, Math.min(split, bytes.length)), bytes.subarray(Math.min(split, bytes.length)));
+    }
+    return joined as unknown as Message;
+  };
+  for (const [count, size, split] of [
+    [10, 200_000, 120],
+    [1, 10, 4],
+    [2, 300, 0],
+    [3, PRESIZED_BODY_BYTES, 70],
+  ] as const) {
+    const expected = rheaMessage.encode(peekReply(count, size));
+    expect(encodePresized(parts(count, size, split)).equals(expected)).toBe(true);
+    expect(rheaMessage.encode(parts(count, size, split)).equals(expected)).toBe(true);
+  }
 });

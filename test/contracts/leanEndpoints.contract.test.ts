@@ -4,8 +4,13 @@
  * must still be of the code rhea runs, and a lean session or link must hold what rhea's hold.
  */
 import { createHash } from 'node:crypto';
+import { EventEmitter } from 'node:events';
+import { readdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { create_container, type Connection } from 'rhea';
 import { leanEndpoints } from '../../src/emulator/rhea/leanEndpoints';
+import { observersIfAny } from '../../src/emulator/rhea/lazyObservers';
+import { quietDispatch } from '../../src/emulator/rhea/quietDispatch';
 import { connectionInternals, rheaEndpoints } from '../../src/emulator/rhea/internals';
 
 /** sha256 of the rhea 3.0.5 code leanEndpoints copies. */
@@ -49,12 +54,17 @@ it("rhea's session and link constructors are the code the broker's copies were m
     'link.init': rheaEndpoints.Sender.prototype && (rheaEndpoints.Sender.prototype as Any)['init'],
   };
   for (const [name, sha] of Object.entries(COPIED)) assume(sha256(sources[name]) === sha, `${name} is rhea 3.0.5's (sha256 ${sha256(sources[name])})`);
+  // A lean session does not keep its peer's begin frame: rhea only stores it (Session.on_begin).
+  const lib = dirname(require.resolve('rhea'));
+  const rheaLib = readdirSync(lib).filter((f) => f.endsWith('.js')).map((f) => readFileSync(join(lib, f), 'utf8')).join('\n');
+  assume((rheaLib.match(/remote\.begin/g) ?? []).length === 1 && rheaLib.includes('this.remote.begin = frame.performative;'), 'rhea stores remote.begin in Session.on_begin and reads it nowhere');
 });
 
 it('a lean session holds the fields of a rhea session, with its accessors on the prototype', () => {
   for (const size of [undefined, 100, { incoming: 7, outgoing: 9 }]) {
     const [plain, lean] = [connection(false).create_session(size), connection(true).create_session(size)];
-    expect(shape(lean).keys).toEqual(shape(plain).keys);
+    // All of rhea's fields but `observers`, which a lean session makes when first asked for.
+    expect(shape(lean).keys).toEqual(shape(plain).keys.filter((k) => k !== 'observers'));
     expect(shape(lean.incoming).keys).toEqual(shape(plain.incoming).keys);
     expect(shape(lean).accessors).toEqual([]);
     expect(shape(lean.incoming).accessors).toEqual([]);
@@ -64,12 +74,41 @@ it('a lean session holds the fields of a rhea session, with its accessors on the
     expect(lean.local.begin.value).toEqual(plain.local.begin.value);
     expect(lean.local.end.value).toEqual(plain.local.end.value);
     expect(lean.local.channel).toBe(plain.local.channel);
+    expect(Object.keys(lean.local.handles)).toEqual([]);
+    expect(lean.remote.handles).toEqual(plain.remote.handles);
+    expect([lean.remote.channel, lean.remote.end]).toEqual([plain.remote.channel, plain.remote.end]);
+    // The end frame is made when first used, and takes an error as rhea's does.
+    for (const s of [plain, lean]) s.local.end.error = { condition: 'amqp:internal-error' };
+    expect(lean.local.end.value).toEqual(plain.local.end.value);
+    // The peer's begin frame is not kept (rhea stores it and never reads it).
+    for (const s of [plain, lean]) s.remote.begin = { incoming_window: 1 };
+    expect(lean.remote.begin).toBeUndefined();
     expect(lean).toBeInstanceOf(rheaEndpoints.Session);
     expect(lean.error).toBeUndefined();
     lean.remote.end = { error: { condition: 'x' } };
     expect(lean.error).toEqual({ condition: 'x' });
     lean.incoming.deliveries.push({});
     expect(lean.incoming.window).toBe(lean.incoming.deliveries.capacity - 1);
+    // Observers: none until asked for, then one emitter that stays (and rhea's dispatch emits on it).
+    expect(observersIfAny(lean)).toBeUndefined();
+    expect(observersIfAny(plain)).toBe(plain.observers);
+    const observers = lean.observers;
+    expect(observers).toBeInstanceOf(EventEmitter);
+    expect(lean.observers).toBe(observers);
+    expect(observersIfAny(lean)).toBe(observers);
+    const seen: unknown[] = [];
+    observers.on('contract_event', (context: unknown) => seen.push(context));
+    lean.dispatch('contract_event', 'x');
+    expect(seen).toEqual(['x']);
+    expect(connection(true).create_session(size).observers).not.toBe(observers);
+    // The broker's quiet dispatch does not make them, and emits on them once they exist.
+    const quiet = connection(true).create_session(size);
+    quietDispatch(quiet, 'session');
+    quiet.dispatch('contract_event', 'y');
+    expect(observersIfAny(quiet)).toBeUndefined();
+    quiet.observers.on('contract_event', (context: unknown) => seen.push(context));
+    quiet.dispatch('contract_event', 'z');
+    expect(seen).toEqual(['x', 'z']);
   }
   // Channels are taken as rhea takes them: the lowest free one.
   const c = connection(true);

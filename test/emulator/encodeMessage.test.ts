@@ -1,6 +1,6 @@
 import { message as rhea } from 'rhea';
 import { types, type Typed } from '../../src/emulator/rhea/codec';
-import { encodeMessage, type BrokerAnnotations } from '../../src/emulator/wire/encodeMessage';
+import { encodeMessage, encodeMessageHead, type BrokerAnnotations } from '../../src/emulator/wire/encodeMessage';
 import type { MessageContent } from '../../src/emulator/wire/MessageContent';
 import { parseMessage } from '../../src/emulator/wire/parseMessage';
 
@@ -38,6 +38,14 @@ describe('encodeMessage', () => {
 
   it.each(contents)('writes the bytes rhea writes for the same values: %s', (_name, content) => {
     for (const broker of brokers) expect(encodeMessage(content, broker).equals(reference(content, broker))).toBe(true);
+  });
+
+  it.each(contents)('encodeMessageHead is the head before the bare message, in a buffer of its own: %s', (_name, content) => {
+    for (const broker of brokers) {
+      const head = encodeMessageHead(content, broker);
+      encodeMessage(content, brokers[0]!);
+      expect(Buffer.concat([head, content.bare]).equals(reference(content, broker))).toBe(true);
+    }
   });
 
   it('returns a buffer of its own (the next call does not overwrite it)', () => {

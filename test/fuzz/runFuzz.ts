@@ -12,11 +12,12 @@
  *
  * Usage: node build/test/fuzz/runFuzz.js [--seed N] [--frames N] [--abandoned N] [--slowloris N] [--concurrency N]
  *   [--kinds random,mutated,bomb,abuse] [--broker-heap-mb N]
- * Env FUZZ_BROKER_NODE_FLAGS: extra node flags for the broker child, space-separated (e.g. `--heap-prof`), for profiling.
+ * Env FUZZ_BROKER_NODE_FLAGS: extra node flags for the broker child, space-separated (e.g. `--heap-prof`), for profiling;
+ * env FUZZ_BROKER_STDOUT: a file that receives the broker child's stdout (e.g. its `--trace-gc` lines).
  */
 import { ServiceBusClient, type ServiceBusReceivedMessage, type ServiceBusSessionReceiver } from '@azure/service-bus';
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { createWriteStream, readFileSync } from 'node:fs';
 import { connect as tcpConnect, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { types } from 'rhea';
@@ -41,6 +42,8 @@ const CONCURRENCY = args.get('concurrency') ?? 16;
 const BROKER_HEAP_MB = args.get('broker-heap-mb');
 /** Env `FUZZ_BROKER_NODE_FLAGS`: extra node flags for the broker child, for profiling (the measured runs use none). */
 const EXTRA_FLAGS = process.env['FUZZ_BROKER_NODE_FLAGS']?.split(' ').filter(Boolean) ?? [];
+/** Env `FUZZ_BROKER_STDOUT`: where the broker child's stdout goes (its first line, the connection string, is read here too). */
+const BROKER_STDOUT = process.env['FUZZ_BROKER_STDOUT'];
 const SESSIONS = ['s0', 's1', 's2', 's3'];
 const RSS_BUDGET_MB = 150;
 
@@ -66,7 +69,18 @@ async function main(): Promise<number> {
     }
   });
   child.stderr.on('data', (data: Buffer) => (warnings += data.toString().split('warning:').length - 1));
-  const connectionString = await new Promise<string>((resolve) => child.stdout.once('data', (d: Buffer) => resolve(d.toString().trim())));
+  if (BROKER_STDOUT !== undefined) child.stdout.pipe(createWriteStream(BROKER_STDOUT));
+  const connectionString = await new Promise<string>((resolve) => {
+    let out = '';
+    const read = (d: Buffer): void => {
+      out += d.toString();
+      const found = /Endpoint=\S+/.exec(out);
+      if (found === null) return;
+      child.stdout.off('data', read);
+      resolve(found[0]);
+    };
+    child.stdout.on('data', read);
+  });
   const port = Number(/:(\d+);/.exec(connectionString)?.[1]);
   log(`fuzz: seed ${SEED}, frames ≥ ${FRAMES}, abandoned ${ABANDONED}, slowloris ${SLOWLORIS}, concurrency ${CONCURRENCY}; broker pid ${child.pid} on port ${port}${heap.length ? ` (${heap[0]})` : ' (default heap)'}`);
 
@@ -127,6 +141,16 @@ async function main(): Promise<number> {
     }
   }, 100);
   log(`baseline RSS ${baseline.toFixed(1)} MB (broker serving the SDK client)`);
+  /** Per-phase marks: time since the broker started, its RSS now and the peak so far (to line up with its `--trace-gc`). */
+  const mark = (phase: string): void => {
+    let now = 0;
+    try {
+      now = rssMb(child.pid as number);
+    } catch {
+      /* exited */
+    }
+    log(`  [${((Date.now() - started) / 1000).toFixed(1)} s] ${phase}: RSS ${now.toFixed(1)} MB, peak +${(Math.max(peak, now) - baseline).toFixed(1)} MB`);
+  };
 
   // 2. Abandoned and slowloris connections, held while the rest runs.
   const heldSince = Date.now();
@@ -146,8 +170,10 @@ async function main(): Promise<number> {
     return drip;
   });
 
+  mark('abandoned and slowloris connections opened');
   // 1. The fuzzed frames.
   const cases = await runCases({ port, seed: SEED, frames: FRAMES, concurrency: CONCURRENCY, lingerMs: 30, ...(kinds ? { kinds } : {}) });
+  mark('fuzzed frames done');
   log(`RSS peak after the frames: ${peak.toFixed(1)} MB`);
   log(`frames: ${cases.frames} in ${cases.cases} connections (${(cases.bytes / 1_048_576).toFixed(1)} MB; random ${cases.byKind.random}, mutated ${cases.byKind.mutated}, bombs ${cases.byKind.bomb}, abuse ${cases.byKind.abuse}); closed by the broker: ${cases.closedByBroker}`);
 
@@ -169,6 +195,7 @@ async function main(): Promise<number> {
     greedy.write(amqpFrame('transfer', { handle: 1, delivery_id: i + 1, delivery_tag: Buffer.from([i & 0xff]), message_format: 0, settled: true }, 0, peek));
     await sleep(20);
   }
+  mark('never-reading client done');
   log(`never-reading client: ${greedy.socket.destroyed ? 'closed by the broker' : 'STILL OPEN'} (RSS peak so far ${peak.toFixed(1)} MB)`);
   greedy.destroy();
 
@@ -188,10 +215,12 @@ async function main(): Promise<number> {
   );
   endless.destroy();
 
+  mark('endless delivery done');
   log(`RSS peak after the endless delivery: ${peak.toFixed(1)} MB`);
   // Let the handshake timeouts close the abandoned and slowloris connections (default 10 s for the
   // header, 10 s more for the open once a slowloris completed its header).
   await sleep(Math.max(0, 21_000 - (Date.now() - heldSince)));
+  mark('handshake timeouts passed');
   const stillOpen = held.filter((s) => !s.destroyed && s.readyState === 'open').length;
   log(`abandoned + slowloris connections still open after the handshake timeout: ${stillOpen} of ${held.length}`);
   for (const drip of slow) clearInterval(drip);

@@ -1,5 +1,6 @@
 import type { Deadline } from '../locks/Deadline';
-import { encodeMessage } from '../wire/encodeMessage';
+import { BinaryParts } from '../rhea/BinaryParts';
+import { encodeMessage, encodeMessageHead, type BrokerAnnotations } from '../wire/encodeMessage';
 import type { MessageContent } from '../wire/MessageContent';
 
 /** `x-opt-message-state` values. */
@@ -53,7 +54,16 @@ export class StoredMessage {
 
   /** The message as sent to clients, with the broker's annotations (and `lockedUntil` when locked). */
   encode(lockedUntil: number | undefined): Buffer {
-    return encodeMessage(this.content, {
+    return encodeMessage(this.content, this.annotations(lockedUntil));
+  }
+
+  /** The bytes of {@link encode} as its encoded head and the stored bare message (not copied), for a reply that carries it. */
+  encodeParts(lockedUntil: number | undefined): BinaryParts {
+    return new BinaryParts(encodeMessageHead(this.content, this.annotations(lockedUntil)), this.content.bare);
+  }
+
+  private annotations(lockedUntil: number | undefined): BrokerAnnotations {
+    return {
       sequenceNumber: this.sequenceNumber,
       enqueuedAt: this.enqueuedAt,
       deliveryCount: this.deliveryCount,
@@ -61,7 +71,7 @@ export class StoredMessage {
       state: this.state,
       deadLetterSource: this.deadLetterSource,
       enqueueSequenceNumber: this.enqueueSequenceNumber,
-    });
+    };
   }
 
   /** Active, not locked, not removed: can be handed to a receiver. */

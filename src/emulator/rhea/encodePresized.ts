@@ -1,4 +1,5 @@
 import type { Message } from 'rhea';
+import { BinaryParts } from './BinaryParts';
 import { message as codec, types } from './codec';
 import { markWholeOutgoing } from './wholeOutgoing';
 
@@ -15,7 +16,7 @@ const NULL_BODY = Buffer.from([0x00, 0x53, 0x77, 0x40]);
  * came back as a view of a 4 MB buffer, and a client that never reads made the broker allocate that per
  * request. Here: the sections before the body by rhea, then the body section (an `amqp-value`, as rhea
  * writes a body that is not a data or sequence section) into the same, presized buffer, binaries written
- * from their own bytes. Same bytes as rhea's (test/unit/emulator/encodePresized.test.ts).
+ * from their own bytes ({@link BinaryParts} from each part). Same bytes as rhea's (test/unit/emulator/encodePresized.test.ts).
  */
 export function encodePresized(msg: Message): Buffer {
   const body = (msg as { body?: unknown }).body;
@@ -45,8 +46,14 @@ interface VariableWidth {
   readonly width: number;
 }
 
-/** rhea's `Writer.write_variable_width`, without copying a binary into a fresh buffer first. */
+/** rhea's `Writer.write_variable_width`, without copying a binary into a fresh buffer first (nor joining {@link BinaryParts}). */
 function writeUncopied(this: WriterInternals, type: VariableWidth, value: unknown): void {
+  if (value instanceof BinaryParts && type.encoding === undefined) {
+    this.write_uint(value.length, type.width);
+    this.write_bytes(value.head);
+    this.write_bytes(value.tail);
+    return;
+  }
   const source = type.encoding === undefined && Buffer.isBuffer(value) ? value : type.encoding ? Buffer.from(value as string, type.encoding) : Buffer.from(value as Buffer);
   this.write_uint(source.length, type.width);
   this.write_bytes(source);
@@ -62,7 +69,7 @@ function isSection(body: unknown): boolean {
  * per compound, a typecode and a 32-bit size per variable-width value, at most 3 bytes per UTF-16 unit).
  */
 function sizeAtMost(value: unknown): number {
-  if (Buffer.isBuffer(value)) return value.length + 5;
+  if (Buffer.isBuffer(value) || value instanceof BinaryParts) return value.length + 5;
   if (typeof value === 'string') return 3 * value.length + 5;
   if (typeof value !== 'object' || value === null) return 9;
   if (Array.isArray(value)) return value.reduce((sum: number, item: unknown) => sum + sizeAtMost(item), 9);

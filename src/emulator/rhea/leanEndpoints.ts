@@ -1,6 +1,8 @@
 import { EventEmitter } from 'node:events';
-import type { Connection } from 'rhea';
+import type { Connection, Session as RheaSession } from 'rhea';
 import { connectionInternals, rheaEndpoints, type RheaConstructor } from './internals';
+import { lazyObservers } from './lazyObservers';
+import { quietDispatch } from './quietDispatch';
 
 const { Session, Sender, Receiver, EndpointState, frames } = rheaEndpoints;
 
@@ -58,7 +60,11 @@ function leanIncoming(size: unknown): Self {
   return incoming;
 }
 
-/** rhea's Session, its `error` accessor and link creation on the prototype. */
+/**
+ * rhea's Session, its `error` accessor and link creation on the prototype, its `observers` made when
+ * first asked for ({@link lazyObservers}), and the broker's quiet dispatch from the start (rhea's own
+ * would make them for the first event, `session_open`).
+ */
 const LeanSession = Object.create(Session.prototype, {
   error: {
     get(this: Self): unknown {
@@ -67,29 +73,73 @@ const LeanSession = Object.create(Session.prototype, {
   },
   create_link: { value: leanCreateLink, writable: true, configurable: true },
 }) as object;
+lazyObservers(LeanSession);
+quietDispatch(LeanSession as RheaSession, 'session');
 
-function leanSession(connection: object, channel: number, size: unknown): Self {
-  const session = Object.create(LeanSession) as Self;
-  session['connection'] = connection;
-  session['session_buffer_size'] = size;
-  session['outgoing'] = new Outgoing(connection, size);
-  session['incoming'] = leanIncoming(size);
-  session['state'] = new EndpointState();
-  session['local'] = { channel, handles: {} };
-  session['local'].begin = frames.begin({ next_outgoing_id: session['outgoing'].next_transfer_id, incoming_window: session['incoming'].window, outgoing_window: session['outgoing'].window });
-  session['local'].end = frames.end();
-  session['remote'] = { handles: {} };
-  session['links'] = {};
-  session['options'] = {};
-  session['observers'] = new EventEmitter();
-  return session;
+/** A session's `local` (rhea's `{ channel, handles, begin, end }`), its end frame made when first used (rhea reads and writes it only to end the session). */
+class SessionLocal {
+  readonly handles: Record<number, unknown> = {};
+  private frame: Record<string, unknown> | undefined;
+
+  constructor(
+    public channel: number,
+    public begin: Record<string, unknown>,
+  ) {}
+
+  get end(): Record<string, unknown> {
+    return (this.frame ??= frames.end());
+  }
+
+  set end(frame: Record<string, unknown>) {
+    this.frame = frame;
+  }
 }
+
+/**
+ * A session's `remote` (rhea's `{ handles }`, then `channel`, `begin` and `end`), without the peer's begin
+ * frame: rhea 3.0.5 stores it in `Session.on_begin` and never reads it (its fields are taken there), and
+ * neither does the broker; kept, its typed fields were ~400 bytes a session.
+ */
+class SessionRemote {
+  readonly handles: Record<number, unknown> = {};
+  channel: number | undefined = undefined;
+  end: Record<string, unknown> | undefined = undefined;
+
+  get begin(): undefined {
+    return undefined;
+  }
+
+  set begin(_frame: unknown) {
+    // Not kept (see above).
+  }
+}
+
+/**
+ * A lean session's fields, set by a constructor (not on an `Object.create`d object): V8 gives a constructor's
+ * objects room for their fields and the ones the broker's per-session patches add right after (a dozen
+ * handlers and state slots); on an `Object.create`d object those additions outgrew V8's fast-property
+ * limit and turned each session into a dictionary (an 832-byte property table per session, regrown
+ * as each was added).
+ */
+function LeanSessionFields(this: Self, connection: object, channel: number, size: unknown): void {
+  this['connection'] = connection;
+  this['session_buffer_size'] = size;
+  this['outgoing'] = new Outgoing(connection, size);
+  this['incoming'] = leanIncoming(size);
+  this['state'] = new EndpointState();
+  this['local'] = new SessionLocal(channel, frames.begin({ next_outgoing_id: this['outgoing'].next_transfer_id, incoming_window: this['incoming'].window, outgoing_window: this['outgoing'].window }));
+  this['remote'] = new SessionRemote();
+  this['links'] = {};
+  this['options'] = {};
+}
+LeanSessionFields.prototype = LeanSession;
+const NewLeanSession = LeanSessionFields as unknown as new (connection: object, channel: number, size: unknown) => Self;
 
 /** rhea's `Connection.create_session`, creating a lean session. */
 function leanCreateSession(this: Self, size: unknown): Self {
   let i = 0;
   while (this['local_channel_map'][i]) i++;
-  const session = leanSession(this, i, size);
+  const session = new NewLeanSession(this, i, size);
   this['local_channel_map'][i] = session;
   return session;
 }

@@ -1,34 +1,59 @@
 import type { link as RheaLink, Session } from 'rhea';
 import { passInternals, registeringLink, type PassInternals, type RegisteringLink } from './internals';
 
-const marks = new WeakMap<Session, Set<RheaLink>>();
 const NO_LINKS: Record<string, RheaLink> = Object.freeze({}) as Record<string, RheaLink>;
+/** rhea's own `_process` of a session under {@link processMarkedLinks}. */
+const PASS = Symbol('processMarkedLinks');
+/** The links marked for a session's next pass (made with the first mark). */
+const MARKED = Symbol('markedLinks');
+
+type MarkingSession = PassInternals & { [PASS]?: () => void; [MARKED]?: Set<RheaLink> | undefined };
 
 /**
  * Makes rhea's processing pass over `session` visit only the links that asked for one since the last
  * pass (see {@link trackLink}), instead of every link: a client holding thousands of session receivers
  * on one connection would otherwise cost a visit of each of them, and a fresh key array per session,
  * on every frame the broker answers. When the session's outgoing buffer was full before the pass,
- * rhea may have senders to wake up: that pass visits every link, as rhea does. Instance-level.
+ * rhea may have senders to wake up: that pass visits every link, as rhea does. Instance-level; the
+ * state is two slots on the session and the pass is shared (a client may open thousands of sessions
+ * and links: a closure, a set and a map entry per session, and a closure per link, were ~400 bytes).
  */
 export function processMarkedLinks(session: Session): void {
-  const internals = passInternals(session);
-  const pass = internals._process;
-  const marked = new Set<RheaLink>();
-  marks.set(session, marked);
-  internals._process = function (this: PassInternals): void {
-    if (this.outgoing.deliveries.available() === 0) {
-      marked.clear();
-      return pass.call(this);
-    }
-    const all = this.links;
-    this.links = visitOnly(marked, all);
-    try {
-      pass.call(this);
-    } finally {
-      this.links = all;
-    }
-  };
+  const s = passInternals(session) as MarkingSession;
+  s[PASS] = s._process;
+  s[MARKED] = undefined;
+  s._process = markedPass;
+}
+
+function markedPass(this: MarkingSession): void {
+  const marked = this[MARKED];
+  if (this.outgoing.deliveries.available() === 0) {
+    marked?.clear();
+    return this[PASS]!();
+  }
+  const all = this.links;
+  this.links = visitOnly(marked, all);
+  try {
+    this[PASS]!();
+  } finally {
+    this.links = all;
+  }
+}
+
+function mark(session: Session, link: RheaLink): void {
+  const s = session as unknown as MarkingSession;
+  if (s[PASS] !== undefined) (s[MARKED] ??= new Set()).add(link);
+}
+
+/** The link a {@link trackLink} stand-in connection registers for. */
+const LINK = Symbol('trackedLink');
+type StandIn = RegisteringLink['connection'] & { [LINK]: RheaLink };
+
+/** A tracked link's `connection._register()`: marks the link, then asks the real connection (the stand-in's prototype) for a pass. */
+function registerMarked(this: StandIn): void {
+  const link = this[LINK];
+  mark(registeringLink(link).session, link);
+  (Object.getPrototypeOf(this) as RegisteringLink['connection'])._register();
 }
 
 /**
@@ -38,17 +63,13 @@ export function processMarkedLinks(session: Session): void {
  */
 export function trackLink(link: RheaLink): void {
   const l = registeringLink(link);
-  const marked = marks.get(l.session);
-  if (marked === undefined) return;
-  const connection = l.connection;
-  const standIn = Object.create(connection) as RegisteringLink['connection'];
-  standIn._register = () => {
-    marked.add(link);
-    connection._register();
-  };
+  if ((l.session as unknown as MarkingSession)[PASS] === undefined) return;
+  const standIn = Object.create(l.connection) as StandIn;
+  standIn[LINK] = link;
+  standIn._register = registerMarked;
   l.connection = standIn;
   // rhea asked for the attach's pass before this call.
-  marked.add(link);
+  mark(l.session, link);
 }
 
 /**
@@ -57,7 +78,7 @@ export function trackLink(link: RheaLink): void {
  */
 export function markLink(link: RheaLink): void {
   const l = registeringLink(link);
-  marks.get(l.session)?.add(link);
+  mark(l.session, link);
   l.connection._register();
 }
 
@@ -65,8 +86,8 @@ export function markLink(link: RheaLink): void {
  * The marked links still on the session, by name; clears the marks (those made during the pass that
  * follows are for the next one).
  */
-function visitOnly(marked: Set<RheaLink>, all: Record<string, RheaLink>): Record<string, RheaLink> {
-  if (marked.size === 0) return NO_LINKS;
+function visitOnly(marked: Set<RheaLink> | undefined, all: Record<string, RheaLink>): Record<string, RheaLink> {
+  if (marked === undefined || marked.size === 0) return NO_LINKS;
   const only: Record<string, RheaLink> = {};
   for (const link of marked) if (all[link.name] === link) only[link.name] = link;
   marked.clear();

@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
 import type { Connection, Container, Receiver, Sender, Session } from 'rhea';
 import { rheaLog, type DispatchingEmitter } from './internals';
+import { observersIfAny } from './lazyObservers';
 
 const emit = EventEmitter.prototype.emit;
 const LOUD = Symbol('quietDispatch');
@@ -15,18 +16,20 @@ type Quiet = DispatchingEmitter & { [LOUD]: DispatchingEmitter['dispatch'] };
  * its listeners (`listenerCount`) and emits only where there are some, with the same results: the
  * same listeners called in the same order with the same context, the same return value. An event
  * with other than one argument, `error`, or any event while rhea's `events` logging is on goes
- * through rhea's own `dispatch`. Instance-level: other rhea objects are unaffected.
+ * through rhea's own `dispatch`. Instance-level (or prototype-level, for objects the broker creates
+ * itself): other rhea objects are unaffected. Observers made lazily ({@link observersIfAny}) are not made here.
  */
 export function quietDispatch(target: Sender | Receiver | Session | Connection | Container, level: 'link' | 'session' | 'connection' | 'container'): void {
   const quiet = target as unknown as Quiet;
+  if (quiet.dispatch === QUIET[level]) return; // already quiet (e.g. from its prototype)
   quiet[LOUD] = quiet.dispatch;
   quiet.dispatch = QUIET[level];
 }
 
 /** A link's or session's observers, then its own listeners (if any); true when it had listeners of its own. */
 function emitWithObservers(target: Quiet, name: string, context: unknown): boolean {
-  const observers = target.observers!;
-  if (observers.listenerCount(name) !== 0) emit.call(observers, name, context);
+  const observers = observersIfAny(target);
+  if (observers !== undefined && observers.listenerCount(name) !== 0) emit.call(observers, name, context);
   if (target.listenerCount(name) === 0) return false;
   emit.call(target, name, context);
   return true;

@@ -46,6 +46,21 @@ const writer = new types.Writer(Buffer.alloc(4096));
  * bytes are those rhea's Writer produces for the same typed values (test/emulator/encodeMessage.test.ts).
  */
 export function encodeMessage(content: MessageContent, broker: BrokerAnnotations): Buffer {
+  const headLength = writeHead(content, broker);
+  const out = Buffer.allocUnsafe(headLength + content.bare.length);
+  writer.buffer.copy(out, 0, 0, headLength);
+  content.bare.copy(out, headLength);
+  return markWholeOutgoing(out);
+}
+
+/** The head {@link encodeMessage} puts before the bare message (header and message annotations), in a buffer of its own. */
+export function encodeMessageHead(content: MessageContent, broker: BrokerAnnotations): Buffer {
+  const headLength = writeHead(content, broker);
+  return Buffer.from(writer.buffer.subarray(0, headLength));
+}
+
+/** Writes the head of `content` for `broker` into `writer` from 0; returns its length. */
+function writeHead(content: MessageContent, broker: BrokerAnnotations): number {
   const { header, annotations } = content;
   writer.position = 0;
   // header: list32 of durable, priority, ttl, first-acquirer (as received) and the delivery count.
@@ -90,11 +105,7 @@ export function encodeMessage(content: MessageContent, broker: BrokerAnnotations
   }
   writer.buffer.writeUInt32BE(entries, annotationsCount);
   backfill(annotationsSize);
-  const headLength = writer.position;
-  const out = Buffer.allocUnsafe(headLength + content.bare.length);
-  writer.buffer.copy(out, 0, 0, headLength);
-  content.bare.copy(out, headLength);
-  return markWholeOutgoing(out);
+  return writer.position;
 }
 
 /** Reserves `n` bytes and returns their offset. */

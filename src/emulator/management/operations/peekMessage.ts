@@ -1,3 +1,4 @@
+import type { BinaryParts } from '../../rhea/BinaryParts';
 import { longToNumber } from '../../wire/values';
 import { ManagementError } from '../ManagementError';
 import { optionalSessionId, type Operation, queueOf } from '../OperationContext';
@@ -12,12 +13,13 @@ export const peekMessage: Operation = (context) => {
   if (from === undefined) throw ManagementError.argument('from-sequence-number', 'must be a long');
   if (count === undefined || count < 1) throw ManagementError.argument('message-count', 'must be a positive int');
   const sessionId = optionalSessionId(context);
-  const messages: { message: Buffer }[] = [];
+  // Each message as its head and stored bytes: the reply's encoder copies them once, into the reply.
+  const messages: { message: BinaryParts }[] = [];
   for (const message of queueOf(context).messages.values()) {
     if (messages.length >= count) break;
     if (message.sequenceNumber < from || message.expiresAt <= context.now) continue;
     if (sessionId !== undefined && message.sessionId !== sessionId) continue;
-    messages.push({ message: message.encode(undefined) });
+    messages.push({ message: message.encodeParts(undefined) });
   }
   return messages.length === 0 ? { statusCode: 204, body: {} } : { body: { messages } };
 };
