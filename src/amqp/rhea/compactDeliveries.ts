@@ -87,26 +87,15 @@ class CompactDelivery {
   }
 }
 
-/** rhea's `Incoming.prototype.on_transfer` with compact deliveries ({@link transfer}). */
-function onTransfer(this: Incoming, frame: TransferFrame, receiver: ReceiverInternals): void {
-  transfer(this, frame, receiver, true);
-}
-
-/** {@link onTransfer} that hands over a plain message's bytes undecoded (see {@link compactDeliveries}). */
-function onTransferUndecoded(this: Incoming, frame: TransferFrame, receiver: ReceiverInternals): void {
-  transfer(this, frame, receiver, false);
-}
-
 /**
- * rhea 3.0.5's `Incoming.prototype.on_transfer` (its `this` is `self`), statement for statement,
- * building a {@link CompactDelivery} instead of rhea's object literal; a plain message (format 0) is
- * decoded only with `decode`, else delivered as {@link deliverUndecoded} delivers it.
+ * rhea 3.0.5's `Incoming.prototype.on_transfer`, statement for statement, building a
+ * {@link CompactDelivery} instead of rhea's object literal.
  */
-function transfer(self: Incoming, frame: TransferFrame, receiver: ReceiverInternals, decode: boolean): void {
-  self.next_transfer_id++;
+function onTransfer(this: Incoming, frame: TransferFrame, receiver: ReceiverInternals): void {
+  this.next_transfer_id++;
   if (!receiver.is_remote_open()) throw Error('transfer after detach');
   const performative = frame.performative;
-  if (self.next_delivery_id === undefined) self.next_delivery_id = performative.delivery_id as number;
+  if (this.next_delivery_id === undefined) this.next_delivery_id = performative.delivery_id as number;
   let current: CompactDelivery;
   if (receiver._incomplete) {
     current = receiver._incomplete;
@@ -114,12 +103,12 @@ function transfer(self: Incoming, frame: TransferFrame, receiver: ReceiverIntern
       throw Error('frame sequence error: delivery ' + current.id + ' not complete, got ' + performative.delivery_id);
     }
     if (frame.payload) current.frames?.push(frame.payload);
-  } else if (self.next_delivery_id === performative.delivery_id) {
-    current = new CompactDelivery(self, receiver, performative.delivery_id, performative.delivery_tag, performative.message_format, performative.settled, performative.state, frame.payload);
-    self.deliveries.push(current);
-    self.next_delivery_id++;
+  } else if (this.next_delivery_id === performative.delivery_id) {
+    current = new CompactDelivery(this, receiver, performative.delivery_id, performative.delivery_tag, performative.message_format, performative.settled, performative.state, frame.payload);
+    this.deliveries.push(current);
+    this.next_delivery_id++;
   } else {
-    throw Error('frame sequence error: expected ' + self.next_delivery_id + ', got ' + performative.delivery_id);
+    throw Error('frame sequence error: expected ' + this.next_delivery_id + ', got ' + performative.delivery_id);
   }
   current.incomplete = performative.more;
   if (current.incomplete) {
@@ -133,9 +122,18 @@ function transfer(self: Incoming, frame: TransferFrame, receiver: ReceiverIntern
   if (receiver.credit > 0) receiver.credit--;
   else console.error('Received transfer when credit was %d', receiver.credit);
   receiver.delivery_count++;
-  const context =
-    current.format !== 0 ? { message: data, delivery: current, format: current.format } : decode ? { message: rheaMessage.decode(data as Buffer), delivery: current } : { message: data, delivery: current, format: UNDECODED_FORMAT };
+  const context = current.format === 0 ? { message: rheaMessage.decode(data as Buffer), delivery: current } : { message: data, delivery: current, format: current.format };
   receiver.dispatch('message', receiver._context(context));
+}
+
+/**
+ * {@link onTransfer} for a session whose plain messages arrive undecoded: what {@link deliverUndecoded}
+ * does on a rhea session (format 0 read as {@link UNDECODED_FORMAT}), here on its incoming side.
+ */
+function onTransferUndecoded(this: Incoming, frame: TransferFrame, receiver: ReceiverInternals): void {
+  const performative = frame.performative as { message_format: number };
+  if (performative.message_format === 0) performative.message_format = UNDECODED_FORMAT;
+  onTransfer.call(this, frame, receiver);
 }
 
 /**
