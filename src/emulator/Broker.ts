@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { SchedulerLike } from 'rxjs';
+import { asyncScheduler } from 'rxjs/internal/scheduler/async';
 import type { BrokerServices } from './BrokerServices';
 import type { SasKeyring } from './cbs/SasKeyring';
 import type { JwtValidator } from './config/EmulatorOptions';
@@ -42,8 +43,25 @@ export class Broker implements BrokerServices {
   private readonly messageIdPrefix = randomBytes(8).toString('hex');
   private messageIdCounter = 0;
 
+  /** The real clock's time read in this tick (-1: not read yet); see {@link now}. */
+  private tickNow = -1;
+  private readonly forgetTickNow = (): void => {
+    this.tickNow = -1;
+  };
+
+  /**
+   * The scheduler's time. On the real clock it is read once per tick and kept until the tick's work is
+   * done (`process.nextTick`): a pass over one socket read takes each of its messages in (and hands
+   * them out) at the time it began, instead of reading the clock twice per message.
+   */
   now(): number {
-    return this.scheduler.now();
+    if (this.tickNow >= 0) return this.tickNow;
+    const now = this.scheduler.now();
+    if (this.scheduler === asyncScheduler) {
+      this.tickNow = now;
+      process.nextTick(this.forgetTickNow);
+    }
+    return now;
   }
 
   newMessageId(): string {

@@ -120,7 +120,7 @@ export class EmulatorServer {
     corkPerTick(socket);
     try {
       const connection = this.container.create_connection({ max_frame_size: this.limits.maxFrameBytes, channel_max: this.limits.channelMax } as never);
-      // Frames are encoded in one reused buffer, not a fresh 1 KB one each.
+      // The frames of a tick are encoded into one batch and written as one chunk, not a fresh 1 KB buffer and a write each.
       writeFramesInPlace(connection);
       // Incoming flow / transfer / disposition frames are decoded without rhea's generic per-value path.
       leanReadFrames(connection);

@@ -7,12 +7,14 @@
 import { createHash } from 'node:crypto';
 import type { Connection, EventContext, Session } from 'rhea';
 import { amqpTransport, sessionInternals, type OutgoingFrame } from '../../src/emulator/rhea/internals';
-import { leanOutgoingTransfers, TransferPerformative } from '../../src/emulator/rhea/leanOutgoingTransfers';
+import { DIRECT_TRANSFER, leanOutgoingTransfers, TransferPerformative, type DirectTransfer } from '../../src/emulator/rhea/leanOutgoingTransfers';
 import { encodeFrame, writeFramesInPlace } from '../../src/emulator/rhea/writeFramesInPlace';
 import { next, rheaPair, until, within, type RheaPair } from './rheaPair';
 
 /** sha256 of rhea 3.0.5's `Outgoing.prototype.process` source, the code the broker's copy follows. */
 const PROCESS_SHA256 = '1bdf8b4b5f7b9f834e575b1ffb16de8cd54f7a30df3b78c20e7fb44e8901ac0e';
+/** sha256 of rhea 3.0.5's `Outgoing.prototype.on_disposition` source, the code the broker's onDisposition follows. */
+const ON_DISPOSITION_SHA256 = '123a9407250e1d7de1dedadb74891da36b1d8cb6207bad9c4e49a08bf0d3aa69';
 const rheaFrames = require('rhea/lib/frames.js') as { write_frame(frame: OutgoingFrame): Buffer };
 
 function assume(holds: boolean, what: string): void {
@@ -33,6 +35,28 @@ it("rhea's Outgoing.process is the code the broker's copy was made from", async 
   const source = String(sessionInternals(sender.session as Session).outgoing.process);
   const sha = createHash('sha256').update(source).digest('hex');
   assume(sha === PROCESS_SHA256, `session.outgoing.process is rhea 3.0.5's (sha256 now ${sha})`);
+  const onDisposition = String((sessionInternals(sender.session as Session).outgoing as unknown as { on_disposition: unknown }).on_disposition);
+  const dispositionSha = createHash('sha256').update(onDisposition).digest('hex');
+  assume(dispositionSha === ON_DISPOSITION_SHA256, `session.outgoing.on_disposition is rhea 3.0.5's (sha256 now ${dispositionSha})`);
+});
+
+it('a disposition of a range settles every delivery of it with the outcome', async () => {
+  const receiver = pair.client.open_receiver({ source: { address: 'q' }, autoaccept: false });
+  await next(receiver, 'receiver_open');
+  const sender = await pair.nextSender();
+  writeFramesInPlace(sender.connection as Connection);
+  leanOutgoingTransfers(sender.session as Session);
+  const accepted: unknown[] = [];
+  sender.on('accepted', (context: EventContext) => accepted.push((context.delivery as unknown as { remote_state: { constructor: { composite_type?: string } } }).remote_state.constructor.composite_type));
+  const messages: EventContext[] = [];
+  receiver.on('message', (context: EventContext) => messages.push(context));
+  await until(() => sender.sendable(), 'the peer can send');
+  for (let i = 0; i < 4; i++) sender.send({ body: `m${i}` });
+  await within(until(() => messages.length === 4, 'every message arrives'), 'leanOutgoingTransfers', 'lean transfers arrive');
+  // Accepted in one pass: rhea sends one disposition for the range.
+  for (const message of messages) message.delivery!.accept();
+  await within(until(() => accepted.length === 4, 'every delivery is accepted'), 'leanOutgoingTransfers', 'a range disposition reaches every delivery');
+  expect(accepted).toEqual(['accepted', 'accepted', 'accepted', 'accepted']);
 });
 
 it('lean transfers are written as rhea writes them, arrive whole, and their settlements come back', async () => {
@@ -45,13 +69,35 @@ it('lean transfers are written as rhea writes them, arrive whole, and their sett
   const transport = amqpTransport(connection);
   const patched = transport.write;
   let transfers = 0;
+  let directly = 0;
   const different: string[] = [];
+  // What rhea would have written for every frame, in order: the frames queued in `pending` and the transfers written directly.
+  const expected: Buffer[] = [];
   transport.write = function (this: typeof transport, socket): void {
     for (const frame of this.pending) {
       if (frame.performative instanceof TransferPerformative) transfers++;
+      expected.push(rheaFrames.write_frame(frame));
       if (!encodeFrame(frame).equals(rheaFrames.write_frame(frame))) different.push(String(frame.performative));
     }
     patched.call(this, socket);
+  };
+  const directs = connection as unknown as { [DIRECT_TRANSFER]?: DirectTransfer };
+  const direct = directs[DIRECT_TRANSFER]!;
+  directs[DIRECT_TRANSFER] = (channel, handle, format, id, tag, settled, more, payload) => {
+    const written = direct(channel, handle, format, id, tag, settled, more, payload);
+    if (written) {
+      transfers++;
+      directly++;
+      expected.push(rheaFrames.write_frame({ channel, type: 0, performative: new TransferPerformative(handle, format, id, tag, settled, more) as never, payload }));
+    }
+    return written;
+  };
+  const socket = (connection as unknown as { socket: { write(chunk: Buffer): boolean } }).socket;
+  const write = socket.write;
+  const written: Buffer[] = [];
+  socket.write = function (this: unknown, chunk: Buffer): boolean {
+    written.push(Buffer.from(chunk));
+    return write.call(this, chunk);
   };
   const outcomes: string[] = [];
   for (const event of ['accepted', 'rejected', 'released', 'settled']) sender.on(event, () => outcomes.push(event));
@@ -75,4 +121,6 @@ it('lean transfers are written as rhea writes them, arrive whole, and their sett
   expect(outcomes.filter((o) => o !== 'settled').sort()).toEqual(['accepted', 'rejected', 'released']);
   assume(transfers > bodies.length, 'Outgoing.process splits a large delivery into several transfers (more: true)');
   expect(different).toEqual([]);
+  expect(directly).toBeGreaterThan(0);
+  expect(Buffer.concat(written).equals(Buffer.concat(expected))).toBe(true);
 });

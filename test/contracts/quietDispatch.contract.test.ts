@@ -4,12 +4,12 @@
  * restatement must be of the code rhea runs (sources pinned by sha256), and for every arrangement of
  * listeners (observers, link, session, connection, container, a `once` listener on the container) a
  * dispatch must call the same listeners in the same order with the same context and return the same
- * value as rhea's own.
+ * value as rhea's own; `wouldDispatch(link, name)` is false exactly when a link's dispatch calls no listener.
  */
 import { createHash } from 'node:crypto';
 import type { EventEmitter } from 'node:events';
 import type { Connection, Container, Session } from 'rhea';
-import { quietDispatch } from '../../src/emulator/rhea/quietDispatch';
+import { quietDispatch, wouldDispatch } from '../../src/emulator/rhea/quietDispatch';
 import { next, rheaPair, type RheaPair } from './rheaPair';
 
 const rheaLink = Object.getPrototypeOf((require('rhea/lib/link.js') as { Sender: { prototype: object } }).Sender.prototype) as { dispatch: unknown };
@@ -66,6 +66,7 @@ it('a quiet dispatch calls the listeners rhea calls, in order, with the same con
   /** Every arrangement of listeners, dispatched from each level: what was called with what, and the result. */
   const run = (): string[] => {
     const seen: string[] = [];
+    const quiet = (sender as unknown as { dispatch: unknown }).dispatch !== rheaLink.dispatch;
     for (let mask = 0; mask < 1 << levels.length; mask++) {
       for (const [from, target] of Object.entries(dispatchers)) {
         const name = `contract_event_${mask}`;
@@ -77,7 +78,9 @@ it('a quiet dispatch calls the listeners rhea calls, in order, with the same con
           if (level === 'containerOnce') emitters[level].once(name, listener);
           else emitters[level].on(name, listener);
         });
+        const would = from === 'link' && quiet ? wouldDispatch(sender, name) : undefined;
         const result = target.dispatch(name, context);
+        if (would !== undefined && would !== calls.length > 0) seen.push(`${mask}: wouldDispatch ${would}, ${calls.length} listeners called`);
         for (const level of levels) emitters[level].removeAllListeners(name);
         seen.push(`${mask} from ${from}: [${calls.join(',')}] -> ${result}`);
       }

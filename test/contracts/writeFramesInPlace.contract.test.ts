@@ -1,14 +1,19 @@
 /**
  * Contract test for the broker's writeFramesInPlace (src/emulator/rhea/writeFramesInPlace.ts): rhea's AMQP
- * transport queues frames in `pending` and writes them in `write(socket)` (an instance member), and
- * `encodeFrame` produces the bytes of rhea's `frames.write_frame` for every frame a connection writes.
+ * transport queues frames in `pending` and writes them in `write(socket)` (an instance member),
+ * `encodeFrame` produces the bytes of rhea's `frames.write_frame` for every frame a connection writes,
+ * and rhea's `Connection.prototype.output` is the code whose checks the patched connection runs once
+ * per tick (heartbeats re-armed, a closed connection's socket ended after its close frame).
  */
+import { createHash } from 'node:crypto';
 import type { Connection, EventContext } from 'rhea';
 import { amqpTransport, rheaLog, type OutgoingFrame } from '../../src/emulator/rhea/internals';
 import { encodeFrame, writeFramesInPlace } from '../../src/emulator/rhea/writeFramesInPlace';
 import { next, rheaPair, until, within, type RheaPair } from './rheaPair';
 
 const rheaFrames = require('rhea/lib/frames.js') as { write_frame(frame: OutgoingFrame): Buffer };
+/** sha256 of rhea 3.0.5's `Connection.prototype.output` source: frames written, then the end and heartbeat checks. */
+const OUTPUT_SHA256 = 'c7546fe3024dc489d4ce0de67d696718b0ee58a81dad0c2ac3d508eb5d689ed6';
 
 function assume(holds: boolean, what: string): void {
   if (!holds) throw new Error(`rhea changed: ${what} no longer holds (the broker's rhea/writeFramesInPlace.ts relies on it)`);
@@ -60,4 +65,33 @@ it("a connection's amqp_transport writes its pending frames in write(socket); en
   await next(receiver, 'receiver_close');
   assume(frames >= 3, 'the patched write(socket) sees the frames of transfers and detaches in `pending`');
   expect(different).toEqual([]);
+});
+
+it("rhea's Connection.prototype.output is the code whose end and heartbeat checks the patched connection defers to the end of the tick", () => {
+  const output = (require('rhea/lib/connection.js') as { prototype: { output: unknown } }).prototype.output;
+  const sha = createHash('sha256').update(String(output)).digest('hex');
+  assume(sha === OUTPUT_SHA256, `Connection.prototype.output is rhea 3.0.5's (sha256 now ${sha})`);
+});
+
+it('a patched connection keeps its heartbeat armed while it writes, and ends its socket after the close frame', async () => {
+  pair.close();
+  // The client asks for heartbeats: rhea re-arms heartbeat_out after the frames it writes.
+  pair = await rheaPair({ clientOptions: () => ({ idle_time_out: 60_000 }) });
+  const receiver = pair.client.open_receiver({ source: { address: 'q' }, autoaccept: true });
+  await next(receiver, 'receiver_open');
+  const sender = await pair.nextSender();
+  const connection = sender.connection as Connection;
+  const internals = connection as unknown as { heartbeat_out?: NodeJS.Timeout; socket: { once(event: string, listener: () => void): void } };
+  writeFramesInPlace(connection);
+  await until(() => sender.sendable(), 'the peer can send');
+  const before = internals.heartbeat_out;
+  const arrived = new Promise<void>((resolve) => receiver.once('message', () => resolve()));
+  sender.send({ body: 'beat' });
+  await within(arrived, 'writeFramesInPlace', 'a message written by the patched connection arrives');
+  await until(() => internals.heartbeat_out !== undefined && internals.heartbeat_out !== before, 'the heartbeat timer is re-armed after the tick');
+  const ended = new Promise<void>((resolve) => internals.socket.once('finish', () => resolve()));
+  const closed = next(pair.client, 'connection_close');
+  connection.close();
+  await within(closed, 'writeFramesInPlace', 'the client receives the close frame');
+  await within(ended, 'writeFramesInPlace', 'the socket of the closed connection is ended');
 });

@@ -12,7 +12,7 @@ import type { MessageSession } from './MessageSession';
 import type { ResolvedQueueOptions } from './ResolvedQueueOptions';
 import { SequenceQueue } from './SequenceQueue';
 import { SessionRegistry, type SessionHost } from './SessionRegistry';
-import { MessageState, StoredMessage, type LockHolder } from './StoredMessage';
+import { ExpiringLock, MessageState, StoredMessage, type LockHolder } from './StoredMessage';
 
 /** Why and how a message is dead-lettered. */
 export interface DeadLetterDetails {
@@ -242,12 +242,15 @@ export class Queue implements SessionHost, MessageSink {
       return session.lockedUntil;
     }
     const until = now + this.currentOptions.lockDurationMs;
-    const deadline = new Deadline(until, (at) => this.messageLockExpired(message, at));
-    message.lock = { token, until, deadline, holder, deliveryId };
+    const lock = new ExpiringLock(token, until, holder, deliveryId, message, this.lockExpired);
+    message.lock = lock;
     this.lockedByToken.set(token, message);
-    this.services.deadlines.schedule(deadline, until);
+    this.services.deadlines.schedule(lock, until);
     return until;
   }
+
+  /** A plain-queue lock's expiry (shared by its {@link ExpiringLock}s). */
+  private readonly lockExpired = (message: StoredMessage, now: number): void => this.messageLockExpired(message, now);
 
   /** Locks a deferred message received by sequence number; returns the lock expiry. */
   lockForManagement(message: StoredMessage, session: MessageSession | undefined, now: number): number {

@@ -1,6 +1,6 @@
-import type { Deadline } from '../locks/Deadline';
+import { Deadline } from '../locks/Deadline';
 import { BinaryParts } from '../rhea/BinaryParts';
-import { encodeMessage, encodeMessageHead, type BrokerAnnotations } from '../wire/encodeMessage';
+import { encodeMessage, encodeMessageHead } from '../wire/encodeMessage';
 import type { MessageContent } from '../wire/MessageContent';
 
 /** `x-opt-message-state` values. */
@@ -24,6 +24,29 @@ export interface MessageLock {
   /** The link and delivery id a link delivery went out on. */
   readonly holder: LockHolder | undefined;
   readonly deliveryId: number;
+}
+
+/**
+ * A plain-queue lock: the lock and its expiry deadline in one object (one per locked message; a closure
+ * and a separate lock record each time otherwise). `fire` tells `expired` with the message.
+ */
+export class ExpiringLock extends Deadline implements MessageLock {
+  readonly deadline: Deadline = this;
+
+  constructor(
+    readonly token: number,
+    public until: number,
+    readonly holder: LockHolder | undefined,
+    readonly deliveryId: number,
+    readonly message: StoredMessage,
+    readonly expired: (message: StoredMessage, now: number) => void,
+  ) {
+    super(until, fireExpiringLock);
+  }
+}
+
+function fireExpiringLock(this: ExpiringLock, now: number): void {
+  this.expired(this.message, now);
 }
 
 /** One message in a queue (or dead-letter queue), with its broker-side state. */
@@ -54,24 +77,13 @@ export class StoredMessage {
 
   /** The message as sent to clients, with the broker's annotations (and `lockedUntil` when locked). */
   encode(lockedUntil: number | undefined): Buffer {
-    return encodeMessage(this.content, this.annotations(lockedUntil));
+    // The message carries the annotations' fields itself (no object per delivery).
+    return encodeMessage(this.content, this, lockedUntil);
   }
 
   /** The bytes of {@link encode} as its encoded head and the stored bare message (not copied), for a reply that carries it. */
   encodeParts(lockedUntil: number | undefined): BinaryParts {
-    return new BinaryParts(encodeMessageHead(this.content, this.annotations(lockedUntil)), this.content.bare);
-  }
-
-  private annotations(lockedUntil: number | undefined): BrokerAnnotations {
-    return {
-      sequenceNumber: this.sequenceNumber,
-      enqueuedAt: this.enqueuedAt,
-      deliveryCount: this.deliveryCount,
-      lockedUntil,
-      state: this.state,
-      deadLetterSource: this.deadLetterSource,
-      enqueueSequenceNumber: this.enqueueSequenceNumber,
-    };
+    return new BinaryParts(encodeMessageHead(this.content, this, lockedUntil), this.content.bare);
   }
 
   /** Active, not locked, not removed: can be handed to a receiver. */

@@ -165,6 +165,21 @@ export interface ConnectionInternals {
   amqp_transport: AmqpTransport;
 }
 
+/**
+ * What rhea's `Connection.prototype.output` (`connection.js`) reads: it writes the transport's pending
+ * frames to the socket, then ends the socket of a closed connection and re-arms the heartbeat timers.
+ */
+export interface OutputInternals {
+  output(): void;
+  socket: unknown;
+  socket_ready: boolean;
+  /** The connection's transport (`sasl.js` SelectiveServer on a server connection): writes its pending frames. */
+  transport: { write(socket: unknown): void };
+  abort_idle: unknown;
+  transport_error: unknown;
+  is_closed(): boolean;
+}
+
 /** rhea's open performative (`frames.js` composite): fields are accessors over `value`. */
 export interface OpenFrame {
   value: unknown[];
@@ -239,7 +254,7 @@ export interface OutgoingDelivery {
   tag: Buffer;
   link: {
     local: { handle: number };
-    session: { output(performative: unknown, payload?: Buffer): void };
+    session: { output(performative: unknown, payload?: Buffer): void; local: { channel: number } };
     credit: number;
     delivery_count: number;
     has_credit(): boolean;

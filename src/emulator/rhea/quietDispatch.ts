@@ -65,3 +65,27 @@ const QUIET = {
     return this.listenerCount(name) !== 0;
   },
 };
+
+/**
+ * False only when `link.dispatch(name, context)` would call no listener: every level of the link's chain
+ * (link, session, connection, container) dispatches quietly and none has an observer or listener for
+ * `name`, and rhea's `events` logging is off. The caller may then skip the event and its context object.
+ */
+export function wouldDispatch(link: unknown, name: string): boolean {
+  if (rheaLog.events.enabled === true) return true;
+  const l = link as Quiet;
+  if (l.dispatch !== QUIET.link || hasObserver(l, name) || l.listenerCount(name) !== 0) return true;
+  const session = l.session as unknown as Quiet;
+  if (session.dispatch !== QUIET.session || hasObserver(session, name) || session.listenerCount(name) !== 0) return true;
+  const connection = session.connection as unknown as Quiet;
+  if (connection.dispatch !== QUIET.connection || connection.listenerCount(name) !== 0) return true;
+  const container = connection.container as unknown as Quiet | undefined;
+  if (!container) return false;
+  return container.dispatch !== QUIET.container || container.listenerCount(name) !== 0;
+}
+
+/** True when `target` has observers (made already) listening for `name`. */
+function hasObserver(target: Quiet, name: string): boolean {
+  const observers = observersIfAny(target);
+  return observers !== undefined && observers.listenerCount(name) !== 0;
+}

@@ -28,7 +28,7 @@ export class LockTokens {
   /** The 16-byte delivery tag of a token (dotnet byte order). */
   tag(key: number): Buffer {
     const tag = Buffer.allocUnsafe(16);
-    this.dotnetPrefix.copy(tag, 0);
+    tag.set(this.dotnetPrefix, 0);
     writeCounter(tag, key);
     return tag;
   }

@@ -80,7 +80,7 @@ export function parseMessage(bytes: Buffer): MessageContent {
   return {
     header,
     annotations,
-    bare: Buffer.from(bytes.subarray(bareStart)), // a copy: the input may be a slice of a large socket chunk
+    bare: copyOf(bytes, bareStart), // a copy: the input may be a slice of a large socket chunk
     sessionId,
     messageId,
     timeToLiveMs: typeof ttl === 'number' && ttl > 0 ? ttl : undefined,
@@ -207,4 +207,12 @@ function annotationValue(items: readonly Typed[], name: string): number | undefi
     if (items[i]?.value === name) return timestampToMs(items[i + 1]?.value);
   }
   return undefined;
+}
+
+/** A copy of `bytes` from `start` on (Buffer.from(bytes.subarray(start)) without the intermediate view object). */
+function copyOf(bytes: Buffer, start: number): Buffer {
+  const length = bytes.length - start;
+  const copy = Buffer.allocUnsafe(length);
+  copy.set(new Uint8Array(bytes.buffer, bytes.byteOffset + start, length), 0);
+  return copy;
 }
