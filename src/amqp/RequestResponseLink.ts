@@ -1,15 +1,30 @@
 import { Observable } from 'rxjs';
-import { generate_uuid, ReceiverEvents, SenderEvents, type EventContext, type Message, type Receiver, type Sender } from 'rhea-promise';
+import { generate_uuid, message as rheaMessage, ReceiverEvents, SenderEvents, type EventContext, type Message, type Receiver, type Sender } from 'rhea-promise';
 import { translateAmqpError, type ServiceBusRxError, type TranslateContext } from '../errors';
 import { UNCOUNTED, type WaitCounter } from './PeerWatchdog';
+import { readReply } from './readReply';
 import { settleReceived } from './rhea';
 
 /** Called once with the successful reply, or with the translated failure. */
 export type ReplyCallback = (error: ServiceBusRxError | undefined, reply: Message | undefined) => void;
 
-interface Pending {
-  readonly callback: ReplyCallback;
-  readonly context: TranslateContext;
+/**
+ * Reads what a request wants straight from its successful reply's bytes (the `amqp-value` body section
+ * at `bodyAt`), or returns `undefined` when the body is not in the form it reads — the reply is then
+ * decoded by rhea and the callback gets the Message, as without a reader.
+ */
+export type ReplyBodyReader<T> = (bytes: Buffer, bodyAt: number) => T | undefined;
+
+/** Called once with the successful reply (or what its {@link ReplyBodyReader} read from it), or with the translated failure. */
+type AnyReplyCallback = (error: ServiceBusRxError | undefined, reply: unknown) => void;
+
+/** An outstanding request (one class, so every one has the same shape). */
+class Pending {
+  constructor(
+    readonly callback: AnyReplyCallback,
+    readonly context: TranslateContext,
+    readonly readBody: ReplyBodyReader<unknown> | undefined,
+  ) {}
 }
 
 /**
@@ -65,7 +80,7 @@ export class RequestResponseLink {
    * cancellation: it forgets the request (a late reply is dropped, `callback` is not called).
    */
   send(message: Message, context: TranslateContext, callback: ReplyCallback): () => void {
-    return this.dispatch(context, callback, (id) => {
+    return this.dispatchMessage(context, callback, (id) => {
       message.message_id = id;
       message.reply_to = this.replyTo;
       return message;
@@ -75,22 +90,49 @@ export class RequestResponseLink {
   /**
    * {@link send} for a request encoded by the caller: `encode(messageId, replyTo)` returns the AMQP
    * message bytes (format 0) with that `message_id` and `reply_to`, which this link sends as they are.
+   * With `readBody`, a successful reply reaches `callback` as what `readBody` read from its bytes
+   * (rhea decodes it only when `readBody` cannot read it: then `callback` gets the Message).
    */
-  sendEncoded(encode: (messageId: string, replyTo: string) => Buffer, context: TranslateContext, callback: ReplyCallback): () => void {
-    return this.dispatch(context, callback, (id) => encode(id, this.replyTo));
-  }
-
-  private dispatch(context: TranslateContext, callback: ReplyCallback, request: (id: string) => Message | Buffer): () => void {
+  sendEncoded<T>(
+    encode: (messageId: string, replyTo: string) => Buffer,
+    context: TranslateContext,
+    callback: (error: ServiceBusRxError | undefined, reply: Message | T | undefined) => void,
+    readBody?: ReplyBodyReader<T>,
+  ): () => void {
     if (this.failure) {
       callback(this.failure, undefined);
       return noop;
     }
+    const id = this.register(context, callback as AnyReplyCallback, readBody);
+    this.dispatch(id, encode(id, this.replyTo));
+    return this.cancellation(id);
+  }
+
+  private dispatchMessage(context: TranslateContext, callback: ReplyCallback, request: (id: string) => Message): () => void {
+    if (this.failure) {
+      callback(this.failure, undefined);
+      return noop;
+    }
+    const id = this.register(context, callback as AnyReplyCallback, undefined);
+    this.dispatch(id, request(id));
+    return this.cancellation(id);
+  }
+
+  /** A fresh request id, registered (before the request is sent) with its callback. */
+  private register(context: TranslateContext, callback: AnyReplyCallback, readBody: ReplyBodyReader<unknown> | undefined): string {
     const id = this.idPrefix + ++this.nextId;
-    this.pending.set(id, { callback, context });
+    this.pending.set(id, new Pending(callback, context, readBody));
     this.waits.begin();
-    const message = request(id);
+    return id;
+  }
+
+  /** Sends the request now, or queues it until there is credit. */
+  private dispatch(id: string, message: Message | Buffer): void {
     if (this.queued.length === 0 && this.sender.sendable()) this.transmit(message);
     else this.queued.push({ id, message });
+  }
+
+  private cancellation(id: string): () => void {
     return () => {
       if (this.pending.delete(id)) this.waits.end();
     };
@@ -126,10 +168,36 @@ export class RequestResponseLink {
     }
   };
 
+  /**
+   * A reply arrives undecoded (the link's session delivers its bytes): a successful reply to a request
+   * with a {@link ReplyBodyReader} is answered from its bytes ({@link readReply}); any other is decoded
+   * by rhea and handled by {@link onMessage}.
+   */
   private readonly onReply = (context: EventContext): void => {
     if (context.delivery) settleReceived(context.delivery);
-    const reply = context.message;
-    if (!reply) return;
+    const received: unknown = context.message;
+    if (!Buffer.isBuffer(received)) {
+      if (received) this.onMessage(received as Message);
+      return;
+    }
+    const head = readReply(received);
+    if (head !== undefined) {
+      const pending = this.pending.get(head.correlationId);
+      if (pending === undefined) return;
+      if (pending.readBody !== undefined && head.status >= 200 && head.status < 300) {
+        const value = pending.readBody(received, head.bodyAt);
+        if (value !== undefined) {
+          this.pending.delete(head.correlationId);
+          this.waits.end();
+          return pending.callback(undefined, value);
+        }
+      }
+    }
+    this.onMessage(rheaMessage.decode(received) as unknown as Message);
+  };
+
+  /** A decoded reply: matched to its request by `correlation_id`, and its status translated. */
+  private onMessage(reply: Message): void {
     const id = reply.correlation_id;
     const key = typeof id === 'string' ? id : id === undefined ? undefined : String(id);
     const pending = key === undefined ? undefined : this.pending.get(key);
@@ -152,7 +220,7 @@ export class RequestResponseLink {
       ),
       undefined,
     );
-  };
+  }
 }
 
 function noop(): void {}

@@ -5,6 +5,7 @@ import { ServiceBusRxError } from '../errors';
 import { wrapLong } from './amqpLong';
 import { lockTokenToUuid, uuidToString } from './lockToken';
 import { managementRequestMessage } from './managementRequestMessage';
+import { readBodyTimestamp } from './readReply';
 import type { RequestResponseLink } from './RequestResponseLink';
 import { RenewRequestEncoder } from './RenewRequestEncoder';
 
@@ -47,22 +48,34 @@ export function renewSessionLock(link: RequestResponseLink, scope: SessionReques
 
 /**
  * `renew-session-lock` without an Observable (auto-renewal of thousands of sessions): calls `done`
- * once with the new expiry or the failure. Returns the cancellation (then `done` is not called).
+ * once with the new expiry or the failure. Returns the cancellation (then `done` is not called). The
+ * reply's expiry is read straight from its bytes (rhea decodes a reply of another form).
  */
 export function sendRenewSessionLock(link: RequestResponseLink, scope: SessionRequestScope, done: (error: unknown, lockedUntil: Date | undefined) => void): () => void {
   const encoder = renewEncoder(link);
-  const encode = (messageId: string, replyTo: string): Buffer =>
-    encoder.encode({ messageId, replyTo, trackingId: randomUUID(), sessionId: scope.sessionId, associatedLinkName: scope.associatedLinkName });
-  return link.sendEncoded(encode, { sessionId: scope.sessionId }, (error, reply) => {
-    if (error !== undefined) return done(error, undefined);
-    let expiry: Date;
-    try {
-      expiry = renewedExpiry(reply as Message);
-    } catch (err) {
-      return done(err, undefined);
-    }
-    done(undefined, expiry);
-  });
+  const encode = (messageId: string, replyTo: string): Buffer => encoder.encode(messageId, replyTo, randomUUID(), scope.sessionId, scope.associatedLinkName);
+  return link.sendEncoded<Date>(
+    encode,
+    { sessionId: scope.sessionId },
+    (error, reply) => {
+      if (error !== undefined) return done(error, undefined);
+      if (reply instanceof Date) return done(undefined, reply);
+      let expiry: Date;
+      try {
+        expiry = renewedExpiry(reply as Message);
+      } catch (err) {
+        return done(err, undefined);
+      }
+      done(undefined, expiry);
+    },
+    readExpiry,
+  );
+}
+
+/** The `expiration` of a successful `renew-session-lock` reply, from its bytes; `undefined` when not a valid timestamp there (rhea then decodes the reply). */
+function readExpiry(bytes: Buffer, bodyAt: number): Date | undefined {
+  const date = readBodyTimestamp(bytes, bodyAt, 'expiration');
+  return date === undefined || Number.isNaN(date.getTime()) ? undefined : date;
 }
 
 /** Each management link's `renew-session-lock` encoder (held as long as the link). */

@@ -15,8 +15,9 @@ export function openRequestResponse(host: LinkHost, address: string, receiverNam
     openLinks(
       host,
       async (session, abortSignal) => {
-        // Replies arrive as compact deliveries (one per request: renewals, CBS tokens).
-        compactDeliveries(session);
+        // Replies arrive as compact deliveries (one per request: renewals, CBS tokens), undecoded:
+        // RequestResponseLink reads a renewal's reply from its bytes and has rhea decode the others.
+        compactDeliveries(session, true);
         exactDispositions(session);
         const [sender, receiver] = await Promise.all([
           // Requests go pre-settled (as the Java SDK sends them): the reply is the answer, and a

@@ -11,6 +11,7 @@ import { guardWith, type Guard } from './links/guard';
 import { openDeliveryLink } from './links/openDeliveryLink';
 import { openEntityReceiver } from './links/openEntityReceiver';
 import { openReplySender, openRequestReceiver } from './links/requestResponse';
+import { encodeReply } from './management/encodeReply';
 import { handleManagementRequest } from './management/handleManagementRequest';
 import { processMarkedLinks, trackLink } from './rhea/processMarkedLinks';
 import { receiveRawTransfers } from './rhea/receiveRawTransfers';
@@ -271,8 +272,14 @@ export class EmulatorServer {
     if (entity === undefined) return;
     if (entity.management) {
       const path = entityPath(String(address));
-      return openRequestReceiver(receiver, String(address), connection, this.guard, broker.warn, (request) =>
-        handleManagementRequest(request, entity, broker, connection, connection.rightsFor(path, broker.now())),
+      return openRequestReceiver(
+        receiver,
+        String(address),
+        connection,
+        this.guard,
+        broker.warn,
+        (request) => handleManagementRequest(request, entity, broker, connection, connection.rightsFor(path, broker.now())),
+        encodeReply,
       );
     }
     if (entity.sink === undefined) {

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { message as rheaMessage, type Delivery, type EventContext, type Receiver, type Sender, type Session } from 'rhea';
 import { Connection } from 'rhea-promise';
-import { compactDeliveries } from '../../src/amqp/rhea';
+import { compactDeliveries, UNDECODED_FORMAT } from '../../src/amqp/rhea';
 import { assume, next, openSession, rheaPair, until, within, type RheaPair } from './rheaPair';
 
 const HELPER = 'compactDeliveries';
@@ -184,6 +184,29 @@ describe("through rhea-promise (the client's management and CBS sessions)", () =
       const delivery = context.delivery as unknown as Record<string, unknown>;
       assume(context.message?.body === 'via rhea-promise', HELPER, 'the message is decoded');
       assume(typeof delivery['update'] === 'function' && !Object.prototype.hasOwnProperty.call(delivery, 'update'), HELPER, "rhea-promise's session.incoming is rhea's: the delivery was built by compactDeliveries");
+    } finally {
+      await connection.close();
+    }
+  });
+
+  it('with undecoded, a plain message reaches a rhea-promise receiver as its bytes, context.format UNDECODED_FORMAT', async () => {
+    const port = (pair.client as unknown as { options: { port: number } }).options.port;
+    const connection = new Connection({ host: '127.0.0.1', port, reconnect: false });
+    await connection.open();
+    try {
+      const s = await connection.createSession();
+      compactDeliveries(s, true);
+      const receiver = await s.createReceiver({ source: { address: 'q' }, autoaccept: false });
+      const sender = await pair.nextSender();
+      await until(() => sender.sendable(), 'the peer can send');
+      const arrived = new Promise<EventContext>((resolve) => receiver.once('message', resolve));
+      sender.send({ body: 'undecoded', correlation_id: 'c1' });
+      const context = await within(arrived, HELPER, 'a message arrives on a rhea-promise receiver');
+      const raw = context.message as unknown;
+      assume(Buffer.isBuffer(raw), HELPER, "rhea-promise passes rhea's context.message (the bytes) through to its receiver's 'message' event");
+      assume((context as unknown as { format?: number }).format === UNDECODED_FORMAT, HELPER, "rhea-promise passes rhea's context.format through");
+      const decoded = rheaMessage.decode(raw as Buffer);
+      assume(decoded.body === 'undecoded' && decoded.correlation_id === 'c1', HELPER, 'the bytes are the whole message');
     } finally {
       await connection.close();
     }

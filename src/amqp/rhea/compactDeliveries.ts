@@ -1,4 +1,5 @@
 import { message as rheaMessage } from 'rhea';
+import { UNDECODED_FORMAT } from './deliverUndecoded';
 
 /** rhea builds outcomes at runtime; its typings omit these constructors. */
 const outcomes = rheaMessage as unknown as Record<'accepted' | 'released' | 'modified' | 'rejected', (fields?: Record<string, unknown>) => { described(): unknown }>;
@@ -126,12 +127,25 @@ function onTransfer(this: Incoming, frame: TransferFrame, receiver: ReceiverInte
 }
 
 /**
+ * {@link onTransfer} for a session whose plain messages arrive undecoded: what {@link deliverUndecoded}
+ * does on a rhea session (format 0 read as {@link UNDECODED_FORMAT}), here on its incoming side.
+ */
+function onTransferUndecoded(this: Incoming, frame: TransferFrame, receiver: ReceiverInternals): void {
+  const performative = frame.performative as { message_format: number };
+  if (performative.message_format === 0) performative.message_format = UNDECODED_FORMAT;
+  onTransfer.call(this, frame, receiver);
+}
+
+/**
  * Makes `session` (a rhea session, or rhea-promise's, which exposes rhea's `incoming`) build each
  * incoming delivery as one compact object: what rhea's `Incoming.on_transfer` does, with a class
  * instance in place of its object literal (five closures per delivery, and a `delete` that turns it
  * into a dictionary-mode object): ~1.5 KB less garbage per message and per management reply.
- * Deliveries have the same fields and methods. Instance-level: other sessions are unaffected.
+ * Deliveries have the same fields and methods. With `undecoded`, a plain message arrives as
+ * {@link deliverUndecoded} delivers it (`context.message` its bytes, `context.format`
+ * {@link UNDECODED_FORMAT}): for a rhea-promise session, whose rhea session `deliverUndecoded` cannot
+ * reach. Instance-level: other sessions are unaffected.
  */
-export function compactDeliveries(session: object): void {
-  (session as { readonly incoming: Incoming }).incoming.on_transfer = onTransfer;
+export function compactDeliveries(session: object, undecoded = false): void {
+  (session as { readonly incoming: Incoming }).incoming.on_transfer = undecoded ? onTransferUndecoded : onTransfer;
 }

@@ -19,6 +19,8 @@ export function openRequestReceiver(
   guard: Guard,
   warn: (message: string) => void,
   handle: (request: Message) => Message,
+  /** The reply's bytes (its `correlation_id` set); rhea's encoding by default. */
+  encode: (reply: Message) => Buffer = encodePresized,
 ): void {
   receiver.set_target({ address: receiver.target?.address ?? node });
   receiver.set_source({ address: receiver.source?.address });
@@ -41,7 +43,7 @@ export function openRequestReceiver(
       reply.correlation_id = request.message_id;
       const link = connection.replyLink(typeof request.reply_to === 'string' ? request.reply_to : undefined, receiver.session, node);
       // Encoded into a buffer of its size: a peek reply can be megabytes (rhea's writer doubles from 1 KB).
-      if (link !== undefined) link.send(encodePresized(reply), undefined, 0);
+      if (link !== undefined) link.send(encode(reply), undefined, 0);
       else if (isPowerOfTen(++dropped)) {
         const soFar = dropped === 1 ? '' : ` (${dropped} replies dropped on this link so far)`;
         warn(`No reply link '${String(request.reply_to)}' for a ${node} request; the reply is dropped${soFar}.`);
