@@ -3,7 +3,7 @@ import { emulatorLogger as log } from './emulatorLogger';
 import { create_container, type Connection, type Container, type EventContext, type Receiver, type Sender } from 'rhea';
 import type { Broker } from './Broker';
 import { handleCbsRequest } from './cbs/handleCbsRequest';
-import { BrokerConnection } from './connection/BrokerConnection';
+import { BrokerConnection, type ConnectionServices } from './connection/BrokerConnection';
 import type { EmulatorStats } from './EmulatorHandle';
 import type { SasRight } from './config/EmulatorOptions';
 import { namespaceStats } from './entities/queueStats';
@@ -23,6 +23,7 @@ import { acceptConnection } from './transport/acceptConnection';
 import { corkPerTick } from './transport/corkPerTick';
 import { leanReadFrames } from './rhea/leanReadFrames';
 import { writeFramesInPlace } from './rhea/writeFramesInPlace';
+import { createLeanConnection } from './rhea/leanConnection';
 import { leanEndpoints } from './rhea/leanEndpoints';
 import { quietDispatch } from './rhea/quietDispatch';
 import type { ConnectionWarden } from './transport/ConnectionWarden';
@@ -49,6 +50,8 @@ export class EmulatorServer {
   /** The limit enforcement of each rhea connection (from accept; sessions are put under its limits). */
   private readonly wardens = new WeakMap<Connection, ConnectionWarden>();
   private readonly guard: Guard;
+  /** What every connection's {@link BrokerConnection} uses (one object for all, not one per connection). */
+  private readonly connectionServices: ConnectionServices;
   private server: Server | undefined;
   private closing: Promise<void> | undefined;
 
@@ -56,11 +59,12 @@ export class EmulatorServer {
     private readonly broker: Broker,
     private readonly limits: BrokerLimits,
     /** Detach links whose token lapsed (off under a caller's virtual clock; see ConnectionServices). */
-    private readonly enforceTokenExpiry = true,
+    enforceTokenExpiry = true,
     /** Takes connections whose first bytes are an HTTP request; without it every connection is AMQP. */
     private readonly http?: (socket: Socket) => void,
   ) {
     this.guard = guardWith(broker.warn);
+    this.connectionServices = { now: () => broker.now(), deadlines: broker.deadlines, enforceTokenExpiry };
     this.container = create_container({
       id: 'servicebus-rx-emulator',
       // Outcomes are handled one by one (modified is abandon or defer, not "released").
@@ -119,7 +123,8 @@ export class EmulatorServer {
     // The frames of one processing pass leave in one write (fewer segments and wake-ups at the client).
     corkPerTick(socket);
     try {
-      const connection = this.container.create_connection({ max_frame_size: this.limits.maxFrameBytes, channel_max: this.limits.channelMax } as never);
+      // Without rhea's per-connection accessors and closures (a fuzzer or a busy client opens thousands).
+      const connection = createLeanConnection(this.container, { max_frame_size: this.limits.maxFrameBytes, channel_max: this.limits.channelMax } as never);
       // The frames of a tick are encoded into one batch and written as one chunk, not a fresh 1 KB buffer and a write each.
       writeFramesInPlace(connection);
       // Incoming flow / transfer / disposition frames are decoded without rhea's generic per-value path.
@@ -172,7 +177,7 @@ export class EmulatorServer {
     on('connection_open', ({ connection }) => {
       if (log.info.enabled) log.info(`connection '${connection.container_id}' opened (${connectionPeer(connection)})`);
       if (this.closing !== undefined) connection.close({ condition: Conditions.connectionForced, description: 'The emulator is shutting down.' });
-      else this.connections.set(connection, new BrokerConnection({ now: () => this.broker.now(), deadlines: this.broker.deadlines, enforceTokenExpiry: this.enforceTokenExpiry }, namespaceHostOf(connection)));
+      else this.connections.set(connection, new BrokerConnection(this.connectionServices, namespaceHostOf(connection)));
     });
     on('session_open', ({ connection, session }) => {
       if (!session) return;

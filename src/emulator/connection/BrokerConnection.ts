@@ -37,35 +37,35 @@ const UNAUTHORISED = 'amqp:unauthorized-access';
  * the client detaches, ends an AMQP session or goes away.
  */
 export class BrokerConnection {
+  // Each collection is made when first needed and dropped on dispose: most connections (a fuzzer's, a
+  // client's that only sends) need few of them, and a connection lives long enough to be promoted.
   /** Authorised entity paths (lower-case, `''` = whole namespace) → the latest grant. */
-  private readonly authorised = new Map<string, Grant>();
+  private authorised: Map<string, Grant> | undefined;
   /** Links opened under a grant (entity senders and receivers, `$management` links). */
-  private readonly links = new Map<Sender | Receiver, AuthorisedLink>();
+  private links: Map<Sender | Receiver, AuthorisedLink> | undefined;
   /** Fires at the earliest grant expiry: links no grant covers any more are detached. */
-  private readonly expiry: Deadline;
+  private expiry: Deadline | undefined;
   /** Reply links by link name and by target address (CBS replies go by name, management by address; G10). */
-  private readonly replyLinks = new Map<string, Sender>();
+  private replyLinks: Map<string, Sender> | undefined;
   /** Entity receivers (the broker's senders) of this connection. */
-  private readonly deliveryLinks = new Set<DeliveryLink>();
+  private deliveryLinks: Set<DeliveryLink> | undefined;
   /** {@link rightsFor} results by path, each valid until the earliest expiry among the grants in it; cleared when a grant is added or removed. */
-  private readonly rightsByPath = new Map<string, { readonly rights: ReadonlySet<SasRight>; readonly from: number; readonly validUntil: number }>();
+  private rightsByPath: Map<string, { readonly rights: ReadonlySet<SasRight>; readonly from: number; readonly validUntil: number }> | undefined;
   private disposed = false;
 
   constructor(
     private readonly services: ConnectionServices,
     /** The host the client addressed in its open (`hostname`), lower-case, without port. */
     readonly namespaceHost: string,
-  ) {
-    this.expiry = new Deadline(0, (now) => this.onExpiry(now));
-  }
+  ) {}
 
   /**
    * Records a successful put-token for `path` valid until `expiresAt` (Unix ms) with `rights`. A new token
    * for the same path replaces the previous one (a renewal; Service Bus lets a client renew before expiry).
    */
   authorise(path: string, expiresAt: number, rights: ReadonlySet<SasRight>): void {
-    this.authorised.set(path, { expiresAt, rights });
-    this.rightsByPath.clear();
+    (this.authorised ??= new Map()).set(path, { expiresAt, rights });
+    this.rightsByPath?.clear();
     this.armExpiry();
   }
 
@@ -74,6 +74,7 @@ export class BrokerConnection {
    * `q/$management`; one for the namespace covers everything) grants `right` (any right when undefined).
    */
   isAuthorised(path: string, now: number, right?: SasRight): boolean {
+    if (this.authorised === undefined) return false;
     for (const [granted, grant] of this.authorised) {
       if (grant.expiresAt > now && covers(granted, path) && (right === undefined || hasRight(grant.rights, right))) return true;
     }
@@ -82,46 +83,48 @@ export class BrokerConnection {
 
   /** The rights the unexpired tokens covering `path` grant, together (one shared set per path until a grant in it expires or the grants change). */
   rightsFor(path: string, now: number): ReadonlySet<SasRight> {
-    const cached = this.rightsByPath.get(path);
+    const cached = this.rightsByPath?.get(path);
     if (cached !== undefined && now >= cached.from && now < cached.validUntil) return cached.rights;
     const rights = new Set<SasRight>();
     let validUntil = Number.POSITIVE_INFINITY;
-    for (const [granted, grant] of this.authorised) {
+    for (const [granted, grant] of this.authorised ?? []) {
       if (grant.expiresAt > now && covers(granted, path)) {
         for (const right of grant.rights) rights.add(right);
         if (grant.expiresAt < validUntil) validUntil = grant.expiresAt;
       }
     }
-    this.rightsByPath.set(path, { rights, from: now, validUntil });
+    (this.rightsByPath ??= new Map()).set(path, { rights, from: now, validUntil });
     return rights;
   }
 
   /** Tracks a link opened under a grant for `path` (needing `right`): it is detached when no grant covers it. */
   trackLink(link: Sender | Receiver, path: string, right: SasRight | undefined): void {
-    this.links.set(link, { path, right });
+    (this.links ??= new Map()).set(link, { path, right });
   }
 
   /** Forgets a link (it detached or was refused). */
   untrackLink(link: Sender | Receiver): void {
-    this.links.delete(link);
+    this.links?.delete(link);
   }
 
   private armExpiry(): void {
     let earliest = Number.POSITIVE_INFINITY;
-    for (const grant of this.authorised.values()) if (grant.expiresAt < earliest) earliest = grant.expiresAt;
-    if (earliest === Number.POSITIVE_INFINITY || !this.services.enforceTokenExpiry) this.services.deadlines.cancel(this.expiry);
-    else if (!this.disposed) this.services.deadlines.schedule(this.expiry, earliest);
+    for (const grant of this.authorised?.values() ?? []) if (grant.expiresAt < earliest) earliest = grant.expiresAt;
+    if (earliest === Number.POSITIVE_INFINITY || !this.services.enforceTokenExpiry) {
+      if (this.expiry !== undefined) this.services.deadlines.cancel(this.expiry);
+    } else if (!this.disposed) this.services.deadlines.schedule((this.expiry ??= new Deadline(0, (now) => this.onExpiry(now))), earliest);
   }
 
   /** A token lapsed: forget expired grants, detach the links no grant covers any more (amqp:unauthorized-access). */
   private onExpiry(now: number): void {
-    for (const [path, grant] of this.authorised) if (grant.expiresAt <= now) this.authorised.delete(path);
-    this.rightsByPath.clear();
-    for (const [link, needs] of [...this.links]) {
+    const authorised = this.authorised;
+    if (authorised !== undefined) for (const [path, grant] of authorised) if (grant.expiresAt <= now) authorised.delete(path);
+    this.rightsByPath?.clear();
+    for (const [link, needs] of [...(this.links ?? [])]) {
       if (this.isAuthorised(needs.path, now, needs.right)) continue;
-      this.links.delete(link);
+      this.links?.delete(link);
       const error = { condition: UNAUTHORISED, description: `The token for '${needs.path}' expired and was not renewed with a put-token.` };
-      const delivery = [...this.deliveryLinks].find((d) => d.sender === link);
+      const delivery = [...(this.deliveryLinks ?? [])].find((d) => d.sender === link);
       if (delivery !== undefined) delivery.close(error);
       else if (!link.is_closed()) link.close(error);
     }
@@ -129,13 +132,15 @@ export class BrokerConnection {
   }
 
   addReplyLink(sender: Sender): void {
-    this.replyLinks.set(sender.name, sender);
+    const replyLinks = (this.replyLinks ??= new Map());
+    replyLinks.set(sender.name, sender);
     const address = sender.target?.address;
-    if (typeof address === 'string' && address.length > 0) this.replyLinks.set(address, sender);
+    if (typeof address === 'string' && address.length > 0) replyLinks.set(address, sender);
   }
 
   removeReplyLink(sender: Sender): void {
-    for (const [key, link] of this.replyLinks) if (link === sender) this.replyLinks.delete(key);
+    const replyLinks = this.replyLinks;
+    if (replyLinks !== undefined) for (const [key, link] of replyLinks) if (link === sender) replyLinks.delete(key);
   }
 
   /**
@@ -143,42 +148,43 @@ export class BrokerConnection {
    * no `reply-to` (Python's CBS), the reply link on `session` whose source is `node`.
    */
   replyLink(replyTo: string | undefined, session: Session, node: string): Sender | undefined {
-    if (replyTo !== undefined) return this.replyLinks.get(replyTo);
-    for (const link of this.replyLinks.values()) {
+    if (replyTo !== undefined) return this.replyLinks?.get(replyTo);
+    for (const link of this.replyLinks?.values() ?? []) {
       if (link.session === session && link.source?.address === node) return link;
     }
     return undefined;
   }
 
   addDeliveryLink(link: DeliveryLink): void {
-    this.deliveryLinks.add(link);
+    (this.deliveryLinks ??= new Set()).add(link);
   }
 
   removeDeliveryLink(link: DeliveryLink): void {
-    this.deliveryLinks.delete(link);
+    this.deliveryLinks?.delete(link);
   }
 
   /** Releases every link on `session` (the client ended it). */
   releaseSession(session: Session): void {
-    for (const link of [...this.deliveryLinks]) if (link.sender.session === session) link.release();
-    for (const link of [...this.replyLinks.values()]) if (link.session === session) this.removeReplyLink(link);
-    for (const link of [...this.links.keys()]) if (link.session === session) this.links.delete(link);
+    if (this.deliveryLinks !== undefined) for (const link of [...this.deliveryLinks]) if (link.sender.session === session) link.release();
+    if (this.replyLinks !== undefined) for (const link of [...this.replyLinks.values()]) if (link.session === session) this.removeReplyLink(link);
+    if (this.links !== undefined) for (const link of [...this.links.keys()]) if (link.session === session) this.links.delete(link);
   }
 
   /** Releases everything (the connection closed or dropped). Idempotent. */
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
-    this.services.deadlines.cancel(this.expiry);
-    this.links.clear();
-    for (const link of [...this.deliveryLinks]) link.release();
-    this.deliveryLinks.clear();
-    this.replyLinks.clear();
+    if (this.expiry !== undefined) this.services.deadlines.cancel(this.expiry);
+    this.links = undefined;
+    const deliveryLinks = this.deliveryLinks;
+    if (deliveryLinks !== undefined) for (const link of [...deliveryLinks]) link.release();
+    this.deliveryLinks = undefined;
+    this.replyLinks = undefined;
   }
 
   /** Detaches every entity link with `error` (broker shutdown), then releases them. */
   detachAll(error: { condition: string; description: string }): void {
-    for (const link of [...this.deliveryLinks]) link.close(error);
+    for (const link of [...(this.deliveryLinks ?? [])]) link.close(error);
   }
 }
 

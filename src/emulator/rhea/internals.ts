@@ -402,3 +402,11 @@ export const rheaEndpoints = {
   EndpointState: require('rhea/lib/endpoint.js') as RheaConstructor,
   frames: require('rhea/lib/frames.js') as Record<'begin' | 'end' | 'attach' | 'detach', (fields?: object) => Record<string, unknown>>,
 };
+
+/** The members of rhea's modules that `leanConnection` builds on: the Connection and Transport constructors and the open and close performatives. */
+export const rheaConnectionParts = {
+  Connection: require('rhea/lib/connection.js') as { prototype: object },
+  Transport: require('rhea/lib/transport.js') as new (identifier: string, protocolId: number, frameType: number, handler: object) => object,
+  EndpointState: rheaEndpoints.EndpointState as unknown as new () => object,
+  frames: require('rhea/lib/frames.js') as { TYPE_AMQP: number; open(fields: object): Record<string, unknown>; close(fields: object): Record<string, unknown> },
+};
