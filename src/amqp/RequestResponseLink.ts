@@ -80,9 +80,9 @@ export class RequestResponseLink {
    * cancellation: it forgets the request (a late reply is dropped, `callback` is not called).
    */
   send(message: Message, context: TranslateContext, callback: ReplyCallback): () => void {
-    return this.dispatchMessage(context, callback, (id) => {
+    return this.start(context, callback as AnyReplyCallback, undefined, (id, replyTo) => {
       message.message_id = id;
-      message.reply_to = this.replyTo;
+      message.reply_to = replyTo;
       return message;
     });
   }
@@ -99,43 +99,32 @@ export class RequestResponseLink {
     callback: (error: ServiceBusRxError | undefined, reply: Message | T | undefined) => void,
     readBody?: ReplyBodyReader<T>,
   ): () => void {
+    return this.start(context, callback as AnyReplyCallback, readBody, encode);
+  }
+
+  /**
+   * Registers a fresh request id with its callback (before the request is sent), sends what `build`
+   * makes for that id and this link's `reply_to` (or queues it until there is credit) and returns the
+   * cancellation; when the link has failed, calls `callback` with the failure at once instead.
+   */
+  private start(context: TranslateContext, callback: AnyReplyCallback, readBody: ReplyBodyReader<unknown> | undefined, build: (id: string, replyTo: string) => Message | Buffer): () => void {
     if (this.failure) {
       callback(this.failure, undefined);
       return noop;
     }
-    const id = this.register(context, callback as AnyReplyCallback, readBody);
-    this.dispatch(id, encode(id, this.replyTo));
-    return this.cancellation(id);
-  }
-
-  private dispatchMessage(context: TranslateContext, callback: ReplyCallback, request: (id: string) => Message): () => void {
-    if (this.failure) {
-      callback(this.failure, undefined);
-      return noop;
-    }
-    const id = this.register(context, callback as AnyReplyCallback, undefined);
-    this.dispatch(id, request(id));
-    return this.cancellation(id);
-  }
-
-  /** A fresh request id, registered (before the request is sent) with its callback. */
-  private register(context: TranslateContext, callback: AnyReplyCallback, readBody: ReplyBodyReader<unknown> | undefined): string {
     const id = this.idPrefix + ++this.nextId;
     this.pending.set(id, new Pending(callback, context, readBody));
     this.waits.begin();
-    return id;
+    this.dispatch(id, build(id, this.replyTo));
+    return () => {
+      if (this.pending.delete(id)) this.waits.end();
+    };
   }
 
   /** Sends the request now, or queues it until there is credit. */
   private dispatch(id: string, message: Message | Buffer): void {
     if (this.queued.length === 0 && this.sender.sendable()) this.transmit(message);
     else this.queued.push({ id, message });
-  }
-
-  private cancellation(id: string): () => void {
-    return () => {
-      if (this.pending.delete(id)) this.waits.end();
-    };
   }
 
   private transmit(message: Message | Buffer): void {
