@@ -1,7 +1,8 @@
 import type { Message } from 'rhea';
-import { message as codec, types } from '../rhea/codec';
+import { message as codec } from '../rhea/codec';
 import { encodePresized } from '../rhea/encodePresized';
 import { ExpiryBody } from './ExpiryBody';
+import { managementReply } from './managementReply';
 
 /** A reply's bytes with holes: the correlation id's UTF-8 bytes at `idAt`, the expiry's 8 bytes at `expiryAt`. */
 class Template {
@@ -72,11 +73,7 @@ function templateFor(idBytes: number): Template | null {
 
 function build(idBytes: number): Template | null {
   const encode = (fill: string, expiry: number): Buffer =>
-    codec.encode({
-      application_properties: { statusCode: types.wrap_int(200), statusDescription: 'OK' },
-      body: new ExpiryBody(new Date(expiry)),
-      correlation_id: fill.repeat(idBytes),
-    } as unknown as Message);
+    codec.encode({ ...managementReply(200, 'OK', new ExpiryBody(new Date(expiry))), correlation_id: fill.repeat(idBytes) });
   const a = encode('\u0001', FILL_A);
   const b = encode('\u0011', FILL_B);
   if (a.length !== b.length) return null;

@@ -2,8 +2,8 @@ import type { Message } from 'rhea';
 import type { Broker } from '../Broker';
 import { describe } from '../Broker';
 import type { ResolvedEntity } from '../entities/Namespace';
-import { types } from '../rhea/codec';
 import { Conditions } from '../wire/conditions';
+import { managementReply as reply } from './managementReply';
 import { asRecord, asString } from '../wire/values';
 import { hasRight } from '../cbs/SasKeyring';
 import { rightFor } from '../cbs/operationRights';
@@ -54,12 +54,6 @@ export function handleManagementRequest(request: Message, entity: ResolvedEntity
     broker.warn(`$management ${operation} failed: ${describe(error)}`);
     return errorReply(500, Conditions.internalError, `The operation '${operation}' failed inside the emulator.`);
   }
-}
-
-function reply(statusCode: number, description: string, body: Record<string, unknown>, condition?: string): Message {
-  const applicationProperties: Record<string, unknown> = { statusCode: types.wrap_int(statusCode), statusDescription: description };
-  if (condition !== undefined) applicationProperties['errorCondition'] = types.wrap_symbol(condition);
-  return { application_properties: applicationProperties, body } as unknown as Message;
 }
 
 function errorReply(statusCode: number, condition: string, description: string): Message {
