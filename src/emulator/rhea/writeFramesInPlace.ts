@@ -16,9 +16,6 @@ export const UNCOPIED_PAYLOAD_BYTES = 16_384;
 /** Up to this many frames, the pending list is emptied in place (kept: a larger one is not held on to). */
 const REUSED_PENDING = 64;
 
-/** {@link encodeFrame}'s scratch: a frame is encoded and copied out before the next one. */
-const writer = new types.Writer(Buffer.alloc(65_536));
-
 /** A connection's frames of one tick start in a batch of this size (grown as rhea's Writer grows). */
 const BATCH_BYTES = 16_384;
 /** Batches that grew past this are dropped after their flush, not kept for reuse. */
@@ -195,9 +192,9 @@ function flushBeforeEnd(socket: FrameSocket, flush: () => void): void {
 
 /** rhea's `frames.write_frame` for an AMQP frame (a copy of the bytes the patched write batches). */
 export function encodeFrame(frame: OutgoingFrame): Buffer {
-  writer.position = 0;
-  encodeInto(writer, frame, 0, frame.payload);
-  return Buffer.from(writer.buffer.subarray(0, writer.position));
+  const out = new types.Writer(Buffer.alloc(1024));
+  encodeInto(out, frame, 0, frame.payload);
+  return out.buffer.subarray(0, out.position);
 }
 
 /**
