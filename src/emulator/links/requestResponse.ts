@@ -3,6 +3,7 @@ import type { BrokerConnection } from '../connection/BrokerConnection';
 import { ACCEPTED, message as codec } from '../rhea/codec';
 import { encodePresized } from '../rhea/encodePresized';
 import { linkInternals } from '../rhea/internals';
+import { sendPresettled } from '../rhea/sendPresettled';
 import { Conditions } from '../wire/conditions';
 import type { Guard } from './guard';
 
@@ -43,7 +44,7 @@ export function openRequestReceiver(
       reply.correlation_id = request.message_id;
       const link = connection.replyLink(typeof request.reply_to === 'string' ? request.reply_to : undefined, receiver.session, node);
       // Encoded into a buffer of its size: a peek reply can be megabytes (rhea's writer doubles from 1 KB).
-      if (link !== undefined) link.send(encode(reply), undefined, 0);
+      if (link !== undefined) sendPresettled(link, encode(reply));
       else if (isPowerOfTen(++dropped)) {
         const soFar = dropped === 1 ? '' : ` (${dropped} replies dropped on this link so far)`;
         warn(`No reply link '${String(request.reply_to)}' for a ${node} request; the reply is dropped${soFar}.`);
