@@ -105,6 +105,18 @@ describe('readRenewRequest', () => {
     expect(readRenewRequest(raw(['operation', RENEW], ['session-id', 's', 'session-id', 't']))).toBeUndefined();
   });
 
+  it("reads a request laid out as the previous one from the same places, and only such a request", () => {
+    const ids = (n: number): Message => request({ message_id: `c2f1a0e4-0000-4000-8000-00000000000${n % 10}:1${n % 10}` }, { 'com.microsoft:tracking-id': `${n % 10}d4c1d2e-1111-4222-8333-944445555666`, 'associated-link-name': `receiver-link-${n % 10}` }, { 'session-id': `session-${n % 10}` });
+    for (let n = 0; n < 30; n++) {
+      expect(expectAgreement(rheaMessage.encode(ids(n)))).toBe(true);
+      expect(readRenewRequest(rheaMessage.encode(request({}, { operation: 'com.microsoft:renew-session-lick' })))).toBeUndefined();
+      expect(expectAgreement(rheaMessage.encode(ids(n)))).toBe(true);
+      const renamed = { operation: RENEW, 'com.microsoft:tracking-id': '0d4c1d2e-1111-4222-8333-944445555666', 'associated-link-nane': 'receiver-link-1' };
+      expect(readRenewRequest(rheaMessage.encode(request({ application_properties: renamed })))!.associatedLinkName).toBeUndefined();
+      expect(readRenewRequest(rheaMessage.encode(request({}, {}, { 'session-ix': 'session-1' })))).toBeUndefined();
+    }
+  });
+
   it('agrees with rhea on every truncation and on byte flips of each request (or leaves it to rhea)', () => {
     const next = random(15);
     let read = 0;

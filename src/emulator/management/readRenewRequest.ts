@@ -53,11 +53,47 @@ for (const code of [0xa0, STR8, 0xa3]) SCALAR[code] = SIZED8; // vbin8, str8, sy
 for (const code of [0xb0, STR32, 0xb3]) SCALAR[code] = SIZED32; // vbin32, str32, sym32
 
 /**
- * The offset just past the value the last helper read, and past the size of the last compound's
- * header (module state: a read runs to completion, synchronously, and allocates nothing for it).
+ * Where a request's strings lie, found by reading one request in full: the bytes every request of this
+ * layout shares (all but the strings' contents: typecodes, sizes, counts, keys, the operation, other
+ * scalars) and the contents' ranges. A request with the same length and the same shared bytes has the
+ * same structure, so it is read from the same ranges without walking it again: a client's requests
+ * differ only in their ids (until an id's length changes).
  */
-let next = 0;
-let end = 0;
+class Layout {
+  constructor(
+    /** A copy of the request the layout was found in. */
+    private readonly bytes: Buffer,
+    /** `[start, end)` pairs of the shared bytes. */
+    private readonly shared: readonly number[],
+    /** `[start, end)` of the contents of message-id, reply-to, associated-link-name (-1, -1: none), session-id. */
+    private readonly fields: readonly number[],
+  ) {}
+
+  /** True when `b` is laid out as this layout's request. */
+  matches(b: Buffer): boolean {
+    const bytes = this.bytes;
+    if (b.length !== bytes.length) return false;
+    const shared = this.shared;
+    for (let i = 0; i < shared.length; i += 2) {
+      for (let at = shared[i]!, stop = shared[i + 1]!; at < stop; at++) if (b[at] !== bytes[at]) return false;
+    }
+    return true;
+  }
+
+  /** The request in `b` (a request this layout {@link matches}). */
+  read(b: Buffer): RenewRequest {
+    const f = this.fields;
+    return new RenewRequest(utf8(b, f[0]!, f[1]!), utf8(b, f[2]!, f[3]!), utf8(b, f[6]!, f[7]!), f[4]! < 0 ? undefined : utf8(b, f[4]!, f[5]!));
+  }
+}
+
+/** `b[start, end)` as rhea decodes a string's contents. */
+function utf8(b: Buffer, start: number, end: number): string {
+  return b.toString('utf8', start, end);
+}
+
+/** The layout of the last request read (consecutive requests nearly always share one). */
+let last: Layout | undefined;
 
 /**
  * Reads a `renew-session-lock` request from its encoded bytes — only the shape a client's request has:
@@ -67,11 +103,32 @@ let end = 0;
  * nothing after it, every size and count consistent. `undefined` for anything else — another operation,
  * other sections or types, duplicate keys that matter, malformed or truncated bytes: such a request is
  * decoded by rhea (through the bounded codec) and handled as any other. What is read here is what rhea's
- * decoder gives for the same bytes (test/emulator/readRenewRequest.test.ts).
+ * decoder gives for the same bytes (test/emulator/readRenewRequest.test.ts). A request laid out as the
+ * previous one is read from the same places ({@link Layout}).
  */
 export function readRenewRequest(b: Buffer): RenewRequest | undefined {
+  const known = last;
+  const layout = known !== undefined && known.matches(b) ? known : layoutOf(b);
+  if (layout === undefined) return undefined;
+  last = layout;
+  return layout.read(b);
+}
+
+/**
+ * The offset just past the value the last helper read, and past the size of the last compound's
+ * header; the `[start, end)` of each string's contents read so far (module state: a read runs to
+ * completion, synchronously).
+ */
+let next = 0;
+let end = 0;
+let strings: number[] = [];
+
+/** Walks `b` in full: the layout of the request it holds, or `undefined` when it holds none ({@link readRenewRequest}). */
+function layoutOf(b: Buffer): Layout | undefined {
   // Bytes within the bounded decoder's element limit (each value takes a byte): it would accept them too.
   if (b.length > DEFAULT_DECODE_LIMITS.maxElements) return undefined;
+  strings = [];
+  const fields = [-1, -1, -1, -1, -1, -1, -1, -1];
   let at = 0;
   if (isSection(b, 0, HEADER) && b[3] === LIST0) at = 4;
   // properties
@@ -79,17 +136,12 @@ export function readRenewRequest(b: Buffer): RenewRequest | undefined {
   let count = compound(b, at + 3, LIST8, LIST32);
   if (count < 0 || count <= REPLY_TO_FIELD || count > PROPERTY_FIELDS) return undefined;
   let sectionEnd = end;
+  if (!field(b, next, fields, 0)) return undefined;
   at = next;
-  let start = stringAt(b, at);
-  if (start < 0) return undefined;
-  const messageId = b.toString('utf8', start, next);
+  for (let index = 1; index < REPLY_TO_FIELD; index++) if ((at = skipScalar(b, at)) < 0) return undefined;
+  if (!field(b, at, fields, 2)) return undefined;
   at = next;
-  for (let field = 1; field < REPLY_TO_FIELD; field++) if ((at = skipScalar(b, at)) < 0) return undefined;
-  start = stringAt(b, at);
-  if (start < 0) return undefined;
-  const replyTo = b.toString('utf8', start, next);
-  at = next;
-  for (let field = REPLY_TO_FIELD + 1; field < count; field++) if ((at = skipScalar(b, at)) < 0) return undefined;
+  for (let index = REPLY_TO_FIELD + 1; index < count; index++) if ((at = skipScalar(b, at)) < 0) return undefined;
   if (at !== sectionEnd) return undefined;
   // application-properties
   if (!isSection(b, at, APPLICATION_PROPERTIES)) return undefined;
@@ -98,21 +150,17 @@ export function readRenewRequest(b: Buffer): RenewRequest | undefined {
   sectionEnd = end;
   at = next;
   let renew = false;
-  let associatedLinkName: string | undefined;
   for (let entry = 0; entry < count; entry += 2) {
-    start = stringAt(b, at);
-    if (start < 0) return undefined;
-    const key = start;
+    const key = stringAt(b, at);
+    if (key < 0) return undefined;
     const keyEnd = (at = next);
     if (equals(b, key, keyEnd, OPERATION_KEY)) {
-      start = stringAt(b, at);
+      const start = stringAt(b, at);
       if (renew || start < 0 || !equals(b, start, next, OPERATION)) return undefined;
       renew = true;
       at = next;
     } else if (equals(b, key, keyEnd, LINK_NAME_KEY)) {
-      start = stringAt(b, at);
-      if (associatedLinkName !== undefined || start < 0) return undefined;
-      associatedLinkName = b.toString('utf8', start, next);
+      if (fields[4]! >= 0 || !field(b, at, fields, 4)) return undefined;
       at = next;
     } else if ((at = skipScalar(b, at)) < 0) return undefined;
   }
@@ -123,21 +171,31 @@ export function readRenewRequest(b: Buffer): RenewRequest | undefined {
   if (count < 0 || count % 2 !== 0) return undefined;
   sectionEnd = end;
   at = next;
-  let sessionId: string | undefined;
   for (let entry = 0; entry < count; entry += 2) {
-    start = stringAt(b, at);
-    if (start < 0) return undefined;
-    const key = start;
+    const key = stringAt(b, at);
+    if (key < 0) return undefined;
     const keyEnd = (at = next);
     if (equals(b, key, keyEnd, SESSION_ID_KEY)) {
-      start = stringAt(b, at);
-      if (sessionId !== undefined || start < 0) return undefined;
-      sessionId = b.toString('utf8', start, next);
+      if (fields[6]! >= 0 || !field(b, at, fields, 6)) return undefined;
       at = next;
     } else if ((at = skipScalar(b, at)) < 0) return undefined;
   }
-  if (sessionId === undefined || at !== sectionEnd || at !== b.length) return undefined;
-  return new RenewRequest(messageId, replyTo, sessionId, associatedLinkName);
+  if (fields[6]! < 0 || at !== sectionEnd || at !== b.length) return undefined;
+  // Shared: everything around the strings' contents (in order: the walk is sequential).
+  const shared: number[] = [0];
+  for (const offset of strings) shared.push(offset);
+  shared.push(b.length);
+  return new Layout(Buffer.from(b), shared, fields);
+}
+
+/** Reads the string at `at` as `fields[slot]`, `fields[slot + 1]` (its contents' range); false when there is none. */
+function field(b: Buffer, at: number, fields: number[], slot: number): boolean {
+  const start = stringAt(b, at);
+  if (start < 0) return false;
+  fields[slot] = start;
+  fields[slot + 1] = next;
+  strings.push(start, next);
+  return true;
 }
 
 /** True when a section described by smallulong `code` starts at `at` (its value's typecode follows). */
@@ -189,16 +247,19 @@ function stringAt(b: Buffer, at: number): number {
   return start;
 }
 
-/** The offset past the scalar at `at` (see {@link SCALAR}), or -1. */
+/** The offset past the scalar at `at` (see {@link SCALAR}), or -1; a sized one's contents are added to `strings`. */
 function skipScalar(b: Buffer, at: number): number {
   if (at >= b.length) return -1;
   const width = SCALAR[b[at]!]!;
-  let past: number;
-  if (width >= 0) past = at + 1 + width;
-  else if (width === SIZED8) past = at + 2 > b.length ? -1 : at + 2 + b[at + 1]!;
-  else if (width === SIZED32) past = at + 5 > b.length ? -1 : at + 5 + uint32(b, at + 1);
-  else return -1;
-  return past > b.length ? -1 : past;
+  if (width >= 0) return at + 1 + width > b.length ? -1 : at + 1 + width;
+  if (width === -1) return -1;
+  // A binary, string or symbol: its contents vary between requests of one layout (a tracking id).
+  const start = at + (width === SIZED8 ? 2 : 5);
+  if (start > b.length) return -1;
+  const past = start + (width === SIZED8 ? b[at + 1]! : uint32(b, at + 1));
+  if (past > b.length) return -1;
+  strings.push(start, past);
+  return past;
 }
 
 /** The big-endian uint32 at `at` (within the bytes): byte arithmetic, lighter for V8 to inline than `readUInt32BE`'s checks. */
