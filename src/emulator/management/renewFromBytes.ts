@@ -2,31 +2,12 @@ import type { Broker } from '../Broker';
 import { hasRight } from '../cbs/SasKeyring';
 import { rightFor } from '../cbs/operationRights';
 import type { SasRight } from '../config/EmulatorOptions';
-import type { MessageSession } from '../entities/MessageSession';
 import type { ResolvedEntity } from '../entities/Namespace';
-import type { Queue } from '../entities/Queue';
-import { encodeRenewReply } from './encodeReply';
+import { RenewAnswer } from './RenewAnswer';
 import { readRenewRequest } from './readRenewRequest';
 
 const RENEW = 'com.microsoft:renew-session-lock';
 const RENEW_RIGHT = rightFor(RENEW);
-
-/** A `renew-session-lock` request that will succeed: {@link answer} renews the lock and returns the reply's bytes. */
-export class RenewAnswer {
-  constructor(
-    /** The request's `reply-to`. */
-    readonly replyTo: string,
-    private readonly messageId: string,
-    private readonly queue: Queue,
-    private readonly session: MessageSession,
-    private readonly broker: Broker,
-  ) {}
-
-  /** Renews the session lock: the reply `{ expiration }`, status 200, correlation id the request's message id. */
-  answer(): Buffer {
-    return encodeRenewReply(this.messageId, this.queue.sessions.renew(this.session, this.broker.now()));
-  }
-}
 
 /**
  * The renewal `bytes` ask for, read without decoding the message ({@link readRenewRequest}), when it will
