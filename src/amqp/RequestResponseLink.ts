@@ -3,7 +3,7 @@ import { generate_uuid, message as rheaMessage, ReceiverEvents, SenderEvents, ty
 import { translateAmqpError, type ServiceBusRxError, type TranslateContext } from '../errors';
 import { UNCOUNTED, type WaitCounter } from './PeerWatchdog';
 import { readReply } from './readReply';
-import { settleReceived } from './rhea';
+import { sendPresettled, settleReceived } from './rhea';
 
 /** Called once with the successful reply, or with the translated failure. */
 export type ReplyCallback = (error: ServiceBusRxError | undefined, reply: Message | undefined) => void;
@@ -127,9 +127,10 @@ export class RequestResponseLink {
     else this.queued.push({ id, message });
   }
 
+  /** An encoded request goes out as one transfer frame written at once when it can (see {@link sendPresettled}), else through rhea. */
   private transmit(message: Message | Buffer): void {
-    if (Buffer.isBuffer(message)) this.sender.send(message, { format: 0 });
-    else this.sender.send(message);
+    if (!Buffer.isBuffer(message)) this.sender.send(message);
+    else if (!sendPresettled(this.sender, message)) this.sender.send(message, { format: 0 });
   }
 
   /** True once the link failed (see {@link fail}). */

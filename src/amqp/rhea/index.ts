@@ -12,5 +12,6 @@ export { forgetAttachFrames } from './forgetAttachFrames';
 export { forgetDeliveries } from './forgetDeliveries';
 export { leanReceivers } from './leanReceivers';
 export { processMarkedLinks, type LinkMarker } from './processMarkedLinks';
+export { sendPresettled } from './sendPresettled';
 export { settleReceived } from './settleReceived';
 export { skipIdleOutgoing } from './skipIdleOutgoing';
