@@ -12,6 +12,7 @@ export { forgetAttachFrames } from './forgetAttachFrames';
 export { forgetDeliveries } from './forgetDeliveries';
 export { leanReceivers } from './leanReceivers';
 export { processMarkedLinks, type LinkMarker } from './processMarkedLinks';
+export { readPlainTransfers } from './readPlainTransfers';
 export { sendPresettled } from './sendPresettled';
 export { settleReceived } from './settleReceived';
 export { skipIdleOutgoing } from './skipIdleOutgoing';
