@@ -65,6 +65,15 @@ async function presettledSender(p: RheaPair): Promise<{ session: Session; sender
   return { session, sender, transfers, received };
 }
 
+/** An encoded message of exactly `bytes` bytes. */
+function sized(bytes: number): Buffer {
+  for (let n = 0; n < bytes; n++) {
+    const encoded = rheaMessage.encode({ body: 'x'.repeat(n) });
+    if (encoded.length === bytes) return encoded;
+  }
+  throw new Error(`no message of ${bytes} bytes`);
+}
+
 const payload = (i: number): Buffer => rheaMessage.encode({ body: `request ${i}`, message_id: `m${i}` });
 
 describe(`contract: ${HELPER} (src/amqp/rhea/${HELPER}.ts)`, () => {
@@ -138,6 +147,13 @@ describe(`contract: ${HELPER} (src/amqp/rhea/${HELPER}.ts)`, () => {
     await next(unsettled, 'sender_open');
     await until(() => unsettled.sendable(), 'the peer gives credit');
     assume(!sendPresettled(unsettled, payload(3)), HELPER, 'no send for a sender whose deliveries are not pre-settled');
+    // The peer's max-frame-size (rhea's connection.max_frame_size: its open's field) bounds a one-frame send.
+    const open = (p.client as unknown as { remote: { open: { max_frame_size: number } } }).remote.open;
+    open.max_frame_size = 512;
+    assume((p.client as unknown as { max_frame_size: number }).max_frame_size === 512, HELPER, "connection.max_frame_size is the peer's open's max_frame_size");
+    const fits = 512 - (50 + String(linkOf(sender).tag).length);
+    assume(!sendPresettled(sender, sized(fits + 1)), HELPER, 'no send of a payload rhea would split into several transfers');
+    assume(sendPresettled(sender, sized(fits)), HELPER, 'a payload that fits one frame is sent');
   });
 
   it("takes rhea-promise's Sender (the client's management links): its `_link` is rhea's sender", async () => {
