@@ -3,7 +3,7 @@ import { connect as tlsConnect, type ConnectionOptions as TlsConnectionOptions }
 import { create_connection as createRheaConnection, type Connection as RheaConnection } from 'rhea';
 import { Connection, Container, type ConnectionOptions } from 'rhea-promise';
 import type { AmqpConnectionConfig } from './AmqpConnectionConfig';
-import { corkPerTick, readPlainTransfers } from './rhea';
+import { corkPerTick, plainOpenFields, readPlainTransfers } from './rhea';
 
 /** How long rhea-promise waits for open/begin/attach/detach replies (a backstop: the peer watchdog acts first). */
 const RHEA_OPERATION_TIMEOUT_SECONDS = 90;
@@ -59,6 +59,7 @@ export function createConnection(config: AmqpConnectionConfig, onSocket: (socket
   // Created with rhea and wrapped (rhea-promise's documented way to adopt a rhea connection), so
   // that session receivers can use rhea directly (see openReceiverLink).
   const rheaConnection = createRheaConnection(options);
+  plainOpenFields(rheaConnection);
   const connection = new Connection({
     rheaConnection,
     container: Container.copyFromContainerInstance(rheaConnection.container),

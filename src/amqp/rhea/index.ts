@@ -11,6 +11,7 @@ export { exactDispositions } from './exactDispositions';
 export { forgetAttachFrames } from './forgetAttachFrames';
 export { forgetDeliveries } from './forgetDeliveries';
 export { leanReceivers } from './leanReceivers';
+export { plainAttachFields, plainOpenFields } from './plainFields';
 export { processMarkedLinks, type LinkMarker } from './processMarkedLinks';
 export { readPlainTransfers } from './readPlainTransfers';
 export { sendPresettled } from './sendPresettled';
