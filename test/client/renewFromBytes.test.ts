@@ -2,14 +2,14 @@ import { firstValueFrom } from 'rxjs';
 import { message as rheaMessage } from 'rhea';
 import * as handling from '../../src/emulator/management/handleManagementRequest';
 import * as quick from '../../src/emulator/management/renewFromBytes';
-import * as sending from '../../src/emulator/rhea/sendPresettled';
+import * as sending from '../../src/emulator/rhea/sendReply';
 import { brokerAndClient } from './brokerAndClient';
 
 const t = brokerAndClient({ lockDurationMs: 3_000 });
 
 /** The broker's `$management` replies while `run` runs (not `$cbs` ones), and whether each renewal was answered from its bytes. */
 async function observe(run: () => Promise<unknown>): Promise<{ replies: Buffer[]; quick: number; decoded: number }> {
-  const send = jest.spyOn(sending, 'sendPresettled');
+  const send = jest.spyOn(sending, 'sendReply');
   const fromBytes = jest.spyOn(quick, 'renewFromBytes');
   const handle = jest.spyOn(handling, 'handleManagementRequest');
   try {

@@ -3,7 +3,7 @@ import type { BrokerConnection } from '../connection/BrokerConnection';
 import { ACCEPTED, message as codec } from '../rhea/codec';
 import { encodePresized } from '../rhea/encodePresized';
 import { linkInternals } from '../rhea/internals';
-import { sendPresettled } from '../rhea/sendPresettled';
+import { sendReply } from '../rhea/sendReply';
 import { Conditions } from '../wire/conditions';
 import type { Guard } from './guard';
 
@@ -54,7 +54,7 @@ export function openRequestReceiver(
         delivery.update(true, ACCEPTED);
         const reply = quickly.answer();
         const link = connection.replyLink(quickly.replyTo, receiver.session, node);
-        if (link !== undefined) sendPresettled(link, reply);
+        if (link !== undefined) sendReply(link, reply);
         else dropReply(quickly.replyTo);
         return;
       }
@@ -70,7 +70,7 @@ export function openRequestReceiver(
       reply.correlation_id = request.message_id;
       const link = connection.replyLink(typeof request.reply_to === 'string' ? request.reply_to : undefined, receiver.session, node);
       // Encoded into a buffer of its size: a peek reply can be megabytes (rhea's writer doubles from 1 KB).
-      if (link !== undefined) sendPresettled(link, encode(reply));
+      if (link !== undefined) sendReply(link, encode(reply));
       else dropReply(request.reply_to);
     }),
   );

@@ -16,9 +16,9 @@ interface SendingLink {
  * (with whatever the broker installed there), settled when the link sends settled, and a processing
  * pass asked for. The same delivery and bytes as rhea's; a small function of its own, so that a reply
  * does not run (and make V8 optimise again) the `Sender.send` the data path runs with tags of its own
- * (test/contracts/sendPresettled.contract.test.ts).
+ * (test/contracts/sendReply.contract.test.ts).
  */
-export function sendPresettled(sender: Sender, bytes: Buffer): Delivery {
+export function sendReply(sender: Sender, bytes: Buffer): Delivery {
   const link = sender as unknown as SendingLink;
   const session = link.session;
   const delivery = session.outgoing.send(sender, link.next_tag(), bytes, 0);
