@@ -1,5 +1,6 @@
 import { EventEmitter } from 'node:events';
 import type { Connection, Session as RheaSession } from 'rhea';
+import { fastEvents } from './fastEvents';
 import { connectionInternals, rheaEndpoints, type RheaConstructor } from './internals';
 import { lazyObservers } from './lazyObservers';
 import { quietDispatch } from './quietDispatch';
@@ -201,7 +202,11 @@ class LinkLocal {
   }
 }
 
-/** rhea's `link.init`, without defining the accessors on the instance (they are on its prototype), its detach frame made when needed. */
+/**
+ * rhea's `link.init`, without defining the accessors on the instance (they are on its prototype), its detach
+ * frame made when needed, and with a fast-mode listener table for the link and its observers
+ * ({@link fastEvents}: a broker link has listeners on both; ~300 bytes less per link).
+ */
 function leanInit(this: Self, session: Self, name: string, handle: number, options: Fields | undefined, isReceiver: boolean): void {
   this['session'] = session;
   this['connection'] = session['connection'];
@@ -217,5 +222,6 @@ function leanInit(this: Self, session: Self, name: string, handle: number, optio
   this['remote'] = { handle: undefined };
   this['delivery_count'] = 0;
   this['credit'] = 0;
-  this['observers'] = new EventEmitter();
+  this['observers'] = fastEvents(new EventEmitter());
+  fastEvents(this);
 }
