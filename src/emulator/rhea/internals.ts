@@ -25,7 +25,7 @@ export interface LinkInternals {
   credit: number;
   delivery_count: number;
   /** The handle the peer chose (`session.remove_link` frees `remote.handles[remote.handle]`). */
-  remote: { handle?: number | undefined };
+  remote: { handle?: number | undefined; attach?: { value?: unknown } | undefined };
   /** A receiver's delivery whose last transfer has not arrived yet (`session.js` Incoming.on_transfer). */
   _incomplete?: IncomingDelivery;
 }

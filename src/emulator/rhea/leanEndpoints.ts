@@ -2,6 +2,7 @@ import { EventEmitter } from 'node:events';
 import type { Connection, Session as RheaSession } from 'rhea';
 import { fastEvents } from './fastEvents';
 import { connectionInternals, rheaEndpoints, type RheaConstructor } from './internals';
+import { internScalars } from './internScalars';
 import { lazyObservers } from './lazyObservers';
 import { quietDispatch } from './quietDispatch';
 
@@ -40,6 +41,18 @@ function bufferSize(size: unknown, type: 'incoming' | 'outgoing'): number {
   return value && Number.isInteger(Number(value)) ? Number(value) : DEFAULT_BUFFER_SIZE;
 }
 
+/**
+ * rhea's `_process` of a session or link (`session.js`, `link.js`), which writes the endpoint's `local[frame]`
+ * (its begin or attach) when the endpoint's state asks for an open (`need_open()`: `open_requests` > 0): the
+ * frame's scalar fields are first made shared values ({@link internScalars}); the endpoint keeps the frame.
+ */
+function sharingOpenFrame(frame: 'begin' | 'attach', process: () => void): () => void {
+  return function (this: Self): void {
+    if (this['state'].open_requests > 0) internScalars(this['local'][frame].value as unknown[]);
+    process.call(this);
+  };
+}
+
 /** rhea's Incoming, its `window` accessor on the prototype. */
 const LeanIncoming = Object.create(IncomingProto, {
   window: {
@@ -73,6 +86,7 @@ const LeanSession = Object.create(Session.prototype, {
     },
   },
   create_link: { value: leanCreateLink, writable: true, configurable: true },
+  _process: { value: sharingOpenFrame('begin', (Session.prototype as unknown as Self)['_process'] as () => void), writable: true, configurable: true },
 }) as object;
 lazyObservers(LeanSession);
 quietDispatch(LeanSession as RheaSession, 'session');
@@ -164,6 +178,7 @@ const INTERNAL = new Set(['name', 'handle', 'role', 'initial_delivery_count']);
 function leanLinkPrototype(base: object): object {
   const properties: PropertyDescriptorMap = {
     init: { value: leanInit, writable: true, configurable: true },
+    _process: { value: sharingOpenFrame('attach', (base as Self)['_process'] as () => void), writable: true, configurable: true },
     error: {
       get(this: Self): unknown {
         return this['remote'].detach ? this['remote'].detach.error : undefined;
