@@ -62,17 +62,21 @@ const LeanIncoming = Object.create(IncomingProto, {
   },
 }) as object;
 
-function leanIncoming(size: unknown): Self {
-  const incoming = Object.create(LeanIncoming) as Self;
-  incoming['deliveries'] = new CircularBuffer(bufferSize(size, 'incoming'));
-  incoming['updated'] = [];
-  incoming['next_transfer_id'] = 0;
-  incoming['next_delivery_id'] = undefined;
-  incoming['remote_next_transfer_id'] = undefined;
-  incoming['remote_window'] = undefined;
-  incoming['max_transfer_id'] = incoming['next_transfer_id'] + incoming['window'];
-  return incoming;
+/** rhea's Incoming's fields, set by a constructor (its objects have room for them; an `Object.create`d one kept most in a property array of their own). */
+function LeanIncomingFields(this: Self, size: unknown): void {
+  this['deliveries'] = new CircularBuffer(bufferSize(size, 'incoming'));
+  this['updated'] = [];
+  this['next_transfer_id'] = 0;
+  this['next_delivery_id'] = undefined;
+  this['remote_next_transfer_id'] = undefined;
+  this['remote_window'] = undefined;
+  this['max_transfer_id'] = this['next_transfer_id'] + this['window'];
 }
+LeanIncomingFields.prototype = LeanIncoming;
+const leanIncoming = (size: unknown): Self => new (LeanIncomingFields as unknown as new (size: unknown) => Self)(size);
+
+/** The options of a session or link created without any (rhea gives each an empty object of its own; nothing writes to them). */
+const NO_OPTIONS: Fields = Object.freeze({});
 
 /**
  * rhea's Session, its `error` accessor and link creation on the prototype, its `observers` made when
@@ -145,7 +149,7 @@ function LeanSessionFields(this: Self, connection: object, channel: number, size
   this['local'] = new SessionLocal(channel, frames.begin({ next_outgoing_id: this['outgoing'].next_transfer_id, incoming_window: this['incoming'].window, outgoing_window: this['outgoing'].window }));
   this['remote'] = new SessionRemote();
   this['links'] = {};
-  this['options'] = {};
+  this['options'] = NO_OPTIONS;
 }
 LeanSessionFields.prototype = LeanSession;
 const NewLeanSession = LeanSessionFields as unknown as new (connection: object, channel: number, size: unknown) => Self;
@@ -226,7 +230,7 @@ function leanInit(this: Self, session: Self, name: string, handle: number, optio
   this['session'] = session;
   this['connection'] = session['connection'];
   this['name'] = name;
-  this['options'] = options === undefined ? {} : options;
+  this['options'] = options === undefined ? NO_OPTIONS : options;
   this['state'] = new EndpointState();
   this['issue_flow'] = false;
   this['local'] = new LinkLocal(handle);
