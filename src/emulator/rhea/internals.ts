@@ -246,6 +246,10 @@ export const rheaFrames = require('rhea/lib/frames.js') as {
   flow(fields: object): { described(): unknown };
   transfer(fields: object): { described(): unknown };
   disposition(fields: object): { described(): unknown };
+  begin(fields: object): { described(): unknown };
+  attach(fields: object): { described(): unknown };
+  detach(fields: object): { described(): unknown };
+  end(fields: object): { described(): unknown };
 };
 
 /** An outgoing delivery as rhea's `Outgoing.send` makes it (`session.js`). */
