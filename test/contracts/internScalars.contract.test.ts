@@ -111,4 +111,12 @@ it("a peer's attach reads and encodes the same once its scalars are shared", () 
   // Numbers beyond the table, strings and described values are left as they are.
   expect(Object.isFrozen(shared.value[10])).toBe(false);
   expect(Object.isFrozen(shared.value[0])).toBe(false);
+  // So are values of types a performative's scalar fields do not use (the table stays small whatever a peer encodes).
+  const wrap = types as unknown as Record<string, (v: number) => Any>;
+  const others = [wrap['wrap_int']!(5), wrap['wrap_long']!(5), wrap['wrap_double']!(5), wrap['wrap_short']!(5)];
+  const fieldsOfOthers = [...others];
+  internScalars(fieldsOfOthers);
+  expect(fieldsOfOthers.every((v, i) => v === others[i] && !Object.isFrozen(v))).toBe(true);
+  // rhea's types carry the typecode the table is keyed on.
+  assume(wrap['wrap_uint']!(300).type.typecode === 0x70 && wrap['wrap_ubyte']!(1).type.typecode === 0x50, "rhea's typed values carry their type's typecode");
 });
