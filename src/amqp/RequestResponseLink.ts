@@ -3,17 +3,26 @@ import { generate_uuid, message as rheaMessage, ReceiverEvents, SenderEvents, ty
 import { translateAmqpError, type ServiceBusRxError, type TranslateContext } from '../errors';
 import { UNCOUNTED, type WaitCounter } from './PeerWatchdog';
 import { readReply } from './readReply';
-import { settleReceived } from './rhea';
+import { ReplyForm } from './ReplyForm';
+import { sendPresettled, settleReceived } from './rhea';
 
 /** Called once with the successful reply, or with the translated failure. */
 export type ReplyCallback = (error: ServiceBusRxError | undefined, reply: Message | undefined) => void;
 
 /**
- * Reads what a request wants straight from its successful reply's bytes (the `amqp-value` body section
- * at `bodyAt`), or returns `undefined` when the body is not in the form it reads — the reply is then
- * decoded by rhea and the callback gets the Message, as without a reader.
+ * Reads what a request wants straight from its successful reply's bytes: a value of `width` bytes that
+ * {@link locate} finds in the `amqp-value` body section at `bodyAt`, and {@link read} reads. Either gives
+ * up (-1, `undefined`) when the reply is not in the form it reads — the reply is then decoded by rhea and
+ * the callback gets the Message, as without a reader.
  */
-export type ReplyBodyReader<T> = (bytes: Buffer, bodyAt: number) => T | undefined;
+export interface ReplyBodyReader<T> {
+  /** Where the value's bytes start in the reply, or -1. */
+  locate(bytes: Buffer, bodyAt: number): number;
+  /** How many bytes the value takes from there. */
+  readonly width: number;
+  /** The value whose bytes start at `at`, or `undefined` when they hold no valid one. */
+  read(bytes: Buffer, at: number): T | undefined;
+}
 
 /** Called once with the successful reply (or what its {@link ReplyBodyReader} read from it), or with the translated failure. */
 type AnyReplyCallback = (error: ServiceBusRxError | undefined, reply: unknown) => void;
@@ -42,6 +51,8 @@ export class RequestResponseLink {
   /** Request ids are this prefix and a counter: unique per link, cheaper than a UUID per request. */
   private readonly idPrefix = `${generate_uuid()}:`;
   private nextId = 0;
+  /** The last reply read whole with a {@link ReplyBodyReader}: the next one of its form is read without walking it. */
+  private form: ReplyForm | undefined;
 
   constructor(
     readonly sender: Sender,
@@ -127,9 +138,10 @@ export class RequestResponseLink {
     else this.queued.push({ id, message });
   }
 
+  /** An encoded request goes out as one transfer frame written at once when it can (see {@link sendPresettled}), else through rhea. */
   private transmit(message: Message | Buffer): void {
-    if (Buffer.isBuffer(message)) this.sender.send(message, { format: 0 });
-    else this.sender.send(message);
+    if (!Buffer.isBuffer(message)) this.sender.send(message);
+    else if (!sendPresettled(this.sender, message)) this.sender.send(message, { format: 0 });
   }
 
   /** True once the link failed (see {@link fail}). */
@@ -159,8 +171,9 @@ export class RequestResponseLink {
 
   /**
    * A reply arrives undecoded (the link's session delivers its bytes): a successful reply to a request
-   * with a {@link ReplyBodyReader} is answered from its bytes ({@link readReply}); any other is decoded
-   * by rhea and handled by {@link onMessage}.
+   * with a {@link ReplyBodyReader} is answered from its bytes — at once when it has the {@link ReplyForm}
+   * of the last one read whole, else read whole ({@link readReply}); any other is decoded by rhea and
+   * handled by {@link onMessage}.
    */
   private readonly onReply = (context: EventContext): void => {
     if (context.delivery) settleReceived(context.delivery);
@@ -169,21 +182,49 @@ export class RequestResponseLink {
       if (received) this.onMessage(received as Message);
       return;
     }
-    const head = readReply(received);
-    if (head !== undefined) {
-      const pending = this.pending.get(head.correlationId);
+    const form = this.form;
+    if (form !== undefined && form.matches(received)) {
+      // A reply of this form is a success (its status is the form's) with the value where the form has it.
+      const id = received.toString('utf8', form.idAt, form.idEnd);
+      const pending = this.pending.get(id);
       if (pending === undefined) return;
-      if (pending.readBody !== undefined && head.status >= 200 && head.status < 300) {
-        const value = pending.readBody(received, head.bodyAt);
-        if (value !== undefined) {
-          this.pending.delete(head.correlationId);
-          this.waits.end();
-          return pending.callback(undefined, value);
-        }
+      const reader = pending.readBody;
+      if (reader !== undefined && reader === form.reader) {
+        if (this.answer(id, pending, reader.read(received, form.valueAt))) return;
+      } else if (this.readWhole(received)) {
+        return;
       }
+    } else if (this.readWhole(received)) {
+      return;
     }
     this.onMessage(rheaMessage.decode(received) as unknown as Message);
   };
+
+  /**
+   * Reads a reply whole: true when it was dropped (no such request) or answered with what the request's
+   * {@link ReplyBodyReader} read (its form is then kept); false when rhea is to decode it.
+   */
+  private readWhole(received: Buffer): boolean {
+    const head = readReply(received);
+    if (head === undefined) return false;
+    const pending = this.pending.get(head.correlationId);
+    if (pending === undefined) return true;
+    const reader = pending.readBody;
+    if (reader === undefined || head.status < 200 || head.status >= 300) return false;
+    const at = reader.locate(received, head.bodyAt);
+    if (at < 0 || !this.answer(head.correlationId, pending, reader.read(received, at))) return false;
+    this.form = ReplyForm.of(received, head.idAt, head.idEnd, at, at + reader.width, reader);
+    return true;
+  }
+
+  /** Answers the request `id` with `value` read from its reply; false (nothing done) when there is none. */
+  private answer(id: string, pending: Pending, value: unknown): boolean {
+    if (value === undefined) return false;
+    this.pending.delete(id);
+    this.waits.end();
+    pending.callback(undefined, value);
+    return true;
+  }
 
   /** A decoded reply: matched to its request by `correlation_id`, and its status translated. */
   private onMessage(reply: Message): void {

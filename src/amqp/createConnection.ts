@@ -3,7 +3,7 @@ import { connect as tlsConnect, type ConnectionOptions as TlsConnectionOptions }
 import { create_connection as createRheaConnection, type Connection as RheaConnection } from 'rhea';
 import { Connection, Container, type ConnectionOptions } from 'rhea-promise';
 import type { AmqpConnectionConfig } from './AmqpConnectionConfig';
-import { corkPerTick } from './rhea';
+import { corkPerTick, plainOpenFields, readPlainTransfers } from './rhea';
 
 /** How long rhea-promise waits for open/begin/attach/detach replies (a backstop: the peer watchdog acts first). */
 const RHEA_OPERATION_TIMEOUT_SECONDS = 90;
@@ -22,7 +22,8 @@ export interface CreatedConnection {
 
 /**
  * Creates (does not open) the connection `config` describes: `tcp_no_delay`, no reconnect, a 60 s
- * idle timeout, and a socket that writes each processing pass's frames at once (`corkPerTick`).
+ * idle timeout, a socket that writes each processing pass's frames at once (`corkPerTick`), and
+ * incoming transfers read into plain performatives (`readPlainTransfers`).
  * `onSocket` gets the socket as soon as it is created (to watch it, and to destroy it).
  */
 export function createConnection(config: AmqpConnectionConfig, onSocket: (socket: Socket) => void): CreatedConnection {
@@ -48,6 +49,9 @@ export function createConnection(config: AmqpConnectionConfig, onSocket: (socket
     connect: (port: number, host: string, tlsOptions: TlsConnectionOptions, onConnect: () => void): Socket => {
       const socket = config.tls ? tlsConnect(port, host, tlsOptions, onConnect) : tcpConnect(port, host, onConnect);
       corkPerTick(socket);
+      // rhea made this connection's AMQP transport anew just before (connect resets it): its incoming
+      // transfers (messages, management and CBS replies) are read into plain performatives.
+      readPlainTransfers(rheaConnection);
       onSocket(socket);
       return socket;
     },
@@ -55,6 +59,7 @@ export function createConnection(config: AmqpConnectionConfig, onSocket: (socket
   // Created with rhea and wrapped (rhea-promise's documented way to adopt a rhea connection), so
   // that session receivers can use rhea directly (see openReceiverLink).
   const rheaConnection = createRheaConnection(options);
+  plainOpenFields(rheaConnection);
   const connection = new Connection({
     rheaConnection,
     container: Container.copyFromContainerInstance(rheaConnection.container),

@@ -5,8 +5,8 @@ import { ServiceBusRxError } from '../errors';
 import { wrapLong } from './amqpLong';
 import { lockTokenToUuid, uuidToString } from './lockToken';
 import { managementRequestMessage } from './managementRequestMessage';
-import { readBodyTimestamp } from './readReply';
-import type { RequestResponseLink } from './RequestResponseLink';
+import { bodyTimestampAt, timestampAt } from './readReply';
+import type { ReplyBodyReader, RequestResponseLink } from './RequestResponseLink';
 import { RenewRequestEncoder } from './RenewRequestEncoder';
 
 /** What identifies a session-scoped management request. */
@@ -72,11 +72,18 @@ export function sendRenewSessionLock(link: RequestResponseLink, scope: SessionRe
   );
 }
 
-/** The `expiration` of a successful `renew-session-lock` reply, from its bytes; `undefined` when not a valid timestamp there (rhea then decodes the reply). */
-function readExpiry(bytes: Buffer, bodyAt: number): Date | undefined {
-  const date = readBodyTimestamp(bytes, bodyAt, 'expiration');
-  return date === undefined || Number.isNaN(date.getTime()) ? undefined : date;
-}
+/**
+ * The `expiration` of a successful `renew-session-lock` reply, from its bytes: `undefined` when it is not
+ * a valid timestamp there (rhea then decodes the reply).
+ */
+const readExpiry: ReplyBodyReader<Date> = {
+  locate: (bytes, bodyAt) => bodyTimestampAt(bytes, bodyAt, 'expiration'),
+  width: 8,
+  read(bytes, at) {
+    const date = timestampAt(bytes, at);
+    return Number.isNaN(date.getTime()) ? undefined : date;
+  },
+};
 
 /** Each management link's `renew-session-lock` encoder (held as long as the link). */
 const renewEncoders = new WeakMap<RequestResponseLink, RenewRequestEncoder>();

@@ -2,7 +2,7 @@ import type { Observable } from 'rxjs';
 import type { Receiver, Sender } from 'rhea-promise';
 import { openLinks, type LinkHost } from './openLinks';
 import { RequestResponseLink } from './RequestResponseLink';
-import { compactDeliveries, exactDispositions } from './rhea';
+import { compactDeliveries, exactDispositions, plainAttachFields } from './rhea';
 import { wrapLinks } from './wrapLinks';
 
 /**
@@ -32,6 +32,8 @@ export function openRequestResponse(host: LinkHost, address: string, receiverNam
             ...(replyToTarget ? { target: { address: receiverName } } : {}),
           }),
         ]);
+        plainAttachFields(sender);
+        plainAttachFields(receiver);
         return { sender, receiver };
       },
       (links: { sender: Sender; receiver: Receiver }) => [links.sender, links.receiver],

@@ -10,6 +10,9 @@ export class ReplyHead {
     readonly status: number,
     /** Byte offset of the `amqp-value` body section (its `0x00 0x53 0x77` descriptor). */
     readonly bodyAt: number,
+    /** Where the correlation id's UTF-8 bytes start and end. */
+    readonly idAt: number,
+    readonly idEnd: number,
   ) {}
 }
 
@@ -43,6 +46,7 @@ export function readReply(bytes: Buffer): ReplyHead | undefined {
   const end = bytes.length;
   let at = 0;
   let correlationId: string | undefined;
+  let idAt = -1;
   let statusCode: number | undefined;
   let statusDash: number | undefined;
   let bodyAt = -1;
@@ -61,6 +65,7 @@ export function readReply(bytes: Buffer): ReplyHead | undefined {
       // A list that ends before `correlation-id`, or holds another type there: not this client's reply form.
       if (list.count <= CORRELATION_ID || item < 0 || skipValue(bytes, item, next) < 0) return undefined;
       correlationId = readString(bytes, item, false);
+      idAt = item;
     } else if (code === APPLICATION_PROPERTIES) {
       const map = compound(bytes, valueAt, next, true);
       if (map === undefined) return undefined;
@@ -85,7 +90,9 @@ export function readReply(bytes: Buffer): ReplyHead | undefined {
   }
   const status = statusCode ?? statusDash;
   if (correlationId === undefined || status === undefined || bodyAt < 0) return undefined;
-  return new ReplyHead(correlationId, status, bodyAt);
+  const str8 = bytes[idAt] === 0xa1;
+  const content = idAt + (str8 ? 2 : 5);
+  return new ReplyHead(correlationId, status, bodyAt, content, content + (str8 ? bytes[idAt + 1]! : bytes.readUInt32BE(idAt + 1)));
 }
 
 /**
@@ -94,20 +101,31 @@ export function readReply(bytes: Buffer): ReplyHead | undefined {
  * `undefined` when the body is not a map, holds no such key, or its value is not a timestamp.
  */
 export function readBodyTimestamp(bytes: Buffer, bodyAt: number, key: string): Date | undefined {
+  const at = bodyTimestampAt(bytes, bodyAt, key);
+  return at < 0 ? undefined : timestampAt(bytes, at);
+}
+
+/** Where the 8 bytes of the timestamp {@link readBodyTimestamp} reads start; -1 when it reads none. */
+export function bodyTimestampAt(bytes: Buffer, bodyAt: number, key: string): number {
   const valueAt = bodyAt + 3;
   const end = skipPlain(bytes, valueAt, bytes.length);
   const map = end < 0 ? undefined : compound(bytes, valueAt, end, true);
-  if (map === undefined || map.count % 2 !== 0) return undefined;
-  let found: Date | undefined;
+  if (map === undefined || map.count % 2 !== 0) return -1;
+  let found = -1;
   let entry = map.first;
   for (let i = 0; i < map.count; i += 2) {
     const value = skipValue(bytes, entry, end);
     const after = value < 0 ? -1 : skipValue(bytes, value, end);
-    if (after < 0) return undefined;
-    if (readString(bytes, entry, true) === key) found = bytes[value] === TIMESTAMP ? new Date(Number(bytes.readBigInt64BE(value + 1))) : undefined;
+    if (after < 0) return -1;
+    if (readString(bytes, entry, true) === key) found = bytes[value] === TIMESTAMP ? value + 1 : -1;
     entry = after;
   }
   return found;
+}
+
+/** The timestamp whose 8 bytes start at `at` (from {@link bodyTimestampAt}), as a Date. */
+export function timestampAt(bytes: Buffer, at: number): Date {
+  return new Date(Number(bytes.readBigInt64BE(at)));
 }
 
 /** A list's or map's first element, element count (a map counts keys and values). */
