@@ -121,7 +121,10 @@ it('a lean sender or receiver holds the fields of a rhea one, with its accessors
   const [plain, lean] = [connection(false).create_session(), connection(true).create_session()];
   for (const attach of ['attach_sender', 'attach_receiver']) {
     const [p, l] = [plain[attach](options), lean[attach](options)];
-    expect(shape(l).keys).toEqual(shape(p).keys);
+    // rhea's fields, and (from fastEvents) the link's own listener table, which a rhea link makes with its first listener.
+    expect(shape(l).keys.filter((k) => k !== '_events' && k !== '_eventsCount')).toEqual(shape(p).keys);
+    expect(shape(l).keys.slice(shape(l).keys.indexOf('observers') + 1, shape(l).keys.indexOf('observers') + 3)).toEqual(['_events', '_eventsCount']);
+    expect(l.listenerCount('x')).toBe(0);
     expect(shape(l).accessors).toEqual([]);
     expect(l.local.attach.value).toEqual(p.local.attach.value);
     expect(l.local.detach.value).toEqual(p.local.detach.value);

@@ -18,6 +18,9 @@ const rheaFrames = require('rhea/lib/frames.js') as {
   transfer(fields: object): unknown;
   disposition(fields: object): unknown;
   attach(fields: object): unknown;
+  begin(fields: object): unknown;
+  detach(fields: object): unknown;
+  end(fields: object): unknown;
 };
 const rheaMessage = require('rhea/lib/message.js') as { accepted(): unknown; modified(fields?: object): unknown; rejected(fields?: object): unknown };
 const rheaTypes = require('rhea/lib/types.js') as { Reader: { prototype: Record<string, unknown> } };
@@ -73,7 +76,7 @@ it("rhea's transport read, read_frame and Reader.read are the code the copy foll
   }
 });
 
-it("readFrame returns rhea's frame for flow, transfer and disposition frames of every shape", () => {
+it("readFrame returns rhea's frame for flow, transfer, disposition, begin, attach, detach and end frames of every shape", () => {
   const frames = [
     rheaFrames.amqp_frame(0, rheaFrames.flow({ incoming_window: 2048, next_outgoing_id: 0, outgoing_window: 4_294_967_295, handle: 1, delivery_count: 7, link_credit: 500 })),
     rheaFrames.amqp_frame(3, rheaFrames.flow({ next_incoming_id: 1, incoming_window: 0, next_outgoing_id: 9, outgoing_window: 100, handle: 70_000, drain: true, echo: true, properties: { a: 1 } })),
@@ -85,10 +88,21 @@ it("readFrame returns rhea's frame for flow, transfer and disposition frames of 
     rheaFrames.amqp_frame(0, rheaFrames.disposition({ role: true, first: 9, state: rheaMessage.rejected({ error: { condition: 'amqp:internal-error', description: 'd' } }) })),
     rheaFrames.amqp_frame(0, rheaFrames.disposition({ role: true, first: 3 })),
     rheaFrames.amqp_frame(0, rheaFrames.attach({ name: 'n', handle: 0, role: false, source: { address: 'q' } })),
+    rheaFrames.amqp_frame(2, rheaFrames.attach({
+      name: 'all', handle: 1023, role: true, snd_settle_mode: 1, rcv_settle_mode: 0, source: { address: 's', durable: 1, expiry_policy: 'never', dynamic: false, filter: { f: 'x' } },
+      target: { address: 't', capabilities: ['c'] }, unsettled: { a: 1 }, incomplete_unsettled: false, initial_delivery_count: 0, max_message_size: 262_144, offered_capabilities: 'o', desired_capabilities: ['d', 'e'], properties: { p: 'v' },
+    })),
+    rheaFrames.amqp_frame(5, rheaFrames.begin({ remote_channel: 5, next_outgoing_id: 0, incoming_window: 2048, outgoing_window: 4_294_967_295, handle_max: 1023, properties: { k: 'v' } })),
+    rheaFrames.amqp_frame(0, rheaFrames.begin({ next_outgoing_id: 1, incoming_window: 0, outgoing_window: 0 })),
+    rheaFrames.amqp_frame(0, rheaFrames.detach({ handle: 3, closed: true, error: { condition: 'amqp:internal-error', description: 'x' } })),
+    rheaFrames.amqp_frame(0, rheaFrames.detach({ handle: 0 })),
+    rheaFrames.amqp_frame(1, rheaFrames.end({ error: { condition: 'amqp:internal-error' } })),
+    rheaFrames.amqp_frame(0, rheaFrames.end({})),
   ];
   const fallback = jest.spyOn(rheaFrames, 'read_frame');
+  // All but an `end` without fields (an empty list, list0): rhea's read.
   for (const frame of frames.slice(0, -1)) readFrame(rheaFrames.write_frame(frame));
-  expect(fallback).not.toHaveBeenCalled(); // flow, transfer and disposition take the lean path
+  expect(fallback).not.toHaveBeenCalled(); // flow, transfer, disposition, begin, attach, detach and end take the lean path
   fallback.mockRestore();
   for (const frame of frames) expectSameAsRhea(rheaFrames.write_frame(frame));
   // An empty frame (heartbeat) and one with an extended header go to rhea's own reading.

@@ -25,7 +25,7 @@ export interface LinkInternals {
   credit: number;
   delivery_count: number;
   /** The handle the peer chose (`session.remove_link` frees `remote.handles[remote.handle]`). */
-  remote: { handle?: number | undefined };
+  remote: { handle?: number | undefined; attach?: { value?: unknown } | undefined };
   /** A receiver's delivery whose last transfer has not arrived yet (`session.js` Incoming.on_transfer). */
   _incomplete?: IncomingDelivery;
 }
@@ -246,6 +246,10 @@ export const rheaFrames = require('rhea/lib/frames.js') as {
   flow(fields: object): { described(): unknown };
   transfer(fields: object): { described(): unknown };
   disposition(fields: object): { described(): unknown };
+  begin(fields: object): { described(): unknown };
+  attach(fields: object): { described(): unknown };
+  detach(fields: object): { described(): unknown };
+  end(fields: object): { described(): unknown };
 };
 
 /** An outgoing delivery as rhea's `Outgoing.send` makes it (`session.js`). */

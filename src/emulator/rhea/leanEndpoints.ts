@@ -1,6 +1,8 @@
 import { EventEmitter } from 'node:events';
 import type { Connection, Session as RheaSession } from 'rhea';
+import { fastEvents } from './fastEvents';
 import { connectionInternals, rheaEndpoints, type RheaConstructor } from './internals';
+import { internScalars } from './internScalars';
 import { lazyObservers } from './lazyObservers';
 import { quietDispatch } from './quietDispatch';
 
@@ -39,6 +41,18 @@ function bufferSize(size: unknown, type: 'incoming' | 'outgoing'): number {
   return value && Number.isInteger(Number(value)) ? Number(value) : DEFAULT_BUFFER_SIZE;
 }
 
+/**
+ * rhea's `_process` of a session or link (`session.js`, `link.js`), which writes the endpoint's `local[frame]`
+ * (its begin or attach) when the endpoint's state asks for an open (`need_open()`: `open_requests` > 0): the
+ * frame's scalar fields are first made shared values ({@link internScalars}); the endpoint keeps the frame.
+ */
+function sharingOpenFrame(frame: 'begin' | 'attach', process: () => void): () => void {
+  return function (this: Self): void {
+    if (this['state'].open_requests > 0) internScalars(this['local'][frame].value as unknown[]);
+    process.call(this);
+  };
+}
+
 /** rhea's Incoming, its `window` accessor on the prototype. */
 const LeanIncoming = Object.create(IncomingProto, {
   window: {
@@ -48,17 +62,21 @@ const LeanIncoming = Object.create(IncomingProto, {
   },
 }) as object;
 
-function leanIncoming(size: unknown): Self {
-  const incoming = Object.create(LeanIncoming) as Self;
-  incoming['deliveries'] = new CircularBuffer(bufferSize(size, 'incoming'));
-  incoming['updated'] = [];
-  incoming['next_transfer_id'] = 0;
-  incoming['next_delivery_id'] = undefined;
-  incoming['remote_next_transfer_id'] = undefined;
-  incoming['remote_window'] = undefined;
-  incoming['max_transfer_id'] = incoming['next_transfer_id'] + incoming['window'];
-  return incoming;
+/** rhea's Incoming's fields, set by a constructor (its objects have room for them; an `Object.create`d one kept most in a property array of their own). */
+function LeanIncomingFields(this: Self, size: unknown): void {
+  this['deliveries'] = new CircularBuffer(bufferSize(size, 'incoming'));
+  this['updated'] = [];
+  this['next_transfer_id'] = 0;
+  this['next_delivery_id'] = undefined;
+  this['remote_next_transfer_id'] = undefined;
+  this['remote_window'] = undefined;
+  this['max_transfer_id'] = this['next_transfer_id'] + this['window'];
 }
+LeanIncomingFields.prototype = LeanIncoming;
+const leanIncoming = (size: unknown): Self => new (LeanIncomingFields as unknown as new (size: unknown) => Self)(size);
+
+/** The options of a session or link created without any (rhea gives each an empty object of its own; nothing writes to them). */
+const NO_OPTIONS: Fields = Object.freeze({});
 
 /**
  * rhea's Session, its `error` accessor and link creation on the prototype, its `observers` made when
@@ -72,6 +90,7 @@ const LeanSession = Object.create(Session.prototype, {
     },
   },
   create_link: { value: leanCreateLink, writable: true, configurable: true },
+  _process: { value: sharingOpenFrame('begin', (Session.prototype as unknown as Self)['_process'] as () => void), writable: true, configurable: true },
 }) as object;
 lazyObservers(LeanSession);
 quietDispatch(LeanSession as RheaSession, 'session');
@@ -130,7 +149,7 @@ function LeanSessionFields(this: Self, connection: object, channel: number, size
   this['local'] = new SessionLocal(channel, frames.begin({ next_outgoing_id: this['outgoing'].next_transfer_id, incoming_window: this['incoming'].window, outgoing_window: this['outgoing'].window }));
   this['remote'] = new SessionRemote();
   this['links'] = {};
-  this['options'] = {};
+  this['options'] = NO_OPTIONS;
 }
 LeanSessionFields.prototype = LeanSession;
 const NewLeanSession = LeanSessionFields as unknown as new (connection: object, channel: number, size: unknown) => Self;
@@ -163,6 +182,7 @@ const INTERNAL = new Set(['name', 'handle', 'role', 'initial_delivery_count']);
 function leanLinkPrototype(base: object): object {
   const properties: PropertyDescriptorMap = {
     init: { value: leanInit, writable: true, configurable: true },
+    _process: { value: sharingOpenFrame('attach', (base as Self)['_process'] as () => void), writable: true, configurable: true },
     error: {
       get(this: Self): unknown {
         return this['remote'].detach ? this['remote'].detach.error : undefined;
@@ -201,12 +221,16 @@ class LinkLocal {
   }
 }
 
-/** rhea's `link.init`, without defining the accessors on the instance (they are on its prototype), its detach frame made when needed. */
+/**
+ * rhea's `link.init`, without defining the accessors on the instance (they are on its prototype), its detach
+ * frame made when needed, and with a fast-mode listener table for the link and its observers
+ * ({@link fastEvents}: a broker link has listeners on both; ~300 bytes less per link).
+ */
 function leanInit(this: Self, session: Self, name: string, handle: number, options: Fields | undefined, isReceiver: boolean): void {
   this['session'] = session;
   this['connection'] = session['connection'];
   this['name'] = name;
-  this['options'] = options === undefined ? {} : options;
+  this['options'] = options === undefined ? NO_OPTIONS : options;
   this['state'] = new EndpointState();
   this['issue_flow'] = false;
   this['local'] = new LinkLocal(handle);
@@ -217,5 +241,6 @@ function leanInit(this: Self, session: Self, name: string, handle: number, optio
   this['remote'] = { handle: undefined };
   this['delivery_count'] = 0;
   this['credit'] = 0;
-  this['observers'] = new EventEmitter();
+  this['observers'] = fastEvents(new EventEmitter());
+  fastEvents(this);
 }

@@ -13,9 +13,9 @@ const SMALL_ULONG = 0x53;
 const LIST8 = 0xc0;
 const LIST32 = 0xd0;
 
-/** rhea's composite constructors of the frequent incoming performatives, by descriptor code. */
+/** rhea's composite constructors of the frequent incoming performatives, by descriptor code (a client may open thousands of sessions and links). */
 const leanPerformatives: (PerformativeConstructor | undefined)[] = [];
-for (const name of ['flow', 'transfer', 'disposition'] as const) {
+for (const name of ['flow', 'transfer', 'disposition', 'begin', 'attach', 'detach', 'end'] as const) {
   const c = rheaFrames[name]({}).constructor as PerformativeConstructor;
   leanPerformatives[c.descriptor.numeric] = c;
 }
@@ -132,7 +132,7 @@ interface PerformativeConstructor {
 }
 
 /**
- * rhea's `frames.read_frame` for an AMQP `flow` / `transfer` / `disposition` (list8 / list32 of fields,
+ * rhea's `frames.read_frame` for an AMQP `flow` / `transfer` / `disposition` / `begin` / `attach` / `detach` / `end` (list8 / list32 of fields,
  * standard data offset): the same frame, the same performative (rhea's class over the same typed
  * field values, each read by rhea's `Reader`), without the generic path's per-value constructor objects,
  * the performative's descriptor and list wrappers, and the descriptor lookup by string. Every other

@@ -1,6 +1,7 @@
 import type { Delivery, EventContext, Receiver, Session, link as RheaLink } from 'rhea';
 import { message as outcomes } from './codec';
 import { dispatchingLink, linkInternals, sessionInternals, type DeliveryRange, type FrameOf, type IncomingDelivery, type SessionInternals } from './internals';
+import { internScalars } from './internScalars';
 
 /** What one AMQP session of a client may do (see `EmulatorLimits`). */
 export interface SessionLimits {
@@ -119,7 +120,12 @@ function limitedAttach(this: LimitedSession, frame: FrameOf<{ handle?: unknown }
   // rhea 3.0.5 records `frame.handle` (undefined) as the link's remote handle, so `remove_link` never
   // frees the handle: every attach would stay mapped (a leak, and a reused handle would look in use).
   const link = this.remote.handles[handle];
-  if (link !== undefined) linkInternals(link).remote.handle = handle;
+  if (link === undefined) return;
+  const remote = linkInternals(link).remote;
+  remote.handle = handle;
+  // The link keeps its peer's attach as long as it lives: its scalar fields become shared values.
+  const fields = remote.attach?.value;
+  if (Array.isArray(fields)) internScalars(fields);
 }
 
 function limitedDetach(this: LimitedSession, frame: FrameOf<{ handle?: unknown }>): void {

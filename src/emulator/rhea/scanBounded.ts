@@ -11,39 +11,51 @@ const UNSURE = Symbol('unsure');
 
 /**
  * Walks one AMQP value in `buffer` (as `new BoundedReader(buffer, limits).read()` would) without building
- * it: no wrappers, strings or arrays, so a frame costs no garbage. Returns true only when the bounded
+ * it: no wrappers, strings or arrays, so a frame costs no garbage. With `start` and `end`, the value at
+ * `start` in the bytes before `end` (as for `buffer.subarray(start, end)`, without the view). Returns true only when the bounded
  * decode is certain to succeed (every size and count fits, depth and element count within `limits`);
  * false when it cannot vouch for the bytes, and the caller then runs {@link BoundedReader} for the verdict
  * and its exact error. Depth and element counts here are never below the bounded decoder's.
  */
-export function scanBounded(buffer: Buffer, limits: DecodeLimits): boolean {
-  return scanBoundedLength(buffer, limits) >= 0;
+export function scanBounded(buffer: Buffer, limits: DecodeLimits, start = 0, end = buffer.length): boolean {
+  return scanBoundedLength(buffer, limits, start, end) >= 0;
 }
 
 /**
  * {@link scanBounded} of the value starting at `start`: the offset just past it as rhea's reader consumes
- * it (a compound's `count` elements, not its `size` bytes), or -1 when it cannot vouch for the bytes.
- * `elements` counts from 0 for this value alone.
+ * it (a compound's `count` elements, not its `size` bytes), or -1 when it cannot vouch for the bytes
+ * (the value must end by `end`). `elements` counts from 0 for this value alone.
  */
-export function scanBoundedLength(buffer: Buffer, limits: DecodeLimits, start = 0): number {
-  const scan: Scan = { buffer, end: buffer.length, at: start, elements: 0, limits };
+export function scanBoundedLength(buffer: Buffer, limits: DecodeLimits, start = 0, end = buffer.length): number {
+  const scan = SCAN;
+  scan.buffer = buffer;
+  scan.end = end;
+  scan.at = start;
+  scan.elements = 0;
+  scan.limits = limits;
   try {
     one(scan, 1);
     return scan.at;
   } catch (error: unknown) {
     if (error === UNSURE) return -1;
     throw error;
+  } finally {
+    scan.buffer = NO_BYTES;
   }
 }
 
 /** One scan's state (plain functions over it: no closures allocated per scan). */
 interface Scan {
-  readonly buffer: Buffer;
-  readonly end: number;
+  buffer: Buffer;
+  end: number;
   at: number;
   elements: number;
-  readonly limits: DecodeLimits;
+  limits: DecodeLimits;
 }
+
+const NO_BYTES = Buffer.alloc(0);
+/** The state of the scan under way, reused by every scan (a scan runs to its end synchronously; its bytes are let go after it). */
+const SCAN: Scan = { buffer: NO_BYTES, end: 0, at: 0, elements: 0, limits: { maxDepth: 0, maxElements: 0 } };
 
 function need(scan: Scan, bytes: number): void {
   if (bytes > scan.end - scan.at) throw UNSURE;

@@ -88,8 +88,9 @@ export class FrameGuard {
   private body(chunk: Buffer, at: number): number {
     const missing = this.frameSize - 4 - this.frameLength;
     if (this.frameLength === 0 && chunk.length - at >= missing) {
-      // The whole frame is in this chunk: check it in place.
-      this.finish(chunk.subarray(at, at + missing));
+      // The whole frame is in this chunk: check it in place (no view of it made).
+      this.done();
+      this.checkFrame(chunk, at, at + missing, false);
       return at + missing;
     }
     const take = Math.min(missing, chunk.length - at);
@@ -105,18 +106,14 @@ export class FrameGuard {
     if (complete) {
       const frame = Buffer.concat(this.parts, this.frameLength);
       this.parts = [];
-      this.finish(frame);
-    } else if (this.parts.length === 1 && this.checkFrame(this.parts[0] as Buffer, true)) {
+      this.done();
+      this.checkFrame(frame, 0, frame.length, false);
+    } else if (this.parts.length === 1 && this.checkFrame(this.parts[0] as Buffer, 0, (this.parts[0] as Buffer).length, true)) {
       // The first part already holds a bounded performative (the usual case for a large transfer).
       this.vouched = true;
       this.parts = [];
     }
     return at + take;
-  }
-
-  private finish(frame: Buffer): void {
-    this.done();
-    this.checkFrame(frame, false);
   }
 
   private done(): void {
@@ -173,14 +170,15 @@ export class FrameGuard {
   }
 
   /**
-   * Checks one frame, given without its 4-byte size field; with `partial`, only the frame's first bytes
-   * (the rest still to come): then true when they hold a performative the guard vouches for, and false
-   * when it cannot tell yet (a bad data offset, type or channel is a verdict either way).
+   * Checks one frame, given without its 4-byte size field, as the bytes of `buffer` from `start` to `end`;
+   * with `partial`, only the frame's first bytes (the rest still to come): then true when they hold a
+   * performative the guard vouches for, and false when it cannot tell yet (a bad data offset, type or
+   * channel is a verdict either way).
    */
-  private checkFrame(frame: Buffer, partial: boolean): boolean {
-    if (frame.length < 4) return false;
-    const doff = frame[0] as number;
-    const type = frame[1] as number;
+  private checkFrame(buffer: Buffer, start: number, end: number, partial: boolean): boolean {
+    if (end - start < 4) return false;
+    const doff = buffer[start] as number;
+    const type = buffer[start + 1] as number;
     const expected = this.layer === 'sasl' ? SASL_FRAME : AMQP_FRAME;
     if (doff < 2 || doff * 4 > this.frameSize) {
       this.verdict = { ok: false, reason: `A frame has an invalid data offset (${doff}).`, condition: FRAMING_ERROR };
@@ -190,20 +188,20 @@ export class FrameGuard {
       this.verdict = { ok: false, reason: `A frame of type ${type} arrived on the ${this.layer.toUpperCase()} layer.`, condition: FRAMING_ERROR };
       return false;
     }
-    const channel = frame.readUInt16BE(2);
+    const channel = buffer.readUInt16BE(start + 2);
     if (this.layer === 'amqp' && this.limits.channelMax !== undefined && channel > this.limits.channelMax) {
       this.verdict = { ok: false, reason: `A frame uses channel ${channel}, above channel-max ${this.limits.channelMax}.`, condition: 'amqp:resource-limit-exceeded' };
       return false;
     }
     const decode = this.limits.decode;
     if (decode === undefined || doff * 4 === this.frameSize) return true;
-    if (frame.length < doff * 4 - 4) return false;
-    const body = frame.subarray(doff * 4 - 4);
+    const bodyStart = start + doff * 4 - 4;
+    if (end < bodyStart) return false;
     // Most frames pass the allocation-free scan; the full bounded decode runs only for the rest.
-    if (scanBounded(body, decode)) return true;
+    if (scanBounded(buffer, decode, bodyStart, end)) return true;
     if (partial) return false;
     try {
-      new BoundedReader(body, decode).read();
+      new BoundedReader(buffer.subarray(bodyStart, end), decode).read();
     } catch (error: unknown) {
       this.verdict = { ok: false, reason: `A frame could not be decoded: ${(error as Error).message}`, condition: DECODE_ERROR };
     }
