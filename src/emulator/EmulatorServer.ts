@@ -13,6 +13,7 @@ import { openEntityReceiver } from './links/openEntityReceiver';
 import { openReplySender, openRequestReceiver } from './links/requestResponse';
 import { encodeReply } from './management/encodeReply';
 import { handleManagementRequest } from './management/handleManagementRequest';
+import { renewFromBytes } from './management/renewFromBytes';
 import { processMarkedLinks, trackLink } from './rhea/processMarkedLinks';
 import { receiveRawTransfers } from './rhea/receiveRawTransfers';
 import { exactDispositions } from './rhea/exactDispositions';
@@ -280,6 +281,7 @@ export class EmulatorServer {
         broker.warn,
         (request) => handleManagementRequest(request, entity, broker, connection, connection.rightsFor(path, broker.now())),
         encodeReply,
+        (bytes) => renewFromBytes(bytes, entity, broker, connection, connection.rightsFor(path, broker.now())),
       );
     }
     if (entity.sink === undefined) {

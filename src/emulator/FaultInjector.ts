@@ -20,6 +20,11 @@ export class FaultInjector {
     else this.pending.delete(operation);
   }
 
+  /** True while a fault is armed for `operation` (nothing is consumed). */
+  armed(operation: string): boolean {
+    return this.pending.has(operation);
+  }
+
   /** Consumes one armed fault for `operation`, if any. */
   take(operation: string): InjectedFault | undefined {
     const entry = this.pending.get(operation);

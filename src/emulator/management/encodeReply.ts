@@ -37,13 +37,26 @@ export function encodeReply(reply: Message): Buffer {
   const id = reply.correlation_id;
   const body = reply.body as unknown;
   if (!(body instanceof ExpiryBody) || typeof id !== 'string' || !isPlainOk(reply)) return encodePresized(reply);
-  const ms = body.expiration.getTime();
-  if (!Number.isSafeInteger(ms)) return encodePresized(reply);
+  return fromTemplate(id, body.expiration.getTime()) ?? encodePresized(reply);
+}
+
+/**
+ * The bytes of the successful `renew-session-lock` reply with correlation id `id` and expiry `ms` (Unix
+ * ms): what {@link encodeReply} writes for `managementReply(200, 'OK', new ExpiryBody(new Date(ms)))`
+ * with that `correlation_id`.
+ */
+export function encodeRenewReply(id: string, ms: number): Buffer {
+  return fromTemplate(id, ms) ?? encodePresized({ ...managementReply(200, 'OK', new ExpiryBody(new Date(ms))), correlation_id: id });
+}
+
+/** The reply copied from its template, or `undefined` when there is none for it (rhea encodes it). */
+function fromTemplate(id: string, ms: number): Buffer | undefined {
+  if (!Number.isSafeInteger(ms)) return undefined;
   const idBytes = Buffer.byteLength(id, 'utf8');
   let template = last;
   if (template === undefined || template.idBytes !== idBytes) {
     const found = templateFor(idBytes);
-    if (found === null) return encodePresized(reply);
+    if (found === null) return undefined;
     template = last = found;
   }
   const out = Buffer.allocUnsafe(template.bytes.length);
