@@ -45,6 +45,18 @@ export class SessionRegistry {
   }
 
   /** The session `id`, created (unlocked, empty) if the queue does not know it yet. */
+  /**
+   * The session `id` when `owner` holds its lock (and, when `linkName` is given, through the link of that
+   * name); `undefined` otherwise. Changes nothing.
+   */
+  heldBy(id: string, owner: object, linkName: string | undefined): MessageSession | undefined {
+    const session = this.byId.get(id);
+    const holder = session?.holder;
+    if (holder === undefined || holder.owner !== owner) return undefined;
+    if (linkName !== undefined && holder.name !== linkName) return undefined;
+    return session;
+  }
+
   getOrCreate(id: string, now: number): MessageSession {
     let session = this.byId.get(id);
     if (session === undefined) {

@@ -79,10 +79,8 @@ export function heldSession(context: OperationContext, id: string): MessageSessi
   if (!queue.requiresSession) {
     throw new ManagementError(400, 'amqp:not-allowed', `The entity '${queue.name}' does not require sessions.`);
   }
-  const session = queue.sessions.get(id);
-  const holder = session?.holder;
-  if (session === undefined || holder === undefined || holder.owner !== context.owner) throw ManagementError.sessionLockLost(id);
-  if (context.associatedLinkName !== undefined && holder.name !== context.associatedLinkName) throw ManagementError.sessionLockLost(id);
+  const session = queue.sessions.heldBy(id, context.owner, context.associatedLinkName);
+  if (session === undefined) throw ManagementError.sessionLockLost(id);
   return session;
 }
 

@@ -23,9 +23,7 @@ export function renewFromBytes(bytes: Buffer, entity: ResolvedEntity, broker: Br
   if (broker.faults.armed(RENEW)) return undefined;
   const queue = entity.queue;
   if (queue === undefined || queue.deleted || !queue.requiresSession) return undefined;
-  const session = queue.sessions.get(request.sessionId);
-  const holder = session?.holder;
-  if (session === undefined || holder === undefined || holder.owner !== owner) return undefined;
-  if (request.associatedLinkName !== undefined && holder.name !== request.associatedLinkName) return undefined;
+  const session = queue.sessions.heldBy(request.sessionId, owner, request.associatedLinkName);
+  if (session === undefined) return undefined;
   return new RenewAnswer(request.replyTo, request.messageId, queue, session, broker);
 }
