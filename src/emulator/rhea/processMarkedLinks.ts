@@ -45,15 +45,63 @@ function mark(session: Session, link: RheaLink): void {
   if (s[PASS] !== undefined) (s[MARKED] ??= new Set()).add(link);
 }
 
-/** The link a {@link trackLink} stand-in connection registers for. */
-const LINK = Symbol('trackedLink');
-type StandIn = RegisteringLink['connection'] & { [LINK]: RheaLink };
+/**
+ * A tracked link's `connection`: `_register()` marks the link, then asks the real connection for a pass;
+ * every other member of the connection is the real connection's (forwarded, see {@link forward}). Not an
+ * object made with the connection as its prototype: V8 gives every object used as a prototype a map of its
+ * own, so each connection would have its own hidden class, and code optimised for one connection's
+ * objects (rhea's `Session._process`, `on_flow`, the write path) was deoptimised ("wrong map") and
+ * compiled again by the next connection — the renewal bench's connection, in its measured window.
+ */
+class LinkConnection {
+  constructor(
+    readonly real: RegisteringLink['connection'],
+    readonly link: RheaLink,
+  ) {}
 
-/** A tracked link's `connection._register()`: marks the link, then asks the real connection (the stand-in's prototype) for a pass. */
-function registerMarked(this: StandIn): void {
-  const link = this[LINK];
-  mark(registeringLink(link).session, link);
-  (Object.getPrototypeOf(this) as RegisteringLink['connection'])._register();
+  _register(): void {
+    mark(registeringLink(this.link).session, this.link);
+    this.real._register();
+  }
+}
+
+/** The members of a connection {@link LinkConnection} forwards (all but `_register` and its own fields). */
+const forwarded = new Set<PropertyKey>(['_register', 'real', 'link', 'constructor']);
+
+/**
+ * Makes {@link LinkConnection} forward each member of `connection` (own, then inherited) it does not forward
+ * yet: a method is called on the real connection, a field read and written there. The members of the
+ * broker's connections are the same for each (rhea's fields, then the broker's, in one order), so after the
+ * first connection this only checks.
+ */
+function forward(connection: object): void {
+  for (let o: object | null = connection; o !== null && o !== Object.prototype; o = Object.getPrototypeOf(o) as object | null) {
+    for (const key of Reflect.ownKeys(o)) {
+      if (forwarded.has(key)) continue;
+      forwarded.add(key);
+      const descriptor = Object.getOwnPropertyDescriptor(o, key)!;
+      if (o !== connection && typeof descriptor.value === 'function') {
+        const method = descriptor.value as (...args: unknown[]) => unknown;
+        Object.defineProperty(LinkConnection.prototype, key, {
+          value: function (this: LinkConnection, ...args: unknown[]): unknown {
+            return method.apply(this.real, args);
+          },
+          writable: true,
+          configurable: true,
+        });
+      } else {
+        Object.defineProperty(LinkConnection.prototype, key, {
+          get(this: LinkConnection): unknown {
+            return (this.real as unknown as Record<PropertyKey, unknown>)[key];
+          },
+          set(this: LinkConnection, value: unknown) {
+            (this.real as unknown as Record<PropertyKey, unknown>)[key] = value;
+          },
+          configurable: true,
+        });
+      }
+    }
+  }
 }
 
 /**
@@ -64,10 +112,8 @@ function registerMarked(this: StandIn): void {
 export function trackLink(link: RheaLink): void {
   const l = registeringLink(link);
   if ((l.session as unknown as MarkingSession)[PASS] === undefined) return;
-  const standIn = Object.create(l.connection) as StandIn;
-  standIn[LINK] = link;
-  standIn._register = registerMarked;
-  l.connection = standIn;
+  forward(l.connection);
+  l.connection = new LinkConnection(l.connection, link) as unknown as RegisteringLink['connection'];
   // rhea asked for the attach's pass before this call.
   mark(l.session, link);
 }

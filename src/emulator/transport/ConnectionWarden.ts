@@ -26,7 +26,7 @@ const RESOURCE_LIMIT = 'amqp:resource-limit-exceeded';
  * with the error once the connection is open (the socket is cut {@link CLOSE_GRACE_MS} later), else
  * the socket at once; the broker reports it through `warn`.
  */
-export class ConnectionWarden {
+export class ConnectionWarden implements Backlog {
   /** Links attached on this connection (kept by the rhea layer's session limits). */
   readonly links: LinkCount = { links: 0 };
   private closing = false;
@@ -34,7 +34,7 @@ export class ConnectionWarden {
   private readonly highWater: number;
   private held = false;
   /** Bytes of deliveries handed to rhea since the socket's last write (not in its buffer yet). */
-  private queued = 0;
+  private queuedBytes = 0;
   private lastInput: number;
   private stage: HandshakeStage = 'protocol-header';
   private readonly timer: Deadline;
@@ -63,18 +63,24 @@ export class ConnectionWarden {
    * its reading pace, not disconnected); they resume when the socket drains.
    */
   throttle(session: import('rhea').Session): void {
-    holdWhileBacklogged(session, this.backlog);
+    holdWhileBacklogged(session, this);
   }
 
-  /** The socket's backlog as {@link holdWhileBacklogged} asks about it (one object for every session of the connection). */
-  private readonly backlog: Backlog = {
-    backlogged: () => {
-      if (this.socket.writableLength + this.queued < this.highWater) return false;
-      this.held = true;
-      return true;
-    },
-    queued: (bytes) => void (this.queued += bytes),
-  };
+  /**
+   * The socket's backlog as {@link holdWhileBacklogged} asks about it (the warden itself: methods every
+   * connection's sessions share, so the broker's optimised send path calls the same functions for each
+   * connection instead of deoptimising on a new connection's closures).
+   */
+  backlogged(): boolean {
+    if (this.socket.writableLength + this.queuedBytes < this.highWater) return false;
+    this.held = true;
+    return true;
+  }
+
+  /** See {@link backlogged}: told the size of each delivery handed to rhea. */
+  queued(bytes: number): void {
+    this.queuedBytes += bytes;
+  }
 
   /** True once the connection is being closed: further input is ignored. */
   get refused(): boolean {
@@ -167,7 +173,7 @@ export class ConnectionWarden {
     const write = socket.write;
     const cap = this.limits.maxOutgoingBytes;
     socket.write = function (this: Socket, ...args: Parameters<Socket['write']>): boolean {
-      warden.queued = 0;
+      warden.queuedBytes = 0;
       const flushed = write.apply(this, args);
       if (socket.writableLength > cap && !socket.destroyed) warden.drop(`More than ${cap} bytes are waiting for the client to read them.`);
       return flushed;
