@@ -8,6 +8,7 @@ import type { MessageSession } from '../entities/MessageSession';
 import type { Queue } from '../entities/Queue';
 import type { StoredMessage } from '../entities/StoredMessage';
 import { answerDrainExactly } from '../rhea/answerDrainExactly';
+import { AscendingIdMap } from './AscendingIdMap';
 import { ACCEPTED, RELEASED, message as outcomes } from '../rhea/codec';
 import { forgetLinkDeliveries } from '../rhea/forgetLinkDeliveries';
 import { deliveryInternals, senderInternals } from '../rhea/internals';
@@ -25,7 +26,8 @@ export type OutcomeEvent = 'accepted' | 'rejected' | 'released' | 'modified';
 export class DeliveryLink implements Consumer {
   /** Deliveries sent on this link (the link's delivery-count from the broker's side). */
   private sent = 0;
-  private readonly unsettled = new Map<number, StoredMessage>();
+  /** The messages sent and not settled yet, by delivery id (ascending: rhea numbers a session's deliveries upward). */
+  private readonly unsettled = new AscendingIdMap<StoredMessage>();
   private closed = false;
   /** The locked session, for a session receiver (set once the lock is granted). */
   session: MessageSession | undefined = undefined;
@@ -160,7 +162,7 @@ export class DeliveryLink implements Consumer {
 
   /** @inheritdoc */
   takeUnsettled(): StoredMessage[] {
-    const messages = [...this.unsettled.values()];
+    const messages = this.unsettled.values();
     this.unsettled.clear();
     return messages;
   }

@@ -1,5 +1,6 @@
 import { message as rheaMessage, type Session } from 'rhea';
 import { message as outcomes } from './codec';
+import { receiverMessageContext } from './linkContexts';
 import { sessionInternals, type IncomingInternals, type IncomingTransfer, type ReceivingLink } from './internals';
 
 /**
@@ -93,6 +94,7 @@ function onTransfer(this: IncomingInternals, frame: IncomingTransfer, receiver: 
   if (receiver.credit > 0) receiver.credit--;
   else console.error('Received transfer when credit was %d', receiver.credit);
   receiver.delivery_count++;
-  const context = current.format === 0 ? { message: rheaMessage.decode(data as Buffer), delivery: current } : { message: data, delivery: current, format: current.format };
-  receiver.dispatch('message', receiver._context(context));
+  // (rhea's `receiver._context({ message, delivery, format })` made in one object: `receiverMessageContext`.)
+  const context = current.format === 0 ? receiver._context({ message: rheaMessage.decode(data as Buffer), delivery: current }) : receiverMessageContext(receiver, data, current, current.format);
+  receiver.dispatch('message', context);
 }

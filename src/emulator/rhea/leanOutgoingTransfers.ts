@@ -3,6 +3,7 @@ import { message as codec, type Writer } from './codec';
 import { rheaFrames, rheaLog, sessionInternals, type OutgoingDelivery, type OutgoingInternals } from './internals';
 import { writeDispositions } from './exactDispositions';
 import { wouldDispatch } from './quietDispatch';
+import { senderDeliveryContext } from './linkContexts';
 
 /** `00 53 14 d0`: described(smallulong transfer) list32. */
 const TRANSFER_START = [0x00, 0x53, 0x14, 0xd0] as const;
@@ -208,10 +209,11 @@ function process(this: OutgoingInternals): void {
     d = this.updated[i]!;
     const state = d.remote_state as { constructor: { composite_type?: string } } | undefined;
     if (state && state.constructor.composite_type) {
-      d.link.dispatch(state.constructor.composite_type, d.link._context({ delivery: d }));
+      // (rhea's `d.link._context({ delivery: d })` made in one object: `senderDeliveryContext`.)
+      d.link.dispatch(state.constructor.composite_type, senderDeliveryContext(d.link, d));
     }
     // (Skipped where nobody would hear it: the broker does not listen to its deliveries' 'settled'.)
-    if (d.remote_settled && wouldDispatch(d.link, 'settled')) d.link.dispatch('settled', d.link._context({ delivery: d }));
+    if (d.remote_settled && wouldDispatch(d.link, 'settled')) d.link.dispatch('settled', senderDeliveryContext(d.link, d));
   }
   this.updated = [];
 

@@ -121,9 +121,10 @@ function readTransfer(buffer: Buffer, position: number, count: number): Incoming
     }
     transfer[TRANSFER_KEYS[i]!] = value;
   }
-  const frame: IncomingFrame = { size, type: TYPE_AMQP, channel: buffer.readUInt16BE(6), performative: transfer as unknown as IncomingTransferPerformative };
-  if (at < size) frame.payload = buffer.slice(at, size);
-  return frame;
+  const performative = transfer as unknown as IncomingTransferPerformative;
+  const channel = buffer.readUInt16BE(6);
+  // rhea's frame has a `payload` only when there is one; made with its fields at once (adding one grows a property store).
+  return at < size ? { size, type: TYPE_AMQP, channel, performative, payload: buffer.slice(at, size) } : { size, type: TYPE_AMQP, channel, performative };
 }
 
 interface PerformativeConstructor {
