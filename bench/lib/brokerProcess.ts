@@ -27,12 +27,20 @@ export async function startBrokerProcess(config = path.join(ROOT, 'bench', 'conf
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const line = await new Promise<string>((resolve, reject) => {
-    let buf = '';
+    // The connection string is the first complete `Endpoint=sb://` line: Node trace flags in
+    // BENCH_BROKER_NODE_FLAGS (e.g. --trace-gc) print to the same stdout, before it and after it.
+    let buf: string | undefined = '';
     child.stdout!.setEncoding('utf8');
     child.stdout!.on('data', (chunk: string) => {
+      if (buf === undefined) return; // found: the rest is drained, so the broker never blocks on a full pipe
       buf += chunk;
-      const nl = buf.indexOf('\n');
-      if (nl >= 0) resolve(buf.slice(0, nl).trim());
+      const found = /^Endpoint=sb:\/\/.*$/m.exec(buf.slice(0, buf.lastIndexOf('\n') + 1));
+      if (found === null) {
+        buf = buf.slice(buf.lastIndexOf('\n') + 1);
+        return;
+      }
+      buf = undefined;
+      resolve(found[0].trim());
     });
     child.once('exit', (code) => reject(new Error(`broker exited with ${code} before printing its connection string`)));
   });
