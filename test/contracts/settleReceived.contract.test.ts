@@ -66,19 +66,13 @@ async function receiveUnsettled(): Promise<{ context: EventContext; session: Ses
 }
 
 it('a delivery the peer sent pre-settled has remote_settled === true; update(true) frees its slot', async () => {
-  const receiver = pair.client.open_receiver({ source: { address: 'replies' }, autoaccept: false });
-  await next(receiver, 'receiver_open');
-  const sender = await pair.nextSender();
   // The replies of $management and $cbs come pre-settled: the peer's sender settles on send.
-  (sender as unknown as { local: { attach: { snd_settle_mode: number } } }).local.attach.snd_settle_mode = 1;
-  await until(() => sender.sendable(), 'the peer can send');
-  sender.send({ body: 'pre-settled reply' });
-  const context = await within(next<EventContext>(receiver, 'message'), HELPER, 'a pre-settled transfer arrives');
-  assume(context.delivery?.remote_settled === true, HELPER, "a transfer sent settled arrives with delivery.remote_settled === true");
+  const { receiver, delivery } = await receivePresettled();
+  assume(delivery?.remote_settled === true, HELPER, "a transfer sent settled arrives with delivery.remote_settled === true");
   assume(bufferSize(receiver.session) === 1, HELPER, 'a pre-settled delivery of an autoaccept:false receiver waits in session.incoming.deliveries until settled locally');
   const written = writes();
-  context.delivery!.update(true);
-  assume(context.delivery!.settled && (pair.client as unknown as { registered: boolean }).registered, HELPER, 'update(true) marks it settled and asks for a processing pass');
+  delivery.update(true);
+  assume(delivery.settled && (pair.client as unknown as { registered: boolean }).registered, HELPER, 'update(true) marks it settled and asks for a processing pass');
   await within(until(() => bufferSize(receiver.session) === 0, 'the slot is free'), HELPER, "delivery.update(true) marks it settled and asks for the pass that frees its slot");
   assume(written.length === 0, HELPER, 'that pass writes nothing for it (no disposition, no flow while the window is mostly free)');
 });

@@ -3,18 +3,7 @@
  * answer as a `Map` does for any sequence of operations: checked against a `Map` over seeded random runs.
  */
 import { AscendingIdMap } from '../../src/emulator/links/AscendingIdMap';
-
-/** A small seeded PRNG (mulberry32). */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { Prng } from '../fuzz/prng';
 
 it('adds, finds, deletes and lists as a Map, in order when ids ascend', () => {
   const ids = new AscendingIdMap<string>();
@@ -43,7 +32,8 @@ it('adds, finds, deletes and lists as a Map, in order when ids ascend', () => {
 });
 
 it.each([1, 2, 3, 4, 5, 6, 7, 8])('matches a Map over a random run (seed %i)', (seed) => {
-  const next = random(seed);
+  const prng = new Prng(seed);
+  const next = (): number => prng.next();
   const ids = new AscendingIdMap<number>();
   const map = new Map<number, number>();
   let nextId = 0;

@@ -1,6 +1,7 @@
 import { message as rheaMessage, types, type Message } from 'rhea';
 import { readRenewRequest } from '../../src/emulator/management/readRenewRequest';
 import { message as codec } from '../../src/emulator/rhea/codec';
+import { Prng } from '../fuzz/prng';
 
 const RENEW = 'com.microsoft:renew-session-lock';
 
@@ -30,17 +31,6 @@ function expectAgreement(bytes: Buffer): boolean {
   expect(read.associatedLinkName).toBe(typeof linkName === 'string' ? linkName : undefined);
   expect(read.sessionId).toBe((decoded.body as Record<string, unknown>)['session-id']);
   return true;
-}
-
-/** A deterministic generator (mulberry32): the fuzz cases are the same on every run. */
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const accepted: Array<[string, Buffer]> = [
@@ -118,7 +108,8 @@ describe('readRenewRequest', () => {
   });
 
   it('agrees with rhea on every truncation and on byte flips of each request (or leaves it to rhea)', () => {
-    const next = random(15);
+    const prng = new Prng(15);
+    const next = (): number => prng.next();
     let read = 0;
     let cases = 0;
     for (const [, bytes] of accepted) {
