@@ -34,9 +34,10 @@ export async function startBrokerProcess(config = path.join(ROOT, 'bench', 'conf
     child.stdout!.on('data', (chunk: string) => {
       if (buf === undefined) return; // found: the rest is drained, so the broker never blocks on a full pipe
       buf += chunk;
-      const found = /^Endpoint=sb:\/\/.*$/m.exec(buf.slice(0, buf.lastIndexOf('\n') + 1));
+      const complete = buf.lastIndexOf('\n') + 1; // only whole lines are searched
+      const found = /^Endpoint=sb:\/\/.*$/m.exec(buf.slice(0, complete));
       if (found === null) {
-        buf = buf.slice(buf.lastIndexOf('\n') + 1);
+        buf = buf.slice(complete);
         return;
       }
       buf = undefined;
