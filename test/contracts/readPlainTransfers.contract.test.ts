@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { EventContext } from 'rhea';
 import { readPlainTransfers } from '../../src/amqp/rhea';
 import { PlainTransferPerformative, readTransfer } from '../../src/amqp/rhea/readPlainTransfers';
+import { Prng } from '../fuzz/prng';
 import { assume, next, rheaPair, until, within, type RheaPair } from './rheaPair';
 
 const HELPER = 'readPlainTransfers';
@@ -75,6 +76,39 @@ describe(`contract: ${HELPER} (src/amqp/rhea/${HELPER}.ts)`, () => {
     ];
     for (const frame of others) expect(readTransfer(rheaFrames.write_frame(frame))).toBeUndefined();
     expect(readTransfer(Buffer.from([0, 0, 0, 8, 2, 0, 0, 0]))).toBeUndefined(); // an empty frame (heartbeat)
+  });
+
+  it('hostile bytes: every truncation and seeded byte changes of a transfer never throw; what is read plain is what rhea reads', () => {
+    const frame = rheaFrames.write_frame(
+      rheaFrames.amqp_frame(1, rheaFrames.transfer({ handle: 300, delivery_id: 70_000, delivery_tag: Buffer.from([1, 2, 3]), message_format: 0, settled: true, more: false }), Buffer.from('payload')),
+    );
+    const variants: Buffer[] = [];
+    for (let n = 0; n < frame.length; n++) {
+      const cut = Buffer.from(frame.subarray(0, n));
+      variants.push(cut);
+      if (n >= 4) {
+        const sized = Buffer.from(cut);
+        sized.writeUInt32BE(n, 0); // a frame that says it is this short
+        variants.push(sized);
+      }
+    }
+    const prng = new Prng(10);
+    for (let i = 0; i < 3_000; i++) {
+      const changed = Buffer.from(frame);
+      const changes = 1 + prng.int(3);
+      for (let j = 0; j < changes; j++) changed[8 + prng.int(changed.length - 8)] = prng.int(256);
+      variants.push(changed);
+    }
+    let plain = 0;
+    for (const bytes of variants) {
+      let read: unknown;
+      expect(() => (read = readTransfer(bytes))).not.toThrow();
+      if (read !== undefined) {
+        expect(expectSameAsRhea(bytes)).toBe(true);
+        plain++;
+      }
+    }
+    expect(plain).toBeGreaterThan(0); // the changes that keep a transfer readable are read plain, and checked
   });
 
   it("hand-made transfers: the usual encodings are plain, with the values of rhea's accessors; any other is rhea's", () => {
