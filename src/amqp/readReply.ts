@@ -68,7 +68,8 @@ export function readReply(bytes: Buffer): ReplyHead | undefined {
       idAt = item;
     } else if (code === APPLICATION_PROPERTIES) {
       const map = compound(bytes, valueAt, next, true);
-      if (map === undefined) return undefined;
+      // An odd count is a key without its value: malformed, so rhea decides.
+      if (map === undefined || map.count % 2 !== 0) return undefined;
       let entry = map.first;
       for (let i = 0; i < map.count; i += 2) {
         const value = skipValue(bytes, entry, next);

@@ -71,6 +71,18 @@ describe('readReply', () => {
     expect(readReply(rheaMessage.encode(renewReply(change)))).toBeUndefined();
   });
 
+  it('leaves to rhea an application-properties map whose count is odd (a key without its value)', () => {
+    const bytes = rheaMessage.encode(renewReply());
+    const at = bytes.indexOf(Buffer.from([0x00, 0x53, 0x74])); // application-properties
+    expect(readReply(bytes)).toBeDefined();
+    const odd = Buffer.from(bytes);
+    // 4 entries (2 pairs) declared as 3; the map's size still spans all 4, so each is there to be read.
+    if (odd[at + 3] === 0xc1) odd[at + 5] = 3;
+    else odd.writeUInt32BE(3, at + 8); // map32
+    expect([0xc1, 0xd1]).toContain(odd[at + 3]);
+    expect(readReply(odd)).toBeUndefined();
+  });
+
   it('reads no expiry from a body without a timestamp there (rhea decodes such a reply)', () => {
     for (const body of [{ expiration: 5 }, { other: EXPIRY }, ['expiration', EXPIRY], 'expiration', { expiration: EXPIRY, later: 1, ['expiration' + '']: 'x' }]) {
       const bytes = rheaMessage.encode(renewReply({ body }));
