@@ -2,7 +2,7 @@ import type { BrokerServices } from '../BrokerServices';
 import { Deadline } from '../locks/Deadline';
 import { withApplicationProperties } from '../wire/applicationProperties';
 import type { AmqpError } from '../wire/conditions';
-import type { MessageContent } from '../wire/MessageContent';
+import { MAX_FORWARD_HOPS, type MessageContent } from '../wire/MessageContent';
 import { withMessageId } from '../wire/withMessageId';
 import type { Consumer } from './Consumer';
 import { DuplicateDetector } from './DuplicateDetector';
@@ -305,8 +305,9 @@ export class Queue implements SessionHost, MessageSink {
     this.unlock(message);
     const forwardTo = this.deadLetterQueue === undefined ? undefined : this.currentOptions.forwardDeadLetteredMessagesTo;
     const forwardTarget = forwardTo === undefined ? undefined : this.router.sink(forwardTo);
-    if (forwardTarget !== undefined) {
-      const content = withApplicationProperties(message.content, deadLetterProperties(details));
+    // A message that has made its last allowed forwarding move stays in this dead-letter queue.
+    if (forwardTarget !== undefined && message.content.forwardHops < MAX_FORWARD_HOPS) {
+      const content = forwarded(withApplicationProperties(message.content, deadLetterProperties(details)));
       if (forwardTarget.refusal(content) === undefined) {
         this.remove(message);
         forwardTarget.send([content], now);
@@ -354,13 +355,18 @@ export class Queue implements SessionHost, MessageSink {
     if (to === undefined || this.deadLetterQueue === undefined) return false;
     const target = this.router.sink(to);
     if (target === undefined) return false;
+    if (message.content.forwardHops >= MAX_FORWARD_HOPS) {
+      const description = `Auto-forwarding to '${target.name}' would be move ${message.content.forwardHops + 1} of this message; Service Bus allows ${MAX_FORWARD_HOPS}.`;
+      this.deadLetter(message, { reason: 'MaxTransferHopCountExceeded', description }, now);
+      return true;
+    }
     const refusal = target.refusal(message.content);
     if (refusal !== undefined) {
       this.deadLetter(message, { reason: 'ForwardingFailed', description: `Auto-forwarding to '${target.name}' failed: ${refusal.description}` }, now);
       return true;
     }
     this.remove(message);
-    target.send([message.content], now);
+    target.send([forwarded(message.content)], now);
     return true;
   }
 
@@ -460,4 +466,9 @@ function deadLetterProperties(details: DeadLetterDetails): Record<string, unknow
   if (details.reason !== undefined) properties['DeadLetterReason'] = details.reason;
   if (details.description !== undefined) properties['DeadLetterErrorDescription'] = details.description;
   return properties;
+}
+
+/** `content` as its forwarding target receives it: one more forwarding move counted. */
+function forwarded(content: MessageContent): MessageContent {
+  return { ...content, forwardHops: content.forwardHops + 1 };
 }

@@ -27,4 +27,15 @@ export interface MessageContent {
   readonly timeToLiveMs: number | undefined;
   /** `x-opt-scheduled-enqueue-time` in Unix ms (scheduled messages). */
   readonly scheduledEnqueueTimeMs: number | undefined;
+  /**
+   * Auto-forwarding moves this message has made so far (0 as sent). Service Bus allows
+   * {@link MAX_FORWARD_HOPS}; the broker's own count, never on the wire.
+   */
+  readonly forwardHops: number;
 }
+
+/**
+ * Auto-forwarding moves one message may make: an entity that would forward it once more dead-letters it
+ * instead, with reason `MaxTransferHopCountExceeded` (Service Bus's limit and reason).
+ */
+export const MAX_FORWARD_HOPS = 4;

@@ -85,6 +85,7 @@ export function parseMessage(bytes: Buffer): MessageContent {
     messageId,
     timeToLiveMs: typeof ttl === 'number' && ttl > 0 ? ttl : undefined,
     scheduledEnqueueTimeMs,
+    forwardHops: 0,
   };
 }
 
