@@ -44,7 +44,6 @@ export class SessionRegistry {
     return this.byId.get(id);
   }
 
-  /** The session `id`, created (unlocked, empty) if the queue does not know it yet. */
   /**
    * The session `id` when `owner` holds its lock (and, when `linkName` is given, through the link of that
    * name); `undefined` otherwise. Changes nothing.
@@ -57,6 +56,7 @@ export class SessionRegistry {
     return session;
   }
 
+  /** The session `id`, created (unlocked, empty) if the queue does not know it yet. */
   getOrCreate(id: string, now: number): MessageSession {
     let session = this.byId.get(id);
     if (session === undefined) {
