@@ -13,7 +13,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { startBrokerProcess } from './lib/brokerProcess';
-import { forkChild, nextMessage, stopChild } from './lib/child';
+import { childOutcome, forkChild, stopChild } from './lib/child';
 import { rawSend } from './lib/rawSender';
 import { median, round } from './lib/stats';
 import { fanOutThroughBroker } from './scenarios/fanOut';
@@ -30,8 +30,8 @@ const MANY_MESSAGES = QUICK ? Math.min(MESSAGES, 10_000) : MESSAGES;
 const RAW_MESSAGES = QUICK ? 20_000 : 50_000;
 const RENEW_CALLS = QUICK ? 300 : 1000;
 /**
- * Warm-up calls before the steady-state renewal rows: renew-path functions of a few hundred bytes of
- * bytecode reach V8's optimizing tier only after ~500–4 000 calls, so after 50 the window still compiles.
+ * Warm-up calls before the steady-state renewal rows: in a fresh process the renew path is still being
+ * compiled by V8's optimizing tier until about call 3 000 (docs/benchmarks.md), so after 50 the window compiles.
  */
 const STEADY_RENEW_WARMUP = 5000;
 /** Extra broker starts per run for the cold-start median (each is ~0.15 s). */
@@ -175,14 +175,9 @@ async function oneRun(run: number): Promise<void> {
 /** `renewLock` (rx) or `renewSessionLock` (sdk) p50/p99 after STEADY_RENEW_WARMUP warm-up calls, in a child process. */
 async function steadyRenew(impl: 'rx' | 'sdk', cs: string, sessionId: string): Promise<{ p50: number; p99: number }> {
   const args = [impl, cs, 'bench-sq', sessionId, String(RENEW_CALLS), String(STEADY_RENEW_WARMUP)];
-  const { child } = await forkChild(path.join(__dirname, 'children', 'renewSteady.js'), args);
-  try {
-    const outcome = await Promise.race([nextMessage(child, 'done'), nextMessage(child, 'failed')]);
-    if (outcome.type === 'failed') throw new Error(`steady renewal (${impl}) failed: ${String(outcome['message'])}`);
-    return { p50: Number(outcome['p50']), p99: Number(outcome['p99']) };
-  } finally {
-    await stopChild(child);
-  }
+  const outcome = await childOutcome(path.join(__dirname, 'children', 'renewSteady.js'), args);
+  if (outcome.type === 'failed') throw new Error(`steady renewal (${impl}) failed: ${String(outcome['message'])}`);
+  return { p50: Number(outcome['p50']), p99: Number(outcome['p99']) };
 }
 
 /** One scale run: `rx`, `rx-capped` (the same client under `--max-old-space-size`) or `sdk`. */
@@ -193,9 +188,7 @@ async function scale(run: string): Promise<Record<string, unknown>> {
     const impl = run === 'sdk' ? 'sdk' : 'rx';
     const execArgv = run === 'rx-capped' ? [`--max-old-space-size=${CAPPED_HEAP_MB}`] : [];
     const args = [impl, broker.connectionString, 'bench-scale', String(SCALE_SESSIONS), String(SCALE_HOLD_MS), `scale-${run}`];
-    const { child } = await forkChild(script, args, execArgv);
-    const outcome = await Promise.race([nextMessage(child, 'done'), nextMessage(child, 'failed')]);
-    await stopChild(child);
+    const outcome = await childOutcome(script, args, execArgv);
     if (execArgv.length > 0) outcome['nodeOptions'] = execArgv.join(' ');
     console.error(`  scale ${run}: ${JSON.stringify(outcome)}`);
     return outcome;

@@ -33,6 +33,19 @@ export function nextMessage(child: ChildProcess, type: string): Promise<ChildMes
   });
 }
 
+/**
+ * Forks a compiled bench script that reports once, `{ type: 'done', … }` or `{ type: 'failed', message }`,
+ * and resolves with that report after stopping the child (rejects if it exits before reporting).
+ */
+export async function childOutcome(script: string, args: string[] = [], execArgv: string[] = []): Promise<ChildMessage> {
+  const { child } = await forkChild(script, args, execArgv);
+  try {
+    return await Promise.race([nextMessage(child, 'done'), nextMessage(child, 'failed')]);
+  } finally {
+    await stopChild(child);
+  }
+}
+
 /** Kills a child and waits for it to exit. */
 export async function stopChild(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null) return;
