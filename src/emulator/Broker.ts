@@ -19,6 +19,8 @@ export class Broker implements BrokerServices {
   readonly lockTokens = new LockTokens();
   readonly faults = new FaultInjector();
   readonly namespace: Namespace;
+  /** Scheduler time when the broker was created: when the entities of its configuration were created. */
+  readonly startedAt: number;
 
   constructor(
     entities: NamespaceEntities,
@@ -30,6 +32,7 @@ export class Broker implements BrokerServices {
     /** Decides `jwt` put-tokens; without it they are refused. */
     readonly validateJwt?: JwtValidator,
   ) {
+    this.startedAt = scheduler.now();
     this.deadlines = new DeadlineHeap(scheduler, (error) => warn(`Broker deadline failed: ${describe(error)}`));
     this.namespace = new Namespace(this);
     try {

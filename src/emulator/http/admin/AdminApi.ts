@@ -62,7 +62,7 @@ export class AdminApi {
   private readonly startedAt: number;
 
   constructor(private readonly broker: Broker) {
-    this.startedAt = broker.now();
+    this.startedAt = broker.startedAt;
     this.records = new EntityRecords(this.startedAt);
   }
 
