@@ -14,6 +14,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { startBrokerProcess } from './lib/brokerProcess';
 import { childOutcome, forkChild, stopChild } from './lib/child';
+import { bareNodeStartMs } from './lib/nodeStart';
 import { rawSend } from './lib/rawSender';
 import { median, round } from './lib/stats';
 import { fanOutThroughBroker } from './scenarios/fanOut';
@@ -92,6 +93,8 @@ async function oneRun(run: number): Promise<void> {
       const extra = await startBrokerProcess();
       record('broker_cold_start_ms', extra.coldStartMs);
       await extra.stop();
+      // Context, not a target: the same measurement of a bare Node process (the machine's floor).
+      record('node_bare_start_ms', await bareNodeStartMs());
     }
   }
   const broker = await startBrokerProcess();
@@ -251,6 +254,10 @@ function printTargets(medians: Record<string, number>, scaleResults: Record<stri
     const v = medians[t.key];
     const ok = v !== undefined && (t.min === undefined || v >= t.min) && (t.max === undefined || (t.key === 'broker_cold_start_ms' ? v < t.max : v <= t.max));
     line(t.label, v, ok, t.min !== undefined ? `≥ ${t.min}` : t.key === 'broker_cold_start_ms' ? `< ${t.max}` : `≤ ${t.max}`);
+  }
+  const bare = medians['node_bare_start_ms'];
+  if (bare !== undefined) {
+    console.log(`  ${'bare node start, same method (ms)'.padEnd(38)} ${String(bare).padStart(8)}   this machine's floor under the cold start; not a target`);
   }
   const steady = medians['renew_rx_steady_p99_ms'];
   if (steady !== undefined) {
