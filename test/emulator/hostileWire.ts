@@ -105,10 +105,23 @@ export class WireClient {
     this.write(amqpFrame('transfer', { handle: 0, delivery_id: 0, delivery_tag: Buffer.from([1]), message_format: 0, more: true }, 0, chunk));
     const continuation = amqpFrame('transfer', { handle: 0, more: true }, 0, chunk);
     for (let i = 0; i < continuations && !this.socket.destroyed; i++) {
-      // A write waiting for 'drain' ends with 'close' when the broker closes the connection part-way.
-      if (!this.socket.write(continuation)) await new Promise((resolve) => (this.socket.once('drain', resolve), this.socket.once('close', resolve)));
+      // A write waiting for 'drain' ends with 'close' when the broker closes the connection part-way;
+      // whichever comes first removes the other listener (one wait per full buffer: they would pile up).
+      if (!this.socket.write(continuation)) await this.drainOrClose();
     }
     this.write(amqpFrame('transfer', { handle: 0, more: false }, 0, chunk));
+  }
+
+  private drainOrClose(): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const done = (): void => {
+        this.socket.off('drain', done);
+        this.socket.off('close', done);
+        resolve();
+      };
+      this.socket.once('drain', done);
+      this.socket.once('close', done);
+    });
   }
 
   /** Resolves with the first frame named `name` (from now or already seen); rejects if the socket closes first. */
