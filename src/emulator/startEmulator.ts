@@ -56,7 +56,14 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     await Promise.all([server?.close(), http?.close()]);
   };
   server = new EmulatorServer(broker, limits, options.scheduler === undefined, (socket) => {
-    if (!closed) return httpSide().front.accept(socket);
+    let side: HttpSideModule.HttpSide | undefined;
+    try {
+      if (!closed) side = httpSide();
+    } catch (error: unknown) {
+      // A broken install (its modules fail to load) costs the HTTP connection, never the broker.
+      warn(`The HTTP side could not be started: ${error instanceof Error ? error.message : String(error)}`);
+    }
+    if (side !== undefined) return side.front.accept(socket);
     socket.on('error', () => undefined);
     socket.destroy();
   });

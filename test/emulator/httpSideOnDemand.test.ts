@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { AsyncAction } from 'rxjs/internal/scheduler/AsyncAction';
 import { AsyncScheduler } from 'rxjs/internal/scheduler/AsyncScheduler';
+import { ServiceBusClient } from '@azure/service-bus';
 import { emulatorAdminClient } from './httpAdminClient';
 import { startEmulator } from '../../src/emulator';
 
@@ -66,6 +67,32 @@ describe('the HTTP side, built on demand', () => {
       now += 3_600_000;
       const queue = await emulatorAdminClient(emulator.connectionString).getQueueRuntimeProperties('orders');
       expect(queue.createdAt.toISOString()).toBe('2026-01-01T00:00:00.000Z');
+    } finally {
+      await emulator.close();
+    }
+  });
+
+  it('refuses the HTTP connection with a warning, and keeps serving AMQP, when the HTTP side cannot be loaded', async () => {
+    const warnings: string[] = [];
+    let start: typeof startEmulator = startEmulator;
+    jest.isolateModules(() => {
+      jest.doMock('../../src/emulator/http/startHttpSide', () => {
+        throw new Error('broken install');
+      });
+      start = (require('../../src/emulator') as typeof import('../../src/emulator')).startEmulator;
+    });
+    const emulator = await start({ queues: [{ name: 'orders' }], onWarning: (message) => warnings.push(message) });
+    try {
+      await expect(fetch(emulator.http.inspectorUrl)).rejects.toThrow();
+      expect(warnings).toEqual([expect.stringContaining('The HTTP side could not be started: broken install')]);
+      const client = new ServiceBusClient(emulator.connectionString);
+      try {
+        await client.createSender('orders').sendMessages({ body: 'still served' });
+        const [received] = await client.createReceiver('orders', { receiveMode: 'receiveAndDelete' }).receiveMessages(1, { maxWaitTimeInMs: 5_000 });
+        expect(received?.body).toBe('still served');
+      } finally {
+        await client.close();
+      }
     } finally {
       await emulator.close();
     }
