@@ -10,7 +10,6 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { AsyncAction } from 'rxjs/internal/scheduler/AsyncAction';
 import { AsyncScheduler } from 'rxjs/internal/scheduler/AsyncScheduler';
-import { ServiceBusClient } from '@azure/service-bus';
 import { emulatorAdminClient } from './httpAdminClient';
 import { startEmulator } from '../../src/emulator';
 
@@ -73,28 +72,25 @@ describe('the HTTP side, built on demand', () => {
   });
 
   it('refuses the HTTP connection with a warning, and keeps serving AMQP, when the HTTP side cannot be loaded', async () => {
-    const warnings: string[] = [];
-    let start: typeof startEmulator = startEmulator;
-    jest.isolateModules(() => {
-      jest.doMock('../../src/emulator/http/startHttpSide', () => {
-        throw new Error('broken install');
-      });
-      start = (require('../../src/emulator') as typeof import('../../src/emulator')).startEmulator;
-    });
-    const emulator = await start({ queues: [{ name: 'orders' }], onWarning: (message) => warnings.push(message) });
-    try {
-      await expect(fetch(emulator.http.inspectorUrl)).rejects.toThrow();
-      expect(warnings).toEqual([expect.stringContaining('The HTTP side could not be started: broken install')]);
+    // A broken install, simulated in the fresh process: loading the HTTP side's module throws.
+    const result = await inFreshProcess(`async (startEmulator) => {
+      const Module = require('node:module');
+      const load = Module._load;
+      Module._load = function (request, ...rest) {
+        if (String(request).endsWith('/http/startHttpSide')) throw new Error('broken install');
+        return load.call(this, request, ...rest);
+      };
+      const { ServiceBusClient } = require(${JSON.stringify(require.resolve('@azure/service-bus'))});
+      const warnings = [];
+      const emulator = await startEmulator({ queues: [{ name: 'orders' }], onWarning: (message) => warnings.push(message) });
+      const http = await fetch(emulator.http.inspectorUrl).then(() => 'answered', () => 'refused');
       const client = new ServiceBusClient(emulator.connectionString);
-      try {
-        await client.createSender('orders').sendMessages({ body: 'still served' });
-        const [received] = await client.createReceiver('orders', { receiveMode: 'receiveAndDelete' }).receiveMessages(1, { maxWaitTimeInMs: 5_000 });
-        expect(received?.body).toBe('still served');
-      } finally {
-        await client.close();
-      }
-    } finally {
+      await client.createSender('orders').sendMessages({ body: 'still served' });
+      const [received] = await client.createReceiver('orders', { receiveMode: 'receiveAndDelete' }).receiveMessages(1, { maxWaitTimeInMs: 5000 });
+      await client.close();
       await emulator.close();
-    }
+      return { http, warnings, body: received && received.body };
+    }`);
+    expect(result).toEqual({ http: 'refused', warnings: [expect.stringContaining('The HTTP side could not be started: broken install')], body: 'still served' });
   });
 });
