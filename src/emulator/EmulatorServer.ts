@@ -100,7 +100,8 @@ export class EmulatorServer {
     socket.once('close', () => this.sockets.delete(socket));
     sniffProtocol(socket, this.broker.clock, (protocol, sniffed) => {
       this.sockets.delete(sniffed);
-      if (protocol === 'http') http(sniffed);
+      // Once closing, a socket sniffed late goes to `accept`, which closes it.
+      if (protocol === 'http' && this.closing === undefined) http(sniffed);
       else this.accept(sniffed);
     });
   }

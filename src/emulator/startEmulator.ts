@@ -44,21 +44,20 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     throw error;
   }
   // The HTTP side (administration API, inspector) is loaded and built on its first connection, or at
-  // once for its own port: most brokers never see one, and its modules are ~8 ms of the CLI's cold start.
+  // once for its own port: most brokers never see one, and its modules are ~10 ms of every start.
   // It reads the server's connection count; the server hands it the HTTP sockets it sniffs.
   let server: EmulatorServer | undefined = undefined;
   let http: HttpSideModule.HttpSide | undefined;
-  let closed = false;
   const httpSide = (): HttpSideModule.HttpSide =>
     (http ??= (require('./http/startHttpSide') as typeof HttpSideModule).startHttpSide(broker, () => server?.stats().connections ?? 0));
+  // The server stops handing out HTTP sockets once it is closing (before `http` is read here).
   const closeAll = async (): Promise<void> => {
-    closed = true;
     await Promise.all([server?.close(), http?.close()]);
   };
   server = new EmulatorServer(broker, limits, options.scheduler === undefined, (socket) => {
     let side: HttpSideModule.HttpSide | undefined;
     try {
-      if (!closed) side = httpSide();
+      side = httpSide();
     } catch (error: unknown) {
       // A broken install (its modules fail to load) costs the HTTP connection, never the broker.
       warn(`The HTTP side could not be started: ${error instanceof Error ? error.message : String(error)}`);
