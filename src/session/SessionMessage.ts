@@ -33,26 +33,8 @@ const EMPTY_PROPERTIES: Readonly<Record<string, unknown>> = Object.freeze({});
 const UNDECODED = Symbol('undecoded');
 const STATES: readonly MessageState[] = ['active', 'deferred', 'scheduled'];
 
-/** The fields of a message, read from rhea's decoding once (on first access). */
-interface Fields {
-  readonly messageId: string | number | Buffer | undefined;
-  readonly correlationId: string | number | Buffer | undefined;
-  readonly subject: string | undefined;
-  readonly contentType: string | undefined;
-  readonly to: string | undefined;
-  readonly replyTo: string | undefined;
-  readonly replyToSessionId: string | undefined;
-  readonly sessionId: string;
-  readonly sequenceNumber: bigint;
-  readonly deliveryCount: number;
-  readonly enqueuedTime: Date;
-  readonly lockedUntil: Date | undefined;
-  readonly timeToLive: number | undefined;
-  readonly scheduledEnqueueTime: Date | undefined;
-  readonly partitionKey: string | undefined;
-  readonly applicationProperties: Readonly<Record<string, unknown>>;
-  readonly state: MessageState;
-}
+/** The fields of a message, read from rhea's decoding once (on first access); the body and the dead-letter reasons are read on their own. */
+type Fields = Omit<PeekedMessage, 'body' | 'deadLetterReason' | 'deadLetterErrorDescription'>;
 
 /**
  * The data of a message read from the broker (peeked, received or deferred). Decoded on first read:
