@@ -3,7 +3,8 @@
  * and `tsc -p tsconfig.bench.json`): the client's cost per message of scenario 3a (one session, receive +
  * complete, credit 1000) and per public `renewLock()` call (50 warm-up calls, then PROBE_CALLS), as
  * load-robust measures: client CPU (process.cpuUsage), the broker child's CPU (/proc utime + stime),
- * scavenges and GC time (perf_hooks), and with `alloc` the bytes allocated (V8's sampling heap profiler,
+ * scavenges and GC time (perf_hooks), the wall time of the measured session (with both CPU figures it shows how
+ * much of it either process was busy), and with `alloc` the bytes allocated (V8's sampling heap profiler,
  * collected objects included; it slows the run, so CPU figures of an `alloc` run are not comparable).
  * Messages: a warm-up session, then a measured one of PROBE_MESSAGES (default 30 000). Linux only.
  */
@@ -76,12 +77,15 @@ async function main(): Promise<void> {
         gcMs = 0;
         const broker0 = cpuUs(broker.pid);
         const cpu0 = process.cpuUsage();
+        const wall0 = performance.now();
         await lastValueFrom(session.messages$.pipe(take(MESSAGES), mergeMap((m) => m.complete(), 1000)), { defaultValue: undefined });
+        const wallUs = (performance.now() - wall0) * 1000;
         const cpu = process.cpuUsage(cpu0);
         const brokerUs = cpuUs(broker.pid) - broker0;
         const bytes = await stop?.();
         await session.close();
-        if (stop) console.log(line('per message', MESSAGES, cpu.user + cpu.system, brokerUs, bytes));
+        const wall = `; wall ${(wallUs / MESSAGES).toFixed(2)} µs per message (${Math.round(MESSAGES / (wallUs / 1e6))} msg/s)`;
+        if (stop) console.log(line('per message', MESSAGES, cpu.user + cpu.system, brokerUs, bytes, wall));
       }
     } else {
       await rawSend({ port: broker.port, address: 'bench-sq', count: 1, cbs: true, sessionId: 'cost-renew' });
