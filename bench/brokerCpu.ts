@@ -7,27 +7,20 @@
  * Env: PROBE_ROUNDS (default 3), PROBE_RAW (default 50000), PROBE_ONE (default 20000), PROBE_ONLY
  * (`raw`, `one`, `fanout`), BENCH_BROKER_NODE_FLAGS (see brokerProcess). Linux only.
  */
-import * as fs from 'node:fs';
 import { startBrokerProcess } from './lib/brokerProcess';
 import { rawSend } from './lib/rawSender';
 import { median } from './lib/stats';
 import { fanOutThroughBroker } from './scenarios/fanOut';
 import { rxOneSession } from './scenarios/rxSessions';
 import { rawThroughBroker } from './scenarios/wireLimit';
+import { processCpuUs } from './lib/processCpu';
 
 const ROUNDS = Number(process.env['PROBE_ROUNDS'] ?? 3);
 const RAW = Number(process.env['PROBE_RAW'] ?? 50_000);
 const ONE = Number(process.env['PROBE_ONE'] ?? 20_000);
 const FANOUT = Number(process.env['PROBE_FANOUT'] ?? 10_000);
 const ONLY = process.env['PROBE_ONLY']?.split(',') ?? ['raw', 'one'];
-const TICK_US = 1e6 / 100; // USER_HZ is 100 on Linux
 
-/** utime + stime of a process, in µs. */
-function cpuUs(pid: number): number {
-  const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) * TICK_US;
-}
 
 async function main(): Promise<void> {
   const broker = await startBrokerProcess();
@@ -37,9 +30,9 @@ async function main(): Promise<void> {
     console.log(`  ${key}: ${(us / messages).toFixed(2)} µs/msg (${(us / 1e6).toFixed(2)} s CPU, ${messages} messages)`);
   };
   const measured = async (key: string, messages: number, work: () => Promise<unknown>): Promise<void> => {
-    const before = cpuUs(broker.pid);
+    const before = processCpuUs(broker.pid);
     await work();
-    note(key, cpuUs(broker.pid) - before, messages);
+    note(key, processCpuUs(broker.pid) - before, messages);
   };
   try {
     // Warm-up: JIT the broker's paths before measuring.

@@ -6,28 +6,22 @@
  * bench starts one per run. Prints each run's msg/s and the CPU per message of this process (the client)
  * and of the broker (all its threads, from /proc: its optimizing compiler included). Linux only.
  */
-import * as fs from 'node:fs';
 import { startBrokerProcess, type BrokerProcess } from './lib/brokerProcess';
 import { rawSend } from './lib/rawSender';
 import { rxOneSession } from './scenarios/rxSessions';
+import { processCpuUs } from './lib/processCpu';
 
 const MESSAGES = Number(process.env['PROBE_MESSAGES'] ?? 20_000);
 const RUNS = Number(process.env['PROBE_RUNS'] ?? 5);
 
-/** utime + stime of a process, in µs. */
-function cpuUs(pid: number): number {
-  const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) * 10_000;
-}
 
 async function measure(broker: BrokerProcess, sessionId: string): Promise<string> {
   await rawSend({ port: broker.port, address: 'bench-sq', count: MESSAGES, cbs: true, sessionId });
   const client0 = process.cpuUsage();
-  const broker0 = cpuUs(broker.pid);
+  const broker0 = processCpuUs(broker.pid);
   const rate = await rxOneSession(broker.connectionString, 'bench-sq', sessionId, MESSAGES);
   const client = process.cpuUsage(client0);
-  const brokerUs = cpuUs(broker.pid) - broker0;
+  const brokerUs = processCpuUs(broker.pid) - broker0;
   const perMessage = (us: number): string => (us / MESSAGES).toFixed(1);
   return `${Math.round(rate)} msg/s; CPU per message: client ${perMessage(client.user + client.system)} µs, broker ${perMessage(brokerUs)} µs`;
 }

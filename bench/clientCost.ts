@@ -8,25 +8,19 @@
  * collected objects included; it slows the run, so CPU figures of an `alloc` run are not comparable).
  * Messages: a warm-up session, then a measured one of PROBE_MESSAGES (default 30 000). Linux only.
  */
-import * as fs from 'node:fs';
 import { Session as InspectorSession } from 'node:inspector';
 import { PerformanceObserver } from 'node:perf_hooks';
 import { firstValueFrom, lastValueFrom, mergeMap, take } from 'rxjs';
 import { ServiceBusClient } from '../src';
 import { startBrokerProcess } from './lib/brokerProcess';
 import { rawSend } from './lib/rawSender';
+import { processCpuUs } from './lib/processCpu';
 
 const MODE = process.argv[2] === 'renew' ? 'renew' : 'msg';
 const ALLOC = process.argv[3] === 'alloc';
 const MESSAGES = Number(process.env['PROBE_MESSAGES'] ?? 30_000);
 const CALLS = Number(process.env['PROBE_CALLS'] ?? 1000);
 
-/** utime + stime of a process, in µs. */
-function cpuUs(pid: number): number {
-  const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) * 10_000;
-}
 
 let gcs = 0;
 let gcMs = 0;
@@ -75,13 +69,13 @@ async function main(): Promise<void> {
         const stop = round === 'measured' ? await allocation() : undefined;
         gcs = 0;
         gcMs = 0;
-        const broker0 = cpuUs(broker.pid);
+        const broker0 = processCpuUs(broker.pid);
         const cpu0 = process.cpuUsage();
         const wall0 = performance.now();
         await lastValueFrom(session.messages$.pipe(take(MESSAGES), mergeMap((m) => m.complete(), 1000)), { defaultValue: undefined });
         const wallUs = (performance.now() - wall0) * 1000;
         const cpu = process.cpuUsage(cpu0);
-        const brokerUs = cpuUs(broker.pid) - broker0;
+        const brokerUs = processCpuUs(broker.pid) - broker0;
         const bytes = await stop?.();
         await session.close();
         const wall = `; wall ${(wallUs / MESSAGES).toFixed(2)} µs per message (${Math.round(MESSAGES / (wallUs / 1e6))} msg/s)`;
@@ -94,11 +88,11 @@ async function main(): Promise<void> {
       const stop = await allocation();
       gcs = 0;
       gcMs = 0;
-      const broker0 = cpuUs(broker.pid);
+      const broker0 = processCpuUs(broker.pid);
       const cpu0 = process.cpuUsage();
       for (let i = 0; i < CALLS; i++) await firstValueFrom(session.renewLock());
       const cpu = process.cpuUsage(cpu0);
-      const brokerUs = cpuUs(broker.pid) - broker0;
+      const brokerUs = processCpuUs(broker.pid) - broker0;
       const bytes = await stop();
       await session.close();
       console.log(line('per renewLock()', CALLS, cpu.user + cpu.system, brokerUs, bytes));
