@@ -14,6 +14,7 @@ import { fanOutThroughBroker } from './scenarios/fanOut';
 import { rxOneSession } from './scenarios/rxSessions';
 import { rawThroughBroker } from './scenarios/wireLimit';
 import { processCpuUs } from './lib/processCpu';
+import { runToExit } from './lib/runToExit';
 
 const ROUNDS = Number(process.env['PROBE_ROUNDS'] ?? 3);
 const RAW = Number(process.env['PROBE_RAW'] ?? 50_000);
@@ -53,4 +54,4 @@ async function main(): Promise<void> {
   console.log('medians:');
   for (const [key, values] of Object.entries(per)) console.log(`  ${key}: ${median(values).toFixed(2)} µs/msg [${values.map((v) => v.toFixed(2)).join(', ')}]`);
 }
-main().then(() => process.exit(0), (error: unknown) => { console.error(error); process.exit(1); });
+runToExit(main);

@@ -10,6 +10,7 @@ import { startBrokerProcess, type BrokerProcess } from './lib/brokerProcess';
 import { rawSend } from './lib/rawSender';
 import { rxOneSession } from './scenarios/rxSessions';
 import { processCpuUs } from './lib/processCpu';
+import { runToExit } from './lib/runToExit';
 
 const MESSAGES = Number(process.env['PROBE_MESSAGES'] ?? 20_000);
 const RUNS = Number(process.env['PROBE_RUNS'] ?? 5);
@@ -45,10 +46,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (error: unknown) => {
-    console.error(error);
-    process.exit(1);
-  },
-);
+runToExit(main);

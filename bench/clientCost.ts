@@ -15,6 +15,7 @@ import { ServiceBusClient } from '../src';
 import { startBrokerProcess } from './lib/brokerProcess';
 import { rawSend } from './lib/rawSender';
 import { processCpuUs } from './lib/processCpu';
+import { runToExit } from './lib/runToExit';
 
 const MODE = process.argv[2] === 'renew' ? 'renew' : 'msg';
 const ALLOC = process.argv[3] === 'alloc';
@@ -103,10 +104,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (error: unknown) => {
-    console.error(error);
-    process.exit(1);
-  },
-);
+runToExit(main);

@@ -14,6 +14,7 @@ import { ServiceBusClient } from '../src';
 import { startBrokerProcess } from './lib/brokerProcess';
 import { putToken } from './lib/rawCbs';
 import { nowMs, percentile, round } from './lib/stats';
+import { runToExit } from './lib/runToExit';
 
 const CALLS = 1000;
 const WARMUP = Number(process.env['PROBE_WARMUP'] ?? 50);
@@ -110,10 +111,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (error: unknown) => {
-    console.error(error);
-    process.exit(1);
-  },
-);
+runToExit(main);

@@ -4,6 +4,7 @@ import { ServiceBusClient } from '../src';
 import { startBrokerProcess } from './lib/brokerProcess';
 import { rawSend } from './lib/rawSender';
 import { nowMs, percentile } from './lib/stats';
+import { runToExit } from './lib/runToExit';
 
 async function main(): Promise<void> {
   const broker = await startBrokerProcess();
@@ -31,4 +32,4 @@ async function main(): Promise<void> {
   await client.close();
   await broker.stop();
 }
-main().then(() => process.exit(0), (e) => { console.error(e); process.exit(1); });
+runToExit(main);

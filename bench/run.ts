@@ -21,6 +21,7 @@ import { fanOutThroughBroker } from './scenarios/fanOut';
 import { rxManySessions, rxOneSession, rxRenewLatency } from './scenarios/rxSessions';
 import { sdkManySessions, sdkOneSession, sdkRenewLatency } from './scenarios/sdkSessions';
 import { rawThroughBroker, wireLimit } from './scenarios/wireLimit';
+import { runToExit } from './lib/runToExit';
 
 const QUICK = process.env['BENCH_QUICK'] === '1';
 const RUNS = Number(process.env['BENCH_RUNS'] ?? 3);
@@ -267,10 +268,4 @@ function printTargets(medians: Record<string, number>, scaleResults: Record<stri
   line('10k sessions, Node defaults: RSS (MB)', rx?.rssPeakMb === undefined ? undefined : round(rx.rssPeakMb, 0), (rx?.rssPeakMb ?? Infinity) <= 250 && rx?.lost === 0, '≤ 250, 0 lost');
 }
 
-main().then(
-  () => process.exit(0),
-  (e: unknown) => {
-    console.error(e);
-    process.exit(1);
-  },
-);
+runToExit(main);

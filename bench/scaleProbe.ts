@@ -7,6 +7,7 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import * as path from 'node:path';
 import { startBrokerProcess } from './lib/brokerProcess';
+import { runToExit } from './lib/runToExit';
 
 async function main(): Promise<void> {
   const [holdText = '60000', countText = '10000', ...flags] = process.argv.slice(2);
@@ -20,4 +21,4 @@ async function main(): Promise<void> {
     await broker.stop();
   }
 }
-main().then(() => process.exit(0), (e: unknown) => { console.error(e); process.exit(1); });
+runToExit(main);
