@@ -8,6 +8,7 @@
  * e.g. `--no-opt`; `PROBE_WARMUP` changes the warm-up count. Prints p50, p99 and the calls over 1 ms.
  */
 import { execFileSync } from 'node:child_process';
+import { once } from 'node:events';
 import { firstValueFrom } from 'rxjs';
 import rhea, { type Connection, type EventContext, type Message } from 'rhea';
 import { ServiceBusClient } from '../src';
@@ -30,10 +31,6 @@ async function measure(renew: () => Promise<unknown>): Promise<string> {
     samples.push(nowMs() - t);
   }
   return `p50 ${round(percentile(samples, 50))} ms, p99 ${round(percentile(samples, 99))} ms, ${samples.filter((s) => s > 1).length} calls over 1 ms`;
-}
-
-function once(emitter: { once(event: string, listener: () => void): unknown }, event: string): Promise<void> {
-  return new Promise((resolve) => emitter.once(event, () => resolve()));
 }
 
 /** A session locked and renewed over a bare rhea connection: session-filtered receiver, `$management` sender and receiver. */
