@@ -8,13 +8,13 @@
  * (`raw`, `one`, `fanout`), BENCH_BROKER_NODE_FLAGS (see brokerProcess). Linux only.
  */
 import { startBrokerProcess } from './lib/brokerProcess';
+import { processCpuUs } from './lib/processCpu';
 import { rawSend } from './lib/rawSender';
+import { runToExit } from './lib/runToExit';
 import { median } from './lib/stats';
 import { fanOutThroughBroker } from './scenarios/fanOut';
 import { rxOneSession } from './scenarios/rxSessions';
 import { rawThroughBroker } from './scenarios/wireLimit';
-import { processCpuUs } from './lib/processCpu';
-import { runToExit } from './lib/runToExit';
 
 const ROUNDS = Number(process.env['PROBE_ROUNDS'] ?? 3);
 const RAW = Number(process.env['PROBE_RAW'] ?? 50_000);

@@ -7,10 +7,10 @@
  * and of the broker (all its threads, from /proc: its optimizing compiler included). Linux only.
  */
 import { startBrokerProcess, type BrokerProcess } from './lib/brokerProcess';
-import { rawSend } from './lib/rawSender';
-import { rxOneSession } from './scenarios/rxSessions';
 import { processCpuUs } from './lib/processCpu';
+import { rawSend } from './lib/rawSender';
 import { runToExit } from './lib/runToExit';
+import { rxOneSession } from './scenarios/rxSessions';
 
 const MESSAGES = Number(process.env['PROBE_MESSAGES'] ?? 20_000);
 const RUNS = Number(process.env['PROBE_RUNS'] ?? 5);

@@ -13,8 +13,8 @@ import { PerformanceObserver } from 'node:perf_hooks';
 import { firstValueFrom, lastValueFrom, mergeMap, take } from 'rxjs';
 import { ServiceBusClient } from '../src';
 import { startBrokerProcess } from './lib/brokerProcess';
-import { rawSend } from './lib/rawSender';
 import { processCpuUs } from './lib/processCpu';
+import { rawSend } from './lib/rawSender';
 import { runToExit } from './lib/runToExit';
 
 const MODE = process.argv[2] === 'renew' ? 'renew' : 'msg';

@@ -14,8 +14,8 @@ import rhea, { type Connection, type EventContext, type Message } from 'rhea';
 import { ServiceBusClient } from '../src';
 import { startBrokerProcess } from './lib/brokerProcess';
 import { putToken } from './lib/rawCbs';
-import { nowMs, percentile, round } from './lib/stats';
 import { runToExit } from './lib/runToExit';
+import { nowMs, percentile, round } from './lib/stats';
 
 const CALLS = 1000;
 const WARMUP = Number(process.env['PROBE_WARMUP'] ?? 50);

@@ -3,8 +3,8 @@ import { firstValueFrom } from 'rxjs';
 import { ServiceBusClient } from '../src';
 import { startBrokerProcess } from './lib/brokerProcess';
 import { rawSend } from './lib/rawSender';
-import { nowMs, percentile } from './lib/stats';
 import { runToExit } from './lib/runToExit';
+import { nowMs, percentile } from './lib/stats';
 
 async function main(): Promise<void> {
   const broker = await startBrokerProcess();

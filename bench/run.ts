@@ -16,12 +16,12 @@ import { startBrokerProcess } from './lib/brokerProcess';
 import { childOutcome, forkChild, stopChild } from './lib/child';
 import { bareNodeStartMs } from './lib/nodeStart';
 import { rawSend } from './lib/rawSender';
+import { runToExit } from './lib/runToExit';
 import { median, round } from './lib/stats';
 import { fanOutThroughBroker } from './scenarios/fanOut';
 import { rxManySessions, rxOneSession, rxRenewLatency } from './scenarios/rxSessions';
 import { sdkManySessions, sdkOneSession, sdkRenewLatency } from './scenarios/sdkSessions';
 import { rawThroughBroker, wireLimit } from './scenarios/wireLimit';
-import { runToExit } from './lib/runToExit';
 
 const QUICK = process.env['BENCH_QUICK'] === '1';
 const RUNS = Number(process.env['BENCH_RUNS'] ?? 3);
